@@ -1,0 +1,451 @@
+//! The dependency graph: a petgraph DAG over a set of tickets, with an edge from each ticket to
+//! each of its deps. Readiness, `blocked_by`, the `unblocked` set of a close, cycles, the
+//! dependency tree and the mermaid/dot drawings all come from here.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use petgraph::Direction;
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde::Serialize;
+
+use crate::ticket::{Status, Ticket};
+
+/// The dependency graph of a set of tickets. Deps on ids that are not in the set are nodes
+/// too ("missing"), and count as not closed.
+pub struct DepGraph {
+    graph: DiGraph<String, ()>,
+    index: HashMap<String, NodeIndex>,
+    tickets: HashMap<String, Arc<Ticket>>,
+}
+
+/// A dependency tree below one ticket, as `dep tree` draws it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DepTree {
+    /// The ticket's id.
+    pub id: String,
+    /// Its title; `None` for a dep on a ticket that does not exist.
+    pub title: Option<String>,
+    /// Its status; `None` for a missing ticket.
+    pub status: Option<Status>,
+    /// True for a dep on a ticket that does not exist.
+    pub missing: bool,
+    /// True when this ticket was already drawn above (its deps are not repeated).
+    pub repeated: bool,
+    /// Its deps' trees, in the order of its `deps`.
+    pub deps: Vec<DepTree>,
+}
+
+/// How to draw the graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GraphFormat {
+    /// Mermaid `graph TD` text.
+    Mermaid,
+    /// Graphviz `digraph` text.
+    Dot,
+}
+
+impl std::str::FromStr for GraphFormat {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> crate::Result<Self> {
+        match s {
+            "mermaid" => Ok(GraphFormat::Mermaid),
+            "dot" => Ok(GraphFormat::Dot),
+            other => Err(crate::Error::invalid(format!(
+                "unknown graph format '{other}' (expected mermaid or dot)"
+            ))),
+        }
+    }
+}
+
+impl DepGraph {
+    /// Builds the graph of these tickets.
+    pub fn new<'a>(tickets: impl IntoIterator<Item = &'a Arc<Ticket>>) -> Self {
+        let mut g = DepGraph {
+            graph: DiGraph::new(),
+            index: HashMap::new(),
+            tickets: HashMap::new(),
+        };
+        let tickets: Vec<&Arc<Ticket>> = tickets.into_iter().collect();
+        for t in &tickets {
+            g.node(&t.id);
+            g.tickets.insert(t.id.clone(), Arc::clone(t));
+        }
+        for t in &tickets {
+            let from = g.index[&t.id];
+            for dep in &t.deps {
+                let to = g.node(dep);
+                g.graph.update_edge(from, to, ());
+            }
+        }
+        g
+    }
+
+    fn node(&mut self, id: &str) -> NodeIndex {
+        if let Some(&n) = self.index.get(id) {
+            return n;
+        }
+        let n = self.graph.add_node(id.to_string());
+        self.index.insert(id.to_string(), n);
+        n
+    }
+
+    /// The ticket with this id, if it is in the graph's set.
+    pub fn ticket(&self, id: &str) -> Option<&Arc<Ticket>> {
+        self.tickets.get(id)
+    }
+
+    /// True when `id` is a ticket of the set and closed.
+    pub fn is_closed(&self, id: &str) -> bool {
+        self.tickets
+            .get(id)
+            .is_some_and(|t| t.status == Status::Closed)
+    }
+
+    /// The deps of `ticket` that are not closed, in the order of its `deps`.
+    pub fn blocked_by(&self, ticket: &Ticket) -> Vec<String> {
+        blocked_by(ticket, |id| self.is_closed(id))
+    }
+
+    /// A copy of `ticket` with `blocked_by` and `ready` filled in.
+    pub fn annotate(&self, ticket: &Ticket) -> Ticket {
+        annotate(ticket, |id| self.is_closed(id))
+    }
+
+    /// The tickets that depend on `id` directly.
+    pub fn dependents(&self, id: &str) -> Vec<&Arc<Ticket>> {
+        let Some(&n) = self.index.get(id) else {
+            return Vec::new();
+        };
+        let mut out: Vec<&Arc<Ticket>> = self
+            .graph
+            .neighbors_directed(n, Direction::Incoming)
+            .filter_map(|m| self.tickets.get(&self.graph[m]))
+            .collect();
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out
+    }
+
+    /// Every ticket that depends on `id`, directly or through others.
+    pub fn transitive_dependents(&self, id: &str) -> Vec<&Arc<Ticket>> {
+        let Some(&start) = self.index.get(id) else {
+            return Vec::new();
+        };
+        let mut seen = HashSet::from([start]);
+        let mut queue = VecDeque::from([start]);
+        let mut out = Vec::new();
+        while let Some(n) = queue.pop_front() {
+            for m in self.graph.neighbors_directed(n, Direction::Incoming) {
+                if seen.insert(m) {
+                    queue.push_back(m);
+                    if let Some(t) = self.tickets.get(&self.graph[m]) {
+                        out.push(t);
+                    }
+                }
+            }
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out
+    }
+
+    /// Every id reachable from `id` along dependency edges, `id` included.
+    pub fn reachable(&self, id: &str) -> HashSet<String> {
+        let Some(&start) = self.index.get(id) else {
+            return HashSet::from([id.to_string()]);
+        };
+        let mut out = HashSet::new();
+        let mut dfs = petgraph::visit::Dfs::new(&self.graph, start);
+        while let Some(n) = dfs.next(&self.graph) {
+            out.insert(self.graph[n].clone());
+        }
+        out
+    }
+
+    /// The open dependents of `id` that closing it makes ready: those whose only unclosed dep
+    /// is `id`.
+    pub fn unblocked_by_closing(&self, id: &str) -> Vec<&Arc<Ticket>> {
+        self.dependents(id)
+            .into_iter()
+            .filter(|t| t.status == Status::Open)
+            .filter(|t| t.deps.iter().all(|d| d == id || self.is_closed(d)))
+            .collect()
+    }
+
+    /// The cycle that a new edge `from -> to` (`from` depends on `to`) would close, as the
+    /// path along the dependency edges `[from, to, ..., from]`; `None` if it closes none.
+    /// Searches from `to` only, not the whole graph.
+    pub fn cycle_with_edge(&self, from: &str, to: &str) -> Option<Vec<String>> {
+        if from == to {
+            return Some(vec![from.to_string(), to.to_string()]);
+        }
+        let (&start, &goal) = (self.index.get(to)?, self.index.get(from)?);
+        // Breadth-first from `to` along deps, so the cycle named is a shortest one.
+        let mut parent: HashMap<NodeIndex, NodeIndex> = HashMap::new();
+        let mut queue = VecDeque::from([start]);
+        let mut seen = HashSet::from([start]);
+        while let Some(n) = queue.pop_front() {
+            if n == goal {
+                let mut path = vec![self.graph[n].clone()];
+                let mut cur = n;
+                while let Some(&p) = parent.get(&cur) {
+                    path.push(self.graph[p].clone());
+                    cur = p;
+                }
+                path.reverse(); // to ... from
+                let mut cycle = vec![from.to_string()];
+                cycle.extend(path);
+                return Some(cycle);
+            }
+            for m in self.graph.neighbors_directed(n, Direction::Outgoing) {
+                if seen.insert(m) {
+                    parent.insert(m, n);
+                    queue.push_back(m);
+                }
+            }
+        }
+        None
+    }
+
+    /// Every cycle in the graph (made by hand edits), one per strongly connected component,
+    /// each as a path `[a, b, ..., a]` along the dependency edges.
+    pub fn cycles(&self) -> Vec<Vec<String>> {
+        let mut out = Vec::new();
+        for scc in petgraph::algo::tarjan_scc(&self.graph) {
+            let first = scc[0];
+            let self_loop = self.graph.find_edge(first, first).is_some();
+            if scc.len() == 1 && !self_loop {
+                continue;
+            }
+            // The smallest id of the component starts the path; a shortest cycle through it.
+            let &start = scc
+                .iter()
+                .min_by(|a, b| self.graph[**a].cmp(&self.graph[**b]))
+                .unwrap_or(&first);
+            let id = &self.graph[start];
+            let cycle = self
+                .graph
+                .neighbors_directed(start, Direction::Outgoing)
+                .filter(|m| scc.contains(m))
+                .filter_map(|m| self.cycle_with_edge(id, &self.graph[m]))
+                .min_by_key(Vec::len);
+            if let Some(c) = cycle {
+                out.push(c);
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// The dependency tree below `id`. Each ticket is expanded once; later sightings are
+    /// marked `repeated`.
+    pub fn tree(&self, id: &str) -> DepTree {
+        let mut seen = HashSet::new();
+        self.subtree(id, &mut seen)
+    }
+
+    fn subtree(&self, id: &str, seen: &mut HashSet<String>) -> DepTree {
+        let ticket = self.tickets.get(id);
+        let repeated = !seen.insert(id.to_string());
+        let deps = match ticket {
+            Some(t) if !repeated => t.deps.iter().map(|d| self.subtree(d, seen)).collect(),
+            _ => Vec::new(),
+        };
+        DepTree {
+            id: id.to_string(),
+            title: ticket.map(|t| t.title.clone()),
+            status: ticket.map(|t| t.status),
+            missing: ticket.is_none(),
+            repeated,
+            deps,
+        }
+    }
+
+    /// Draws the graph (all of it, or the part below `root`) as mermaid or dot text. Edges
+    /// point from a ticket to what it depends on.
+    pub fn draw(&self, format: GraphFormat, root: Option<&str>) -> String {
+        let nodes: Vec<NodeIndex> = match root.and_then(|r| self.index.get(r)) {
+            Some(&r) => {
+                let mut seen = vec![r];
+                let mut dfs = petgraph::visit::Dfs::new(&self.graph, r);
+                dfs.next(&self.graph);
+                while let Some(n) = dfs.next(&self.graph) {
+                    seen.push(n);
+                }
+                seen
+            }
+            None => self.graph.node_indices().collect(),
+        };
+        let mut nodes = nodes;
+        nodes.sort_by(|a, b| self.graph[*a].cmp(&self.graph[*b]));
+        let keep: HashSet<NodeIndex> = nodes.iter().copied().collect();
+        let mut edges: Vec<(&str, &str)> = Vec::new();
+        for &n in &nodes {
+            for m in self.graph.neighbors_directed(n, Direction::Outgoing) {
+                if keep.contains(&m) {
+                    edges.push((&self.graph[n], &self.graph[m]));
+                }
+            }
+        }
+        edges.sort();
+        let label = |n: NodeIndex| -> String {
+            let id = &self.graph[n];
+            match self.tickets.get(id) {
+                Some(t) => format!("{id}: {} ({})", t.title, t.status),
+                None => format!("{id} (missing)"),
+            }
+        };
+        let mut out = String::new();
+        match format {
+            GraphFormat::Mermaid => {
+                out.push_str("graph TD\n");
+                for &n in &nodes {
+                    let _ = writeln!(
+                        out,
+                        "  {}[\"{}\"]",
+                        mermaid_id(&self.graph[n]),
+                        label(n).replace('"', "#quot;")
+                    );
+                }
+                for (a, b) in edges {
+                    let _ = writeln!(out, "  {} --> {}", mermaid_id(a), mermaid_id(b));
+                }
+            }
+            GraphFormat::Dot => {
+                out.push_str("digraph tickets {\n");
+                for &n in &nodes {
+                    let _ = writeln!(
+                        out,
+                        "  \"{}\" [label=\"{}\"];",
+                        self.graph[n],
+                        dot_escape(&label(n))
+                    );
+                }
+                for (a, b) in edges {
+                    let _ = writeln!(out, "  \"{a}\" -> \"{b}\";");
+                }
+                out.push_str("}\n");
+            }
+        }
+        out
+    }
+}
+
+/// Mermaid node ids may not contain `.` or `-` safely; map them to `_` plus a marker.
+fn mermaid_id(id: &str) -> String {
+    let mut s = String::from("t_");
+    for c in id.chars() {
+        match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '_' => s.push(c),
+            '-' => s.push_str("__"),
+            '.' => s.push_str("_o_"),
+            _ => s.push('_'),
+        }
+    }
+    s
+}
+
+fn dot_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+/// The deps of `ticket` that are not closed, given a test for "closed".
+pub fn blocked_by(ticket: &Ticket, is_closed: impl Fn(&str) -> bool) -> Vec<String> {
+    ticket
+        .deps
+        .iter()
+        .filter(|d| !is_closed(d))
+        .cloned()
+        .collect()
+}
+
+/// A copy of `ticket` with the derived fields filled in, given a test for "closed".
+pub fn annotate(ticket: &Ticket, is_closed: impl Fn(&str) -> bool) -> Ticket {
+    let mut t = ticket.clone();
+    t.blocked_by = blocked_by(ticket, is_closed);
+    t.ready = t.status == Status::Open && t.blocked_by.is_empty();
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(id: &str, status: Status, deps: &[&str]) -> Arc<Ticket> {
+        let mut t = Ticket::new(id, id);
+        t.status = status;
+        t.deps = deps.iter().map(|d| d.to_string()).collect();
+        Arc::new(t)
+    }
+
+    #[test]
+    fn blocked_and_unblocked() {
+        let ts = [
+            t("a", Status::Open, &[]),
+            t("b", Status::Open, &["a"]),
+            t("c", Status::Open, &["a", "x"]),
+            t("d", Status::Closed, &[]),
+            t("e", Status::Open, &["a", "d"]),
+        ];
+        let g = DepGraph::new(&ts);
+        assert_eq!(g.blocked_by(&ts[2]), vec!["a", "x"]);
+        assert!(g.annotate(&ts[0]).ready);
+        assert!(!g.annotate(&ts[1]).ready);
+        let ids: Vec<&str> = g
+            .unblocked_by_closing("a")
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect();
+        assert_eq!(ids, ["b", "e"]);
+        let all: Vec<&str> = g
+            .transitive_dependents("a")
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect();
+        assert_eq!(all, ["b", "c", "e"]);
+    }
+
+    #[test]
+    fn cycles_named_along_edges() {
+        // a -> c -> b; adding b -> a closes a -> c -> b -> a... seen from the new edge b -> a.
+        let ts = [
+            t("a", Status::Open, &["c"]),
+            t("c", Status::Open, &["b"]),
+            t("b", Status::Open, &[]),
+        ];
+        let g = DepGraph::new(&ts);
+        assert_eq!(g.cycle_with_edge("b", "a").unwrap(), ["b", "a", "c", "b"]);
+        assert_eq!(g.cycle_with_edge("a", "b"), None);
+        assert_eq!(g.cycle_with_edge("a", "a").unwrap(), ["a", "a"]);
+        let ts = [
+            t("a", Status::Open, &["c"]),
+            t("c", Status::Open, &["b"]),
+            t("b", Status::Open, &["a"]),
+            t("z", Status::Open, &["z"]),
+        ];
+        let g = DepGraph::new(&ts);
+        assert_eq!(g.cycles(), vec![vec!["a", "c", "b", "a"], vec!["z", "z"]]);
+    }
+
+    #[test]
+    fn tree_and_drawings() {
+        let ts = [
+            t("a", Status::Open, &["b", "c"]),
+            t("b", Status::Open, &["c"]),
+            t("c", Status::Closed, &["gone"]),
+        ];
+        let g = DepGraph::new(&ts);
+        let tree = g.tree("a");
+        assert_eq!(tree.deps.len(), 2);
+        assert_eq!(tree.deps[0].deps[0].id, "c");
+        assert!(tree.deps[0].deps[0].deps[0].missing);
+        assert!(tree.deps[1].repeated);
+        let dot = g.draw(GraphFormat::Dot, Some("b"));
+        assert!(dot.contains("\"b\" -> \"c\";"));
+        assert!(!dot.contains("\"a\""));
+        let mm = g.draw(GraphFormat::Mermaid, None);
+        assert!(mm.starts_with("graph TD\n"));
+        assert!(mm.contains("t_a --> t_b"));
+    }
+}

@@ -1,0 +1,39 @@
+//! ayo-tickets: the ticket system AI agents use to coordinate work.
+//!
+//! Tickets are markdown files with YAML frontmatter (or rows of a database store). This crate
+//! holds every rule: the ticket model, the lossless file format, the dependency graph, the
+//! transitions, leases and claims, and the storage trait with its backends. The Python, Node
+//! and CLI front ends only convert types and errors.
+//!
+//! ```
+//! use ayo_tickets::{NewTicket, Tickets};
+//! let dir = tempfile::tempdir().unwrap();
+//! let t = Tickets::open(dir.path())?;
+//! let a = t.create(NewTicket::new("Extract data from invoices").assignee("extractor"))?;
+//! let b = t.create(NewTicket::new("Validate extracted data").assignee("validator").dep(&a.id))?;
+//! assert!(!t.get(&b.id)?.ready);
+//! let closed = t.close(&a.id, Some("47 reports"))?;
+//! assert_eq!(closed.unblocked[0].id, b.id);
+//! assert_eq!(t.ready(Some("@validator"))?[0].id, b.id);
+//! # Ok::<(), ayo_tickets::Error>(())
+//! ```
+
+mod error;
+pub mod format;
+mod graph;
+mod hooks;
+mod request;
+mod scope;
+pub mod store;
+mod ticket;
+mod tickets;
+
+pub use error::{Error, Result};
+pub use graph::{DepGraph, DepTree, GraphFormat};
+pub use request::{ClaimOptions, Closed, Filter, NewTicket, Problem, ProblemKind, Update};
+pub use scope::{DEFAULT_SESSION, StoreChoice, StoreFlags, home, validate_session};
+pub use store::{Access, LogEntry, Scan, Store, Unreadable};
+pub use ticket::{
+    DEFAULT_PRIORITY, Note, Status, TYPES, Ticket, agent_matches, normalize_agent, now, validate_id,
+};
+pub use tickets::{Tickets, WarningHandler};

@@ -1,0 +1,197 @@
+//! The inputs of operations: [`NewTicket`], [`Filter`], [`Update`], [`ClaimOptions`], and the
+//! outputs that are more than a ticket: [`Closed`], [`Problem`].
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::ticket::{Status, Ticket};
+
+/// A ticket to create: a title and optional fields, built up with methods.
+///
+/// ```
+/// use ayo_tickets::NewTicket;
+/// let new = NewTicket::new("Validate extracted data").assignee("validator").priority(1);
+/// assert_eq!(new.title, "Validate extracted data");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewTicket {
+    /// Required, one line.
+    pub title: String,
+    /// An agent handle (`@` is added).
+    pub assignee: Option<String>,
+    /// Ids (or unique prefixes) of existing tickets.
+    pub deps: Vec<String>,
+    /// 0 to 4; 2 when not given.
+    pub priority: Option<i64>,
+    /// `task` when not given.
+    pub kind: Option<String>,
+    /// Labels.
+    pub tags: Vec<String>,
+    /// The markdown body.
+    pub description: Option<String>,
+    /// An epic or other grouping ticket.
+    pub parent: Option<String>,
+    /// A chosen id; generated when not given.
+    pub id: Option<String>,
+}
+
+impl NewTicket {
+    /// A new ticket with this title and defaults for the rest.
+    pub fn new(title: impl Into<String>) -> Self {
+        NewTicket {
+            title: title.into(),
+            ..Self::default()
+        }
+    }
+    /// Sets the assignee.
+    pub fn assignee(mut self, agent: impl Into<String>) -> Self {
+        self.assignee = Some(agent.into());
+        self
+    }
+    /// Adds a dep.
+    pub fn dep(mut self, id: impl Into<String>) -> Self {
+        self.deps.push(id.into());
+        self
+    }
+    /// Sets the deps.
+    pub fn deps<S: Into<String>>(mut self, ids: impl IntoIterator<Item = S>) -> Self {
+        self.deps = ids.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets the priority.
+    pub fn priority(mut self, priority: i64) -> Self {
+        self.priority = Some(priority);
+        self
+    }
+    /// Sets the type.
+    pub fn kind(mut self, kind: impl Into<String>) -> Self {
+        self.kind = Some(kind.into());
+        self
+    }
+    /// Sets the tags.
+    pub fn tags<S: Into<String>>(mut self, tags: impl IntoIterator<Item = S>) -> Self {
+        self.tags = tags.into_iter().map(Into::into).collect();
+        self
+    }
+    /// Sets the description.
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.description = Some(text.into());
+        self
+    }
+    /// Sets the parent.
+    pub fn parent(mut self, id: impl Into<String>) -> Self {
+        self.parent = Some(id.into());
+        self
+    }
+    /// Chooses the id.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+}
+
+/// Which tickets `list` returns; every field that is set must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Only this status.
+    pub status: Option<Status>,
+    /// Only this agent's (with or without the `@`).
+    pub assignee: Option<String>,
+    /// Only tickets with this tag.
+    pub tag: Option<String>,
+    /// Only this type.
+    pub kind: Option<String>,
+    /// Only children of this ticket.
+    pub parent: Option<String>,
+}
+
+impl Filter {
+    /// True when the ticket passes every set field.
+    pub fn matches(&self, t: &Ticket) -> bool {
+        self.status.is_none_or(|s| t.status == s)
+            && self
+                .assignee
+                .as_deref()
+                .is_none_or(|a| crate::ticket::agent_matches(t.assignee.as_deref(), a))
+            && self
+                .tag
+                .as_deref()
+                .is_none_or(|g| t.tags.iter().any(|x| x == g))
+            && self.kind.as_deref().is_none_or(|k| t.kind == k)
+            && self
+                .parent
+                .as_deref()
+                .is_none_or(|p| t.parent.as_deref() == Some(p))
+    }
+}
+
+/// The fields `update` edits; `None` keeps a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Update {
+    /// A new title.
+    pub title: Option<String>,
+    /// A new description.
+    pub description: Option<String>,
+    /// A new priority.
+    pub priority: Option<i64>,
+    /// A new type.
+    pub kind: Option<String>,
+    /// New tags (replacing the old).
+    pub tags: Option<Vec<String>>,
+    /// A new parent; `Some(None)` clears it.
+    pub parent: Option<Option<String>>,
+}
+
+/// How `claim` behaves.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClaimOptions {
+    /// Block until a ticket is claimable (or the timeout passes).
+    pub wait: bool,
+    /// How long to wait at most; forever when `None`.
+    pub timeout: Option<Duration>,
+    /// Lease length in seconds; `$AYO_LEASE` when `None`, else no lease.
+    pub lease: Option<u64>,
+}
+
+/// What `close` returns: the closed ticket and the tickets that became ready.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Closed {
+    /// The ticket, now closed.
+    pub ticket: Ticket,
+    /// Its open dependents whose `blocked_by` became empty with this close.
+    pub unblocked: Vec<Ticket>,
+}
+
+/// What kind of problem `check` found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    /// A file that cannot be read.
+    Unreadable,
+    /// A dep on a ticket that does not exist.
+    MissingDep,
+    /// A dependency cycle (made by hand edits).
+    Cycle,
+    /// A ticket whose stated id disagrees with its file name.
+    IdMismatch,
+}
+
+/// One problem `check` found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// What kind.
+    pub kind: ProblemKind,
+    /// The ticket concerned, if one.
+    pub ticket: Option<String>,
+    /// The file concerned, if the store has files.
+    pub path: Option<PathBuf>,
+    /// The line, where known.
+    pub line: Option<usize>,
+    /// The cycle, for a [`ProblemKind::Cycle`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cycle: Vec<String>,
+    /// What is wrong, in words.
+    pub message: String,
+}

@@ -1,0 +1,227 @@
+//! Where tickets live: session, global and directory scopes, and the rules that pick a store
+//! from flags and environment variables.
+
+use std::path::PathBuf;
+
+use crate::error::{Error, Result};
+use crate::ticket::validate_id;
+
+/// The session used when none is named.
+pub const DEFAULT_SESSION: &str = "default";
+
+/// A store, as chosen by flags or the environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreChoice {
+    /// A directory of ticket files (`--dir`, `$AYO_TICKETS_DIR`).
+    Dir(PathBuf),
+    /// A session's tickets (`--session`, `$AYO_SESSION_ID`, else `default`).
+    Session(String),
+    /// Tickets shared by every session (`--global`).
+    Global,
+    /// A database (`--store postgres://...`, `$AYO_STORE`).
+    Url(String),
+}
+
+/// The flags a front end was given; at most one may be set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoreFlags {
+    /// `--store URL|PATH`.
+    pub store: Option<String>,
+    /// `--dir PATH`.
+    pub dir: Option<PathBuf>,
+    /// `--global`.
+    pub global: bool,
+    /// `--session NAME`.
+    pub session: Option<String>,
+}
+
+impl StoreChoice {
+    /// Picks the store: one of the flags, else `$AYO_STORE`, else `$AYO_TICKETS_DIR`, else the
+    /// session store of `$AYO_SESSION_ID` or `default`. Two flags together are refused.
+    pub fn resolve(flags: &StoreFlags) -> Result<StoreChoice> {
+        Self::resolve_with(flags, |k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// [`StoreChoice::resolve`] with a given environment (for tests).
+    pub fn resolve_with(
+        flags: &StoreFlags,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<StoreChoice> {
+        let set = [
+            flags.store.is_some(),
+            flags.dir.is_some(),
+            flags.global,
+            flags.session.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
+        if set > 1 {
+            return Err(Error::invalid(
+                "choose one of --store, --dir, --global and --session",
+            ));
+        }
+        if let Some(s) = &flags.store {
+            return Ok(Self::from_store_arg(s));
+        }
+        if let Some(d) = &flags.dir {
+            return Ok(StoreChoice::Dir(d.clone()));
+        }
+        if flags.global {
+            return Ok(StoreChoice::Global);
+        }
+        if let Some(s) = &flags.session {
+            validate_session(s)?;
+            return Ok(StoreChoice::Session(s.clone()));
+        }
+        if let Some(s) = env("AYO_STORE") {
+            return Ok(Self::from_store_arg(&s));
+        }
+        if let Some(d) = env("AYO_TICKETS_DIR") {
+            return Ok(StoreChoice::Dir(PathBuf::from(d)));
+        }
+        let session = env("AYO_SESSION_ID").unwrap_or_else(|| DEFAULT_SESSION.to_string());
+        validate_session(&session)?;
+        Ok(StoreChoice::Session(session))
+    }
+
+    /// A `--store` value: a `postgres://` or `postgresql://` URL, else a directory path.
+    pub fn from_store_arg(s: &str) -> StoreChoice {
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            StoreChoice::Url(s.to_string())
+        } else {
+            StoreChoice::Dir(PathBuf::from(s))
+        }
+    }
+
+    /// The directory of a directory-backed choice, under `home` for session and global scopes;
+    /// `None` for a URL.
+    pub fn dir_under(&self, home: &std::path::Path) -> Option<PathBuf> {
+        match self {
+            StoreChoice::Dir(d) => Some(d.clone()),
+            StoreChoice::Session(s) => Some(home.join("sessions").join(s).join(".tickets")),
+            StoreChoice::Global => Some(home.join("tickets").join(".tickets")),
+            StoreChoice::Url(_) => None,
+        }
+    }
+}
+
+/// Checks a session name (the id rule).
+pub fn validate_session(name: &str) -> Result<()> {
+    validate_id(name).map_err(|_| {
+        Error::invalid(format!(
+            "invalid session name '{}': use 1 to 64 of A-Z a-z 0-9 . _ -, starting with a letter or digit, without '..'",
+            crate::ticket::printable(name)
+        ))
+    })
+}
+
+/// ayo's data directory: `$AYO_HOME`, else `$XDG_DATA_HOME/ayo`, else `~/.local/share/ayo`.
+pub fn home() -> Result<PathBuf> {
+    home_with(|k| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    })
+}
+
+/// [`home`] with a given environment (for tests).
+pub fn home_with(env: impl Fn(&str) -> Option<PathBuf>) -> Result<PathBuf> {
+    if let Some(h) = env("AYO_HOME") {
+        return Ok(h);
+    }
+    if let Some(x) = env("XDG_DATA_HOME") {
+        return Ok(x.join("ayo"));
+    }
+    match env("HOME") {
+        Some(h) => Ok(h.join(".local").join("share").join("ayo")),
+        None => Err(Error::invalid(
+            "cannot find ayo's home: set AYO_HOME, XDG_DATA_HOME or HOME",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn flags_then_env_then_session() {
+        let none = StoreFlags::default();
+        assert_eq!(
+            StoreChoice::resolve_with(&none, env(&[])).unwrap(),
+            StoreChoice::Session("default".into())
+        );
+        assert_eq!(
+            StoreChoice::resolve_with(&none, env(&[("AYO_SESSION_ID", "s1")])).unwrap(),
+            StoreChoice::Session("s1".into())
+        );
+        assert_eq!(
+            StoreChoice::resolve_with(
+                &none,
+                env(&[("AYO_SESSION_ID", "s1"), ("AYO_TICKETS_DIR", "/x")])
+            )
+            .unwrap(),
+            StoreChoice::Dir("/x".into())
+        );
+        assert_eq!(
+            StoreChoice::resolve_with(
+                &none,
+                env(&[("AYO_STORE", "postgres://h/db"), ("AYO_TICKETS_DIR", "/x")])
+            )
+            .unwrap(),
+            StoreChoice::Url("postgres://h/db".into())
+        );
+        let global = StoreFlags {
+            global: true,
+            ..StoreFlags::default()
+        };
+        assert_eq!(
+            StoreChoice::resolve_with(&global, env(&[("AYO_STORE", "/y")])).unwrap(),
+            StoreChoice::Global
+        );
+        let two = StoreFlags {
+            global: true,
+            session: Some("a".into()),
+            ..StoreFlags::default()
+        };
+        assert_eq!(
+            StoreChoice::resolve_with(&two, env(&[]))
+                .unwrap_err()
+                .code(),
+            "INVALID"
+        );
+        let bad = StoreFlags {
+            session: Some("../etc".into()),
+            ..StoreFlags::default()
+        };
+        assert!(StoreChoice::resolve_with(&bad, env(&[])).is_err());
+        assert!(StoreChoice::resolve_with(&none, env(&[("AYO_SESSION_ID", "a/b")])).is_err());
+    }
+
+    #[test]
+    fn homes_and_dirs() {
+        let h = home_with(|k| (k == "HOME").then(|| PathBuf::from("/home/u"))).unwrap();
+        assert_eq!(h, PathBuf::from("/home/u/.local/share/ayo"));
+        let h = home_with(|k| (k == "XDG_DATA_HOME").then(|| PathBuf::from("/x"))).unwrap();
+        assert_eq!(h, PathBuf::from("/x/ayo"));
+        let home = PathBuf::from("/h");
+        assert_eq!(
+            StoreChoice::Session("s".into()).dir_under(&home).unwrap(),
+            PathBuf::from("/h/sessions/s/.tickets")
+        );
+        assert_eq!(
+            StoreChoice::Global.dir_under(&home).unwrap(),
+            PathBuf::from("/h/tickets/.tickets")
+        );
+    }
+}

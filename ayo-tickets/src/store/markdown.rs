@@ -1,0 +1,427 @@
+//! The markdown-directory store: one `<id>.md` file per ticket, the store's own files in
+//! `<dir>/.ayo/`.
+//!
+//! Writers take an exclusive `flock` on `.ayo/lock`, opened afresh by each transaction (a flock
+//! belongs to an open file description, so two handles in one process exclude each other too),
+//! re-read what they need inside the lock, and write each file to a temp file in `.ayo/`,
+//! fsync it, rename it into place and fsync the directory. Readers take no lock and never see
+//! half a file.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::overlay::{Op, Overlay};
+use super::{Access, LogEntry, Scan, Store, Txn, Unreadable};
+use crate::error::{Error, Result};
+use crate::format;
+use crate::hooks::pause;
+use crate::ticket::{Ticket, validate_id};
+
+/// The folder, inside a store directory, that holds the store's own files.
+pub const META_DIR: &str = ".ayo";
+const LOCK_FILE: &str = "lock";
+const LOG_FILE: &str = "log.jsonl";
+const TEMP_PREFIX: &str = "tmp-";
+/// Files larger than this are not tickets; they are reported, not read whole.
+const MAX_FILE: u64 = 16 * 1024 * 1024;
+
+/// A directory of ticket files.
+#[derive(Debug, Clone)]
+pub struct MarkdownStore {
+    dir: Arc<PathBuf>,
+}
+
+impl MarkdownStore {
+    /// A store in `dir`. Nothing is created until the first write.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        MarkdownStore {
+            dir: Arc::new(dir.into()),
+        }
+    }
+
+    /// The directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn meta(&self) -> PathBuf {
+        self.dir.join(META_DIR)
+    }
+
+    /// Creates the directory and `.ayo/` (with a `.gitignore`, so a team can commit the
+    /// tickets but not the store's own files).
+    fn ensure_meta(&self) -> Result<()> {
+        let meta = self.meta();
+        if !meta.is_dir() {
+            fs::create_dir_all(&meta).map_err(|e| io_err(&meta, e))?;
+        }
+        let ignore = meta.join(".gitignore");
+        if !ignore.exists() {
+            fs::write(&ignore, "*\n").map_err(|e| io_err(&ignore, e))?;
+        }
+        Ok(())
+    }
+
+    fn lock(&self) -> Result<File> {
+        self.ensure_meta()?;
+        let path = self.meta().join(LOCK_FILE);
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(|e| io_err(&path, e))?;
+        file.lock().map_err(|e| io_err(&path, e))?;
+        Ok(file)
+    }
+
+    /// Removes temp files left by writers that died: only writers make them, and we hold the
+    /// lock, so every one there now is stale.
+    fn clean_temps(&self) {
+        if let Ok(entries) = fs::read_dir(self.meta()) {
+            for e in entries.flatten() {
+                if e.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+                    let _ = fs::remove_file(e.path());
+                }
+            }
+        }
+    }
+}
+
+impl Store for MarkdownStore {
+    fn begin(&self, access: Access) -> Result<Box<dyn Txn>> {
+        let lock = match access {
+            Access::Read => None,
+            Access::Write | Access::Batch => {
+                let lock = self.lock()?;
+                self.clean_temps();
+                Some(lock)
+            }
+        };
+        Ok(Box::new(MarkdownTxn {
+            store: self.clone(),
+            lock,
+            durable: access == Access::Write,
+            overlay: Overlay::default(),
+        }))
+    }
+
+    fn location(&self) -> String {
+        self.dir.display().to_string()
+    }
+}
+
+struct MarkdownTxn {
+    store: MarkdownStore,
+    /// Held for the whole transaction when it writes.
+    lock: Option<File>,
+    /// fsync each write (false in a batch, which syncs once at commit).
+    durable: bool,
+    overlay: Overlay,
+}
+
+fn io_err(path: &Path, e: io::Error) -> Error {
+    Error::storage(format!("{}: {e}", path.display()))
+}
+
+/// The id a file name stands for, if it is a ticket file.
+fn ticket_stem(name: &str) -> Option<&str> {
+    if name.starts_with('.') {
+        return None;
+    }
+    name.strip_suffix(".md")
+}
+
+/// Reads a file whole, refusing one too large to be a ticket.
+fn read_file(path: &Path) -> io::Result<Vec<u8>> {
+    let mut file = File::open(path)?;
+    let len = file.metadata()?.len();
+    if len > MAX_FILE {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{len} bytes is too large for a ticket"),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Reads and parses one ticket file.
+pub(crate) fn read_ticket(path: &Path) -> Result<Option<format::Parsed>> {
+    match read_file(path) {
+        Ok(bytes) => format::parse(&bytes, path).map(Some),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+            Err(Error::parse(path, None, e.to_string()))
+        }
+        Err(e) => Err(io_err(path, e)),
+    }
+}
+
+impl MarkdownTxn {
+    fn path_of(&self, id: &str) -> PathBuf {
+        self.store.dir.join(format!("{id}.md"))
+    }
+
+    fn check_writable(&self) -> Result<()> {
+        if self.lock.is_some() {
+            Ok(())
+        } else {
+            Err(Error::storage("write in a read-only transaction"))
+        }
+    }
+
+    fn committed_ids(&self) -> Result<Vec<String>> {
+        let entries = match fs::read_dir(&*self.store.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io_err(&self.store.dir, e)),
+        };
+        let mut ids = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| io_err(&self.store.dir, e))?;
+            let name = entry.file_name();
+            if let Some(stem) = name.to_str().and_then(ticket_stem) {
+                ids.push(stem.to_string());
+            }
+        }
+        Ok(ids)
+    }
+
+    fn exists(&self, id: &str) -> bool {
+        match self.overlay.get(id) {
+            Some(t) => t.is_some(),
+            None => self.path_of(id).exists(),
+        }
+    }
+
+    /// Writes one ticket file: temp file, fsync, rename, (directory fsync at commit).
+    fn write_ticket(&self, ticket: &Ticket, seq: u64) -> Result<()> {
+        let path = self.path_of(&ticket.id);
+        let previous = match fs::read(&path) {
+            Ok(bytes) => Some(
+                String::from_utf8(bytes)
+                    .map_err(|_| Error::parse(&path, None, "not UTF-8; refusing to overwrite"))?,
+            ),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(io_err(&path, e)),
+        };
+        if let Some(prev) = &previous {
+            // Never overwrite a file that cannot be read back.
+            format::parse(prev.as_bytes(), &path)?;
+        }
+        let text = format::render(ticket, previous.as_deref())?;
+        if previous.as_deref() == Some(text.as_str()) {
+            return Ok(());
+        }
+        let temp = self.store.meta().join(format!(
+            "{TEMP_PREFIX}{}-{seq}-{}.md",
+            std::process::id(),
+            ticket.id
+        ));
+        let mut file = File::create(&temp).map_err(|e| io_err(&temp, e))?;
+        file.write_all(text.as_bytes())
+            .map_err(|e| io_err(&temp, e))?;
+        if self.durable {
+            file.sync_all().map_err(|e| io_err(&temp, e))?;
+        }
+        drop(file);
+        pause("after_temp");
+        fs::rename(&temp, &path).map_err(|e| io_err(&path, e))?;
+        pause("after_rename");
+        Ok(())
+    }
+
+    fn append_log(&self, entries: &[LogEntry]) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let path = self.store.meta().join(LOG_FILE);
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .read(true)
+            .open(&path)
+            .map_err(|e| io_err(&path, e))?;
+        let mut out = String::new();
+        // A writer killed mid-append leaves a torn last line: end it before appending.
+        let len = file.metadata().map_err(|e| io_err(&path, e))?.len();
+        if len > 0 {
+            use std::io::{Seek, SeekFrom};
+            let mut last = [0u8; 1];
+            let mut reader = &file;
+            reader
+                .seek(SeekFrom::Start(len - 1))
+                .and_then(|_| reader.read_exact(&mut last))
+                .map_err(|e| io_err(&path, e))?;
+            if last[0] != b'\n' {
+                out.push('\n');
+            }
+        }
+        for e in entries {
+            out.push_str(&serde_json::to_string(e).map_err(|e| Error::storage(e.to_string()))?);
+            out.push('\n');
+        }
+        file.write_all(out.as_bytes())
+            .map_err(|e| io_err(&path, e))?;
+        if self.durable {
+            file.sync_data().map_err(|e| io_err(&path, e))?;
+        }
+        Ok(())
+    }
+}
+
+static SEQ: AtomicU64 = AtomicU64::new(0);
+
+impl Txn for MarkdownTxn {
+    fn get(&mut self, id: &str) -> Result<Option<Arc<Ticket>>> {
+        if let Some(t) = self.overlay.get(id) {
+            return Ok(t);
+        }
+        validate_id(id)?;
+        Ok(read_ticket(&self.path_of(id))?.map(|p| Arc::new(p.ticket)))
+    }
+
+    fn ids(&mut self) -> Result<Vec<String>> {
+        let mut ids = self.committed_ids()?;
+        self.overlay.apply_ids(&mut ids);
+        Ok(ids)
+    }
+
+    fn scan(&mut self) -> Result<Scan> {
+        let mut scan = Scan::default();
+        for id in self.committed_ids()? {
+            let path = self.path_of(&id);
+            if let Err(e) = validate_id(&id) {
+                scan.unreadable.push(Unreadable {
+                    id,
+                    path: Some(path.clone()),
+                    error: Error::parse(&path, None, e.to_string()),
+                });
+                continue;
+            }
+            match read_ticket(&path) {
+                Ok(Some(parsed)) => {
+                    if let Some(stated) = parsed.frontmatter_id
+                        && stated != id
+                    {
+                        scan.mismatched.push((id.clone(), stated));
+                    }
+                    scan.tickets.push(Arc::new(parsed.ticket));
+                }
+                Ok(None) => {} // removed since the listing
+                Err(error) => scan.unreadable.push(Unreadable {
+                    id,
+                    path: Some(path),
+                    error,
+                }),
+            }
+        }
+        self.overlay.apply_scan(&mut scan);
+        Ok(scan)
+    }
+
+    fn create(&mut self, ticket: &Ticket) -> Result<bool> {
+        self.check_writable()?;
+        validate_id(&ticket.id)?;
+        if self.exists(&ticket.id) {
+            return Ok(false);
+        }
+        self.overlay.put(ticket);
+        Ok(true)
+    }
+
+    fn put(&mut self, ticket: &Ticket) -> Result<()> {
+        self.check_writable()?;
+        validate_id(&ticket.id)?;
+        self.overlay.put(ticket);
+        Ok(())
+    }
+
+    fn delete(&mut self, id: &str) -> Result<bool> {
+        self.check_writable()?;
+        validate_id(id)?;
+        if !self.exists(id) {
+            return Ok(false);
+        }
+        self.overlay.delete(id);
+        Ok(true)
+    }
+
+    fn log(&mut self, entry: LogEntry) -> Result<()> {
+        self.check_writable()?;
+        self.overlay.log.push(entry);
+        Ok(())
+    }
+
+    fn history(&mut self, ticket: Option<&str>) -> Result<Vec<LogEntry>> {
+        let path = self.store.meta().join(LOG_FILE);
+        let text = match fs::read(&path) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(io_err(&path, e)),
+        };
+        Ok(text
+            .lines()
+            // A torn line (a writer killed mid-append) is skipped.
+            .filter_map(|line| serde_json::from_str::<LogEntry>(line).ok())
+            .chain(self.overlay.log.iter().cloned())
+            .filter(|e| ticket.is_none_or(|id| e.ticket == id))
+            .collect())
+    }
+
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        if self.lock.is_none() || self.overlay.is_empty() {
+            return Ok(());
+        }
+        let ops = std::mem::take(&mut self.overlay.ops);
+        for op in &ops {
+            match op {
+                Op::Put(t) => self.write_ticket(t, SEQ.fetch_add(1, Ordering::Relaxed))?,
+                Op::Delete(id) => {
+                    let path = self.path_of(id);
+                    match fs::remove_file(&path) {
+                        Ok(()) => {}
+                        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                        Err(e) => return Err(io_err(&path, e)),
+                    }
+                }
+            }
+        }
+        let dir = &*self.store.dir;
+        if self.durable {
+            File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(|e| io_err(dir, e))?;
+        }
+        let log = std::mem::take(&mut self.overlay.log);
+        self.append_log(&log)?;
+        if !self.durable {
+            // A batch pays for durability once, for the whole file system.
+            let d = File::open(dir).map_err(|e| io_err(dir, e))?;
+            rustix::fs::syncfs(&d).map_err(|e| io_err(dir, e.into()))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crate::Tickets;
+
+    crate::store::suite::store_suite!(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let t = Tickets::with_store(Arc::new(crate::store::markdown::MarkdownStore::new(
+            dir.path(),
+        )))
+        .unwrap();
+        (t, dir)
+    });
+}

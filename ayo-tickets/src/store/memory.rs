@@ -1,0 +1,245 @@
+//! The in-memory store: the reference backend, strict about misuse.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::Instant;
+
+use super::overlay::{Op, Overlay};
+use super::{Access, ChangeFeed, LogEntry, Scan, Store, Txn};
+use crate::error::{Error, Result};
+use crate::ticket::Ticket;
+
+/// Tickets in memory, gone when the last handle drops. Writers exclude each other; readers see
+/// the last committed state.
+#[derive(Clone, Default)]
+pub struct MemoryStore {
+    inner: Arc<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    state: Mutex<State>,
+    /// True while a writer holds the store.
+    writer: Mutex<bool>,
+    writer_done: Condvar,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct State {
+    tickets: Arc<HashMap<String, Arc<Ticket>>>,
+    log: Arc<Vec<LogEntry>>,
+    version: u64,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl std::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MemoryStore")
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic in another thread never leaves the state half-written (commit swaps whole
+    // values), so a poisoned lock is still consistent.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Store for MemoryStore {
+    fn begin(&self, access: Access) -> Result<Box<dyn Txn>> {
+        let writes = access != Access::Read;
+        if writes {
+            let mut busy = lock(&self.inner.writer);
+            while *busy {
+                busy = self
+                    .inner
+                    .writer_done
+                    .wait(busy)
+                    .unwrap_or_else(|e| e.into_inner());
+            }
+            *busy = true;
+        }
+        let state = lock(&self.inner.state);
+        Ok(Box::new(MemoryTxn {
+            inner: self.inner.clone(),
+            tickets: state.tickets.clone(),
+            log: state.log.clone(),
+            writes,
+            overlay: Overlay::default(),
+        }))
+    }
+
+    fn changes(&self) -> Result<Box<dyn ChangeFeed>> {
+        let seen = lock(&self.inner.state).version;
+        Ok(Box::new(MemoryFeed {
+            inner: self.inner.clone(),
+            seen,
+        }))
+    }
+
+    fn location(&self) -> String {
+        "memory".to_string()
+    }
+}
+
+struct MemoryTxn {
+    inner: Arc<Inner>,
+    tickets: Arc<HashMap<String, Arc<Ticket>>>,
+    log: Arc<Vec<LogEntry>>,
+    writes: bool,
+    overlay: Overlay,
+}
+
+impl MemoryTxn {
+    fn check_writable(&self) -> Result<()> {
+        if self.writes {
+            Ok(())
+        } else {
+            Err(Error::storage("write in a read-only transaction"))
+        }
+    }
+
+    fn exists(&self, id: &str) -> bool {
+        match self.overlay.get(id) {
+            Some(t) => t.is_some(),
+            None => self.tickets.contains_key(id),
+        }
+    }
+}
+
+impl Txn for MemoryTxn {
+    fn get(&mut self, id: &str) -> Result<Option<Arc<Ticket>>> {
+        Ok(match self.overlay.get(id) {
+            Some(t) => t,
+            None => self.tickets.get(id).cloned(),
+        })
+    }
+
+    fn ids(&mut self) -> Result<Vec<String>> {
+        let mut ids: Vec<String> = self.tickets.keys().cloned().collect();
+        self.overlay.apply_ids(&mut ids);
+        Ok(ids)
+    }
+
+    fn scan(&mut self) -> Result<Scan> {
+        let mut scan = Scan {
+            tickets: self.tickets.values().cloned().collect(),
+            ..Scan::default()
+        };
+        self.overlay.apply_scan(&mut scan);
+        Ok(scan)
+    }
+
+    fn create(&mut self, ticket: &Ticket) -> Result<bool> {
+        self.check_writable()?;
+        if self.exists(&ticket.id) {
+            return Ok(false);
+        }
+        self.overlay.put(ticket);
+        Ok(true)
+    }
+
+    fn put(&mut self, ticket: &Ticket) -> Result<()> {
+        self.check_writable()?;
+        self.overlay.put(ticket);
+        Ok(())
+    }
+
+    fn delete(&mut self, id: &str) -> Result<bool> {
+        self.check_writable()?;
+        if !self.exists(id) {
+            return Ok(false);
+        }
+        self.overlay.delete(id);
+        Ok(true)
+    }
+
+    fn log(&mut self, entry: LogEntry) -> Result<()> {
+        self.check_writable()?;
+        self.overlay.log.push(entry);
+        Ok(())
+    }
+
+    fn history(&mut self, ticket: Option<&str>) -> Result<Vec<LogEntry>> {
+        Ok(self
+            .log
+            .iter()
+            .chain(self.overlay.log.iter())
+            .filter(|e| ticket.is_none_or(|id| e.ticket == id))
+            .cloned()
+            .collect())
+    }
+
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        if self.writes && !self.overlay.is_empty() {
+            let mut state = lock(&self.inner.state);
+            let tickets = Arc::make_mut(&mut state.tickets);
+            for op in self.overlay.ops.drain(..) {
+                match op {
+                    Op::Put(t) => {
+                        tickets.insert(t.id.clone(), t);
+                    }
+                    Op::Delete(id) => {
+                        tickets.remove(&id);
+                    }
+                }
+            }
+            Arc::make_mut(&mut state.log).append(&mut self.overlay.log);
+            state.version += 1;
+            self.inner.changed.notify_all();
+        }
+        Ok(())
+    }
+}
+
+impl Drop for MemoryTxn {
+    fn drop(&mut self) {
+        if self.writes {
+            *lock(&self.inner.writer) = false;
+            self.inner.writer_done.notify_one();
+        }
+    }
+}
+
+struct MemoryFeed {
+    inner: Arc<Inner>,
+    seen: u64,
+}
+
+impl ChangeFeed for MemoryFeed {
+    fn wait(&mut self, deadline: Instant) -> Result<bool> {
+        let mut state = lock(&self.inner.state);
+        while state.version == self.seen {
+            let now = Instant::now();
+            if now >= deadline {
+                return Ok(false);
+            }
+            state = self
+                .inner
+                .changed
+                .wait_timeout(state, deadline - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        self.seen = state.version;
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crate::Tickets;
+
+    crate::store::suite::store_suite!(|| (
+        Tickets::with_store(Arc::new(crate::store::memory::MemoryStore::new())).unwrap(),
+        ()
+    ));
+}

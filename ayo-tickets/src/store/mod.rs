@@ -1,0 +1,157 @@
+//! Storage: the [`Store`] trait and its backends.
+//!
+//! A store knows records, not rules: it keeps tickets and the audit log, and gives consistent,
+//! atomic transactions. Transitions, cycles, readiness and leases live in [`crate::Tickets`]
+//! and run the same over every backend.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::ticket::Ticket;
+
+pub mod markdown;
+pub mod memory;
+mod overlay;
+
+#[cfg(test)]
+pub(crate) mod suite;
+
+/// What a transaction may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reads only. On a directory store it takes no lock.
+    Read,
+    /// Reads and writes, exclusive against every other writer; each commit is durable.
+    Write,
+    /// Like [`Access::Write`], for bulk work: durability is paid once, at commit.
+    Batch,
+}
+
+/// A file or record that could not be read, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The id it would have (for a file, its name without `.md`).
+    pub id: String,
+    /// The file, where the store has files.
+    pub path: Option<PathBuf>,
+    /// The error ([`Error::Parse`] for a file that cannot be parsed).
+    pub error: Error,
+}
+
+/// Everything in a store at one moment.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    /// Every readable ticket, in no particular order.
+    pub tickets: Vec<Arc<Ticket>>,
+    /// Every file or record that could not be read.
+    pub unreadable: Vec<Unreadable>,
+    /// Tickets whose stored id disagrees with their file name: (file name id, stated id).
+    pub mismatched: Vec<(String, String)>,
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEntry {
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// Who did it, if known.
+    pub actor: Option<String>,
+    /// The ticket it concerns.
+    pub ticket: String,
+    /// What happened: `create`, `start`, `claim`, `close`, ...
+    pub action: String,
+    /// Details, in words (may be empty).
+    pub detail: String,
+}
+
+/// A transaction: one consistent view of the store; with write access, exclusive against every
+/// other writer. Writes become visible, all of them, at [`Txn::commit`]; a transaction dropped
+/// without commit writes nothing.
+pub trait Txn: Send {
+    /// One ticket by exact id: `Ok(None)` when there is none, [`Error::Parse`] when its file is
+    /// unreadable.
+    fn get(&mut self, id: &str) -> Result<Option<Arc<Ticket>>>;
+    /// Every ticket id, including those of unreadable files.
+    fn ids(&mut self) -> Result<Vec<String>>;
+    /// Every ticket, and what could not be read.
+    fn scan(&mut self) -> Result<Scan>;
+    /// Stores a new ticket only if its id is free; `false` when taken.
+    fn create(&mut self, ticket: &Ticket) -> Result<bool>;
+    /// Stores a ticket, replacing the one with its id.
+    fn put(&mut self, ticket: &Ticket) -> Result<()>;
+    /// Removes a ticket; `false` when there was none.
+    fn delete(&mut self, id: &str) -> Result<bool>;
+    /// Appends to the audit log (written at commit).
+    fn log(&mut self, entry: LogEntry) -> Result<()>;
+    /// The audit log, oldest first; only one ticket's entries when `ticket` is given.
+    fn history(&mut self, ticket: Option<&str>) -> Result<Vec<LogEntry>>;
+    /// The store's clock (a database store uses its server's, so leases agree across hosts).
+    fn now(&mut self) -> Result<DateTime<Utc>> {
+        Ok(crate::ticket::now())
+    }
+    /// Makes every write of this transaction durable and visible.
+    fn commit(self: Box<Self>) -> Result<()>;
+}
+
+/// Wakes waiters when a store may have changed.
+pub trait ChangeFeed: Send {
+    /// Blocks until the store may have changed since this feed was made or last returned
+    /// `true`, or until `deadline` (then `false`). May wake spuriously with `true`; the caller
+    /// re-reads the store.
+    fn wait(&mut self, deadline: Instant) -> Result<bool>;
+}
+
+/// A place where tickets live.
+pub trait Store: Send + Sync {
+    /// Starts a transaction.
+    fn begin(&self, access: Access) -> Result<Box<dyn Txn>>;
+    /// A feed of change signals. Subscribe before the first read so that no change is missed.
+    ///
+    /// The default polls every 200 ms; stores override it with a real signal.
+    fn changes(&self) -> Result<Box<dyn ChangeFeed>> {
+        Ok(Box::new(PollFeed::new(Duration::from_millis(200))))
+    }
+    /// Where the store is, for messages (`/path/.tickets`, `memory`, `postgres://...`).
+    fn location(&self) -> String;
+}
+
+/// A [`ChangeFeed`] that reports a possible change at a fixed interval: the fallback when no
+/// signal is available.
+#[derive(Debug, Clone)]
+pub struct PollFeed {
+    every: Duration,
+    next: Instant,
+}
+
+impl PollFeed {
+    /// A feed that wakes every `every`.
+    pub fn new(every: Duration) -> Self {
+        PollFeed {
+            every,
+            next: Instant::now() + every,
+        }
+    }
+}
+
+impl ChangeFeed for PollFeed {
+    fn wait(&mut self, deadline: Instant) -> Result<bool> {
+        let now = Instant::now();
+        if self.next <= deadline {
+            if self.next > now {
+                std::thread::sleep(self.next - now);
+            }
+            self.next = Instant::now() + self.every;
+            Ok(true)
+        } else {
+            if deadline > now {
+                std::thread::sleep(deadline - now);
+            }
+            Ok(false)
+        }
+    }
+}

@@ -1,0 +1,574 @@
+//! The store test suite: every backend runs it unchanged with one line,
+//! `store_suite!(|| make_tickets())`, where the closure returns a fresh, empty
+//! [`crate::Tickets`] plus whatever must live as long as it (a temp dir, a schema guard).
+
+use std::time::Duration;
+
+use crate::error::Error;
+use crate::request::{ClaimOptions, Filter, NewTicket, Update};
+use crate::store::{Access, LogEntry};
+use crate::ticket::{Status, Ticket};
+use crate::{GraphFormat, Tickets};
+
+/// Creates a ticket with a title and deps, panicking on error.
+pub(crate) fn mk(t: &Tickets, title: &str, deps: &[&str]) -> Ticket {
+    t.create(NewTicket::new(title).deps(deps.iter().copied()))
+        .unwrap()
+}
+
+fn ids(ts: &[Ticket]) -> Vec<&str> {
+    ts.iter().map(|t| t.id.as_str()).collect()
+}
+
+pub(crate) fn create_and_get(t: &Tickets) {
+    let a = t
+        .create(
+            NewTicket::new("  Extract data  ")
+                .assignee("extractor")
+                .priority(1)
+                .kind("bug")
+                .tags(["finance", "q1"])
+                .description("Free text.\n\n## Design\nx"),
+        )
+        .unwrap();
+    assert_eq!(a.title, "Extract data");
+    assert_eq!(a.assignee.as_deref(), Some("@extractor"));
+    assert_eq!(a.id.len(), 6);
+    assert!(a.id.as_bytes()[0].is_ascii_lowercase());
+    assert!(a.ready && a.created.is_some());
+    let got = t.get(&a.id).unwrap();
+    assert_eq!(got, a);
+    assert_eq!(t.get(&a.id[..4]).unwrap().id, a.id);
+    assert_eq!(t.get("zzzzzzz").unwrap_err().code(), "NOT_FOUND");
+    assert_eq!(t.get("a/b").unwrap_err().code(), "INVALID");
+    let b = t.create(NewTicket::new("B").id("abc1")).unwrap();
+    t.create(NewTicket::new("C").id("abc2")).unwrap();
+    match t.get("abc").unwrap_err() {
+        Error::Ambiguous { candidates, .. } => assert_eq!(candidates, ["abc1", "abc2"]),
+        e => panic!("{e:?}"),
+    }
+    assert_eq!(t.get("abc1").unwrap().id, b.id);
+    assert_eq!(
+        t.create(NewTicket::new("again").id("abc1"))
+            .unwrap_err()
+            .code(),
+        "EXISTS"
+    );
+    for bad in [
+        NewTicket::new(""),
+        NewTicket::new("a\nb"),
+        NewTicket::new("x").priority(5),
+        NewTicket::new("x").kind("story"),
+        NewTicket::new("x").id("../etc"),
+        NewTicket::new("x").assignee("two words"),
+        NewTicket::new("x").tags(["a,b"]),
+    ] {
+        assert_eq!(t.create(bad).unwrap_err().code(), "INVALID");
+    }
+    assert_eq!(
+        t.create(NewTicket::new("x").dep("nope"))
+            .unwrap_err()
+            .code(),
+        "NOT_FOUND"
+    );
+    assert_eq!(t.list(&Filter::default()).unwrap().len(), 3);
+}
+
+pub(crate) fn list_ready_blocked(t: &Tickets) {
+    let a = t
+        .create(NewTicket::new("a").assignee("x").priority(3))
+        .unwrap();
+    let b = t
+        .create(NewTicket::new("b").priority(1).tags(["t"]))
+        .unwrap();
+    let c = t
+        .create(NewTicket::new("c").dep(&a.id).assignee("@x").parent(&a.id))
+        .unwrap();
+    let d = t.create(NewTicket::new("d").kind("epic")).unwrap();
+    t.start(&d.id, None, false).unwrap();
+    assert_eq!(
+        ids(&t.list(&Filter::default()).unwrap()),
+        [&a.id, &b.id, &c.id, &d.id]
+    );
+    assert_eq!(ids(&t.ready(None).unwrap()), [&b.id, &a.id]);
+    assert_eq!(ids(&t.ready(Some("x")).unwrap()), [&a.id]);
+    assert_eq!(ids(&t.ready(Some("@x")).unwrap()), [&a.id]);
+    let blocked = t.blocked(None).unwrap();
+    assert_eq!(ids(&blocked), [&c.id]);
+    assert_eq!(blocked[0].blocked_by, [a.id.clone()]);
+    let f = |f: Filter| {
+        ids(&t.list(&f).unwrap())
+            .into_iter()
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        f(Filter {
+            status: Some(Status::InProgress),
+            ..Filter::default()
+        }),
+        [d.id.clone()]
+    );
+    assert_eq!(
+        f(Filter {
+            assignee: Some("x".into()),
+            ..Filter::default()
+        }),
+        [a.id.clone(), c.id.clone()]
+    );
+    assert_eq!(
+        f(Filter {
+            tag: Some("t".into()),
+            ..Filter::default()
+        }),
+        [b.id.clone()]
+    );
+    assert_eq!(
+        f(Filter {
+            kind: Some("epic".into()),
+            ..Filter::default()
+        }),
+        [d.id.clone()]
+    );
+    assert_eq!(
+        f(Filter {
+            parent: Some(a.id.clone()),
+            ..Filter::default()
+        }),
+        [c.id.clone()]
+    );
+}
+
+pub(crate) fn transitions(t: &Tickets) {
+    let a = mk(t, "a", &[]);
+    let b = mk(t, "b", &[&a.id]);
+    match t.start(&b.id, None, false).unwrap_err() {
+        Error::Blocked { blocked_by, .. } => assert_eq!(blocked_by, [a.id.clone()]),
+        e => panic!("{e:?}"),
+    }
+    let s = t.start(&a.id, Some("one"), false).unwrap();
+    assert_eq!(
+        (s.status, s.assignee.as_deref()),
+        (Status::InProgress, Some("@one"))
+    );
+    assert!(s.started.is_some() && !s.ready);
+    assert_eq!(
+        t.start(&a.id, Some("@one"), false).unwrap().started,
+        s.started
+    );
+    assert_eq!(
+        t.start(&a.id, Some("two"), false).unwrap_err().code(),
+        "CONFLICT"
+    );
+    let r = t.release(&a.id, Some("one")).unwrap();
+    assert_eq!(
+        (r.status, r.assignee.as_deref()),
+        (Status::Open, Some("@one"))
+    );
+    assert_eq!(
+        t.release(&a.id, None).unwrap_err().code(),
+        "INVALID_TRANSITION"
+    );
+    let closed = t.close(&a.id, Some("done well")).unwrap();
+    assert_eq!(closed.ticket.status, Status::Closed);
+    assert_eq!(closed.ticket.notes.last().unwrap().text, "done well");
+    assert_eq!(ids(&closed.unblocked), [&b.id]);
+    assert!(closed.unblocked[0].ready);
+    assert_eq!(
+        t.close(&a.id, None).unwrap_err().code(),
+        "INVALID_TRANSITION"
+    );
+    assert!(t.get(&b.id).unwrap().ready);
+    let re = t.reopen(&a.id).unwrap();
+    assert_eq!((re.status, re.closed), (Status::Open, None));
+    assert!(!t.get(&b.id).unwrap().ready);
+    assert_eq!(t.reopen(&a.id).unwrap_err().code(), "INVALID_TRANSITION");
+    let forced = t.start(&b.id, None, true).unwrap();
+    assert_eq!(forced.status, Status::InProgress);
+    assert_eq!(forced.blocked_by, [a.id.clone()]);
+}
+
+pub(crate) fn close_unblocks_only_the_last_dep(t: &Tickets) {
+    let a = mk(t, "a", &[]);
+    let b = mk(t, "b", &[]);
+    let c = mk(t, "c", &[&a.id, &b.id]);
+    let d = mk(t, "d", &[&a.id]);
+    let e = mk(t, "e", &[&a.id]);
+    t.start(&e.id, None, true).unwrap();
+    assert_eq!(ids(&t.close(&a.id, None).unwrap().unblocked), [&d.id]);
+    assert_eq!(ids(&t.close(&b.id, None).unwrap().unblocked), [&c.id]);
+}
+
+pub(crate) fn edits_notes_assign(t: &Tickets) {
+    let a = mk(t, "a", &[]);
+    let p = mk(t, "p", &[]);
+    let u = t
+        .update(
+            &a.id,
+            Update {
+                title: Some("A2".into()),
+                description: Some("desc".into()),
+                priority: Some(0),
+                kind: Some("chore".into()),
+                tags: Some(vec!["x".into(), "x".into(), "y".into()]),
+                parent: Some(Some(p.id.clone())),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        (
+            u.title.as_str(),
+            u.description.as_str(),
+            u.priority,
+            u.kind.as_str()
+        ),
+        ("A2", "desc", 0, "chore")
+    );
+    assert_eq!(u.tags, ["x", "y"]);
+    assert_eq!(u.parent.as_deref(), Some(p.id.as_str()));
+    let u = t
+        .update(
+            &a.id,
+            Update {
+                parent: Some(None),
+                ..Update::default()
+            },
+        )
+        .unwrap();
+    assert_eq!((u.parent, u.title.as_str()), (None, "A2"));
+    assert_eq!(
+        t.update(
+            &a.id,
+            Update {
+                priority: Some(9),
+                ..Update::default()
+            }
+        )
+        .unwrap_err()
+        .code(),
+        "INVALID"
+    );
+    let n = t.note(&a.id, "first\nline two").unwrap();
+    let n2 = t.note(&a.id, "second").unwrap();
+    assert_eq!(n.notes.len(), 1);
+    assert_eq!(n2.notes[0].text, "first\nline two");
+    assert_eq!(n2.notes[1].text, "second");
+    assert!(n2.notes[0].at <= n2.notes[1].at);
+    assert_eq!(
+        t.assign(&a.id, Some("bob")).unwrap().assignee.as_deref(),
+        Some("@bob")
+    );
+    assert_eq!(t.assign(&a.id, None).unwrap().assignee, None);
+    assert_eq!(t.get(&a.id).unwrap().notes.len(), 2);
+}
+
+pub(crate) fn deps_and_cycles(t: &Tickets) {
+    let a = t.create(NewTicket::new("a").id("a")).unwrap();
+    let b = t.create(NewTicket::new("b").id("b")).unwrap();
+    let c = t.create(NewTicket::new("c").id("c").dep("b")).unwrap();
+    t.add_dep(&a.id, &c.id).unwrap();
+    match t.add_dep(&b.id, &a.id).unwrap_err() {
+        Error::Cycle { cycle } => assert_eq!(cycle, ["b", "a", "c", "b"]),
+        e => panic!("{e:?}"),
+    }
+    match t.add_dep("a", "a").unwrap_err() {
+        Error::Cycle { cycle } => assert_eq!(cycle, ["a", "a"]),
+        e => panic!("{e:?}"),
+    }
+    let x = t.create(NewTicket::new("x").id("x")).unwrap();
+    t.remove_dep("c", "b").unwrap();
+    assert!(t.get("c").unwrap().deps.is_empty());
+    assert_eq!(t.remove_dep("c", "b").unwrap_err().code(), "NOT_FOUND");
+    t.add_dep("c", &x.id).unwrap();
+    t.add_dep("c", &x.id).unwrap(); // twice is once
+    assert_eq!(t.get("c").unwrap().deps, ["x"]);
+    let tree = t.dep_tree("a").unwrap();
+    assert_eq!(tree.deps[0].id, "c");
+    assert_eq!(tree.deps[0].deps[0].id, "x");
+    let dot = t.graph(GraphFormat::Dot, None).unwrap();
+    assert!(dot.contains("\"a\" -> \"c\";") && dot.contains("\"c\" -> \"x\";"));
+    let mm = t.graph(GraphFormat::Mermaid, Some("c")).unwrap();
+    assert!(mm.contains("t_c --> t_x") && !mm.contains("t_a "));
+}
+
+pub(crate) fn delete_rules(t: &Tickets) {
+    let a = mk(t, "a", &[]);
+    let b = mk(t, "b", &[&a.id]);
+    assert_eq!(t.delete(&a.id, false).unwrap_err().code(), "CONFLICT");
+    assert_eq!(t.delete(&a.id, true).unwrap().id, a.id);
+    assert_eq!(t.get(&a.id).unwrap_err().code(), "NOT_FOUND");
+    assert!(t.get(&b.id).unwrap().deps.is_empty());
+    assert!(t.get(&b.id).unwrap().ready);
+    t.delete(&b.id, false).unwrap();
+    assert!(t.list(&Filter::default()).unwrap().is_empty());
+    let actions: Vec<String> = t
+        .history(Some(&a.id))
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(actions, ["create", "delete"]);
+}
+
+pub(crate) fn claims_and_leases(t: &Tickets) {
+    let mine = t
+        .create(NewTicket::new("mine").assignee("w").priority(3))
+        .unwrap();
+    let free = t.create(NewTicket::new("free").priority(0)).unwrap();
+    let other = t
+        .create(NewTicket::new("other").assignee("z").priority(0))
+        .unwrap();
+    let got = t.claim("w", ClaimOptions::default()).unwrap().unwrap();
+    assert_eq!(got.id, mine.id, "its own first");
+    assert_eq!(
+        (got.status, got.assignee.as_deref()),
+        (Status::InProgress, Some("@w"))
+    );
+    let got = t
+        .claim(
+            "@w",
+            ClaimOptions {
+                lease: Some(1),
+                ..ClaimOptions::default()
+            },
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(got.id, free.id);
+    let until = got.lease_until.unwrap();
+    assert!(until > got.started.unwrap());
+    assert_eq!(
+        until.timestamp_subsec_nanos() % 1_000_000,
+        0,
+        "milliseconds"
+    );
+    assert!(
+        t.claim("w", ClaimOptions::default()).unwrap().is_none(),
+        "other's is not claimable"
+    );
+    // Heartbeat by the holder renews by the claim's length; others get Conflict.
+    let hb = t.heartbeat(&free.id, "w", None).unwrap();
+    assert!(hb.lease_until.unwrap() >= until);
+    assert_eq!(
+        t.heartbeat(&free.id, "v", None).unwrap_err().code(),
+        "CONFLICT"
+    );
+    assert_eq!(
+        t.heartbeat(&other.id, "z", None).unwrap_err().code(),
+        "INVALID_TRANSITION"
+    );
+    std::thread::sleep(Duration::from_millis(1100));
+    // The lease ran out: another agent takes it over, with a note naming the holder.
+    let taken = t.claim("v", ClaimOptions::default()).unwrap().unwrap();
+    assert_eq!(taken.id, free.id);
+    assert_eq!(taken.assignee.as_deref(), Some("@v"));
+    assert!(taken.notes.last().unwrap().text.contains("@w"));
+    let v_lease = t.heartbeat(&free.id, "v", Some(60)).unwrap();
+    assert!(v_lease.lease_until.is_some());
+    // The displaced holder gets Conflict when it acts under its own name.
+    let displaced = clone_as(t, "w");
+    assert_eq!(
+        displaced.close(&free.id, None).unwrap_err().code(),
+        "CONFLICT"
+    );
+    assert_eq!(
+        displaced.note(&free.id, "still mine?").unwrap_err().code(),
+        "CONFLICT"
+    );
+    assert_eq!(
+        displaced.heartbeat(&free.id, "w", None).unwrap_err().code(),
+        "CONFLICT"
+    );
+    assert_eq!(
+        displaced.release(&free.id, Some("w")).unwrap_err().code(),
+        "CONFLICT"
+    );
+    assert_eq!(
+        t.heartbeat(&mine.id, "w", None).unwrap_err().code(),
+        "INVALID"
+    );
+    let closed = clone_as(t, "v").close(&free.id, None).unwrap();
+    assert_eq!(closed.ticket.lease_until, None);
+    assert!(
+        t.claim("nobody", ClaimOptions::default())
+            .unwrap()
+            .is_none()
+    );
+    let blocked = mk(t, "blocked", &[&mine.id]);
+    assert!(
+        t.claim("w", ClaimOptions::default()).unwrap().is_none(),
+        "{}",
+        blocked.id
+    );
+    t.close(&mine.id, None).unwrap();
+    assert_eq!(
+        t.claim("w", ClaimOptions::default()).unwrap().unwrap().id,
+        blocked.id
+    );
+}
+
+/// A second handle on the same store, acting as `actor`.
+fn clone_as(t: &Tickets, actor: &str) -> Tickets {
+    Tickets::with_store(t.store().clone())
+        .unwrap()
+        .with_actor(Some(actor))
+        .unwrap()
+}
+
+pub(crate) fn history_and_actor(t: &Tickets) {
+    let t = clone_as(t, "boss");
+    let a = mk(&t, "a", &[]);
+    t.note(&a.id, "hi").unwrap();
+    t.close(&a.id, None).unwrap();
+    let h: Vec<LogEntry> = t.history(Some(&a.id)).unwrap();
+    let actions: Vec<&str> = h.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["create", "note", "close"]);
+    assert!(
+        h.iter()
+            .all(|e| e.actor.as_deref() == Some("@boss") && e.ticket == a.id)
+    );
+    assert!(h.windows(2).all(|w| w[0].at <= w[1].at));
+    assert_eq!(
+        t.get(&a.id).unwrap().notes[0].author.as_deref(),
+        Some("@boss")
+    );
+    mk(&t, "b", &[]);
+    assert_eq!(t.history(None).unwrap().len(), 4);
+}
+
+pub(crate) fn batches_and_txns(t: &Tickets) {
+    let n = t
+        .batch(|t| {
+            let a = mk(t, "a", &[]);
+            mk(t, "b", &[&a.id]);
+            // Reads inside the batch see its writes.
+            Ok(t.list(&Filter::default())?.len())
+        })
+        .unwrap();
+    assert_eq!(n, 2);
+    assert_eq!(t.list(&Filter::default()).unwrap().len(), 2);
+    let err = t
+        .batch(|t| {
+            mk(t, "c", &[]);
+            Err::<(), _>(Error::invalid("changed my mind"))
+        })
+        .unwrap_err();
+    assert_eq!(err.code(), "INVALID");
+    assert_eq!(
+        t.list(&Filter::default()).unwrap().len(),
+        2,
+        "a failed batch writes nothing"
+    );
+    // A transaction dropped without commit writes nothing; create is only-if-absent.
+    let store = t.store().clone();
+    {
+        let mut txn = store.begin(Access::Write).unwrap();
+        assert!(txn.create(&Ticket::new("zz", "Z")).unwrap());
+        assert!(!txn.create(&Ticket::new("zz", "Z")).unwrap());
+        assert!(txn.get("zz").unwrap().is_some());
+    }
+    assert_eq!(t.get("zz").unwrap_err().code(), "NOT_FOUND");
+    let mut txn = store.begin(Access::Read).unwrap();
+    assert!(
+        txn.create(&Ticket::new("zz", "Z")).is_err(),
+        "reads cannot write"
+    );
+}
+
+pub(crate) fn threads_claim_each_once(t: &Tickets) {
+    t.batch(|t| {
+        for i in 0..40 {
+            mk(t, &format!("t{i}"), &[]);
+        }
+        Ok(())
+    })
+    .unwrap();
+    let claimed = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for w in 0..4 {
+            let claimed = &claimed;
+            s.spawn(move || {
+                // A handle per thread, as agents would have.
+                let mine = Tickets::with_store(t.store().clone()).unwrap();
+                while let Some(c) = mine
+                    .claim(&format!("w{w}"), ClaimOptions::default())
+                    .unwrap()
+                {
+                    claimed.lock().unwrap().push(c.id);
+                }
+            });
+        }
+    });
+    let mut claimed = claimed.into_inner().unwrap();
+    assert_eq!(claimed.len(), 40);
+    claimed.sort();
+    claimed.dedup();
+    assert_eq!(claimed.len(), 40, "no ticket claimed twice");
+}
+
+pub(crate) fn waits(t: &Tickets) {
+    assert!(
+        t.wait_ready(None, Some(Duration::from_millis(50)))
+            .unwrap()
+            .is_none()
+    );
+    let a = t.create(NewTicket::new("a").assignee("z")).unwrap();
+    let b = t
+        .create(NewTicket::new("b").dep(&a.id).assignee("r"))
+        .unwrap();
+    let other = Tickets::with_store(t.store().clone()).unwrap();
+    std::thread::scope(|s| {
+        let waiter = s.spawn(|| {
+            t.claim(
+                "r",
+                ClaimOptions {
+                    wait: true,
+                    timeout: Some(Duration::from_secs(20)),
+                    lease: None,
+                },
+            )
+        });
+        let ready = s.spawn(|| t.wait_ready(Some("r"), Some(Duration::from_secs(20))));
+        std::thread::sleep(Duration::from_millis(150));
+        other.close(&a.id, None).unwrap();
+        let got = waiter.join().unwrap().unwrap().unwrap();
+        assert_eq!(got.id, b.id);
+        // wait_ready may see b before or after the claim; it returned a ticket or timed out
+        // only if b was claimed first.
+        let _ = ready.join().unwrap().unwrap();
+    });
+}
+
+/// Runs the whole suite against a backend: `store_suite!(|| (tickets, guard))`.
+macro_rules! store_suite {
+    ($make:expr) => {
+        mod suite_tests {
+            #[allow(unused_imports)]
+            use super::*;
+            use $crate::store::suite as s;
+
+            macro_rules! case {
+                ($name:ident) => {
+                    #[test]
+                    fn $name() {
+                        let (t, _guard) = ($make)();
+                        s::$name(&t);
+                    }
+                };
+            }
+            case!(create_and_get);
+            case!(list_ready_blocked);
+            case!(transitions);
+            case!(close_unblocks_only_the_last_dep);
+            case!(edits_notes_assign);
+            case!(deps_and_cycles);
+            case!(delete_rules);
+            case!(claims_and_leases);
+            case!(history_and_actor);
+            case!(batches_and_txns);
+            case!(threads_claim_each_once);
+            case!(waits);
+        }
+    };
+}
+pub(crate) use store_suite;

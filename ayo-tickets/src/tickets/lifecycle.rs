@@ -1,0 +1,349 @@
+//! The transitions: start, claim, heartbeat, release, close, reopen; leases and their rules.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration as ChronoDuration, SubsecRound, Utc};
+
+use super::read::ready_order;
+use super::{Tickets, annotate_one, closed_deps, resolve};
+use crate::error::{Error, Result};
+use crate::graph::DepGraph;
+use crate::hooks::pause;
+use crate::request::{ClaimOptions, Closed};
+use crate::ticket::{Note, Status, Ticket, agent_matches, normalize_agent};
+
+/// True when `agent` may claim `t` now: not blocked, and open for `agent` or nobody, or in
+/// progress with a lease that has run out.
+pub fn claimable(
+    t: &Ticket,
+    agent: &str,
+    now: DateTime<Utc>,
+    is_closed: impl Fn(&str) -> bool,
+) -> bool {
+    let unblocked = t.deps.iter().all(|d| is_closed(d));
+    let open_for_agent = t.status == Status::Open
+        && (t.assignee.is_none() || agent_matches(t.assignee.as_deref(), agent));
+    unblocked && (open_for_agent || lease_expired(t, now))
+}
+
+fn lease_expired(t: &Ticket, now: DateTime<Utc>) -> bool {
+    t.status == Status::InProgress && t.lease_until.is_some_and(|l| l <= now)
+}
+
+fn lease_end(now: DateTime<Utc>, secs: u64) -> Result<DateTime<Utc>> {
+    i64::try_from(secs)
+        .ok()
+        .and_then(ChronoDuration::try_seconds)
+        .and_then(|d| now.trunc_subsecs(3).checked_add_signed(d))
+        .ok_or_else(|| Error::invalid(format!("a lease of {secs} seconds is too long")))
+}
+
+fn transition(t: &Ticket, action: &str) -> Error {
+    Error::InvalidTransition {
+        id: t.id.clone(),
+        action: action.to_string(),
+        status: t.status.to_string(),
+    }
+}
+
+/// What one claim attempt found.
+pub(crate) struct ClaimAttempt {
+    /// The claimed ticket, if any.
+    pub(crate) ticket: Option<Ticket>,
+    /// When the next lease of a ticket `agent` could take over runs out.
+    pub(crate) next_expiry: Option<DateTime<Utc>>,
+}
+
+impl Tickets {
+    /// The actor of an operation that names an agent: the handle's actor, else that agent.
+    fn actor_or(&self, agent: Option<&str>) -> Option<String> {
+        self.actor.clone().or_else(|| agent.map(str::to_string))
+    }
+
+    /// Refuses an act by `who` on a ticket whose lease another agent holds (a displaced holder).
+    pub(crate) fn check_not_displaced(&self, t: &Ticket, who: Option<&str>) -> Result<()> {
+        if let (Status::InProgress, Some(holder), Some(who), Some(until)) =
+            (t.status, t.assignee.as_deref(), who, t.lease_until)
+            && !agent_matches(Some(holder), who)
+        {
+            return Err(Error::Conflict {
+                id: t.id.clone(),
+                message: format!(
+                    "ticket '{}' is held by {holder} (lease until {}); {who} does not hold it",
+                    t.id,
+                    until.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// open → in_progress; sets `started`, and the assignee when given. Blocked tickets are
+    /// refused unless `force`; a ticket in progress for another agent is a Conflict; for the
+    /// same agent it is a no-op.
+    pub fn start(&self, id: &str, agent: Option<&str>, force: bool) -> Result<Ticket> {
+        let agent = agent.map(normalize_agent).transpose()?;
+        let actor = self.actor_or(agent.as_deref());
+        self.write(|txn| {
+            let mut t = (*resolve(txn, id)?).clone();
+            match t.status {
+                Status::Closed => return Err(transition(&t, "start")),
+                Status::InProgress => {
+                    if let (Some(a), Some(holder)) = (&agent, &t.assignee)
+                        && !agent_matches(Some(holder), a)
+                    {
+                        return Err(Error::Conflict {
+                            id: t.id.clone(),
+                            message: format!("ticket '{}' is in progress for {holder}", t.id),
+                        });
+                    }
+                    return annotate_one(txn, &t);
+                }
+                Status::Open => {}
+            }
+            let closed = closed_deps(txn, &t, true)?;
+            let blocked: Vec<String> = crate::graph::blocked_by(&t, |d| closed.contains(d));
+            if !blocked.is_empty() && !force {
+                return Err(Error::Blocked {
+                    id: t.id.clone(),
+                    blocked_by: blocked,
+                });
+            }
+            t.status = Status::InProgress;
+            t.started = Some(txn.now()?);
+            t.lease_until = None;
+            t.lease_secs = None;
+            if agent.is_some() {
+                t.assignee = agent.clone();
+            }
+            txn.put(&t)?;
+            let detail = if force && !blocked.is_empty() {
+                "forced"
+            } else {
+                ""
+            };
+            self.log(txn, actor.as_deref(), &t.id, "start", detail)?;
+            annotate_one(txn, &t)
+        })
+    }
+
+    /// Atomically picks the first ticket claimable by `agent` (its own first, then unassigned
+    /// or with a run-out lease; each in the `ready` order) and starts it for `agent`. `None`
+    /// when there is none (after waiting, with `wait`, until the timeout).
+    pub fn claim(&self, agent: &str, options: ClaimOptions) -> Result<Option<Ticket>> {
+        if options.wait {
+            return self.claim_wait(agent, &options, &|| Ok(()));
+        }
+        let agent = normalize_agent(agent)?;
+        Ok(self.try_claim(&agent, options.lease)?.ticket)
+    }
+
+    /// One claim attempt, without waiting.
+    pub(crate) fn try_claim(&self, agent: &str, lease: Option<u64>) -> Result<ClaimAttempt> {
+        let lease = lease.or(self.default_lease);
+        if lease == Some(0) {
+            return Err(Error::invalid("a lease must be at least one second"));
+        }
+        let actor = self.actor_or(Some(agent));
+        self.write(|txn| {
+            let now = txn.now()?;
+            let scan = self.scan(txn)?;
+            let closed: HashSet<&str> = scan
+                .tickets
+                .iter()
+                .filter(|t| t.status == Status::Closed)
+                .map(|t| t.id.as_str())
+                .collect();
+            let is_closed = |d: &str| closed.contains(d);
+            let mut candidates: Vec<&Ticket> = scan
+                .tickets
+                .iter()
+                .map(|t| &**t)
+                .filter(|t| claimable(t, agent, now, is_closed))
+                .collect();
+            let own = |t: &Ticket| {
+                !(t.status == Status::Open && agent_matches(t.assignee.as_deref(), agent))
+            };
+            candidates.sort_by(|a, b| own(a).cmp(&own(b)).then_with(|| ready_order(a, b)));
+            let Some(pick) = candidates.first() else {
+                let next_expiry = scan
+                    .tickets
+                    .iter()
+                    .filter(|t| {
+                        t.status == Status::InProgress && t.deps.iter().all(|d| is_closed(d))
+                    })
+                    .filter_map(|t| t.lease_until)
+                    .min();
+                return Ok(ClaimAttempt {
+                    ticket: None,
+                    next_expiry,
+                });
+            };
+            pause("claim_pick");
+            let mut t = (*pick).clone();
+            if t.status == Status::InProgress {
+                let previous = t.assignee.clone().unwrap_or_else(|| "nobody".into());
+                let until = t
+                    .lease_until
+                    .map(|l| l.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+                    .unwrap_or_default();
+                t.notes.push(Note {
+                    at: now,
+                    author: actor.clone(),
+                    text: format!("Lease of {previous} ran out at {until}; taken over by {agent}."),
+                });
+            }
+            t.status = Status::InProgress;
+            t.assignee = Some(agent.to_string());
+            t.started = Some(now);
+            t.lease_secs = lease;
+            t.lease_until = lease.map(|s| lease_end(now, s)).transpose()?;
+            txn.put(&t)?;
+            let detail = match lease {
+                Some(s) => format!("lease {s}s"),
+                None => String::new(),
+            };
+            self.log(txn, actor.as_deref(), &t.id, "claim", detail)?;
+            let t = crate::graph::annotate(&t, is_closed);
+            Ok(ClaimAttempt {
+                ticket: Some(t),
+                next_expiry: None,
+            })
+        })
+    }
+
+    /// Renews the lease of a ticket `agent` holds: by `lease` seconds, else by the length given
+    /// at claim, else by the default lease.
+    pub fn heartbeat(&self, id: &str, agent: &str, lease: Option<u64>) -> Result<Ticket> {
+        let agent = normalize_agent(agent)?;
+        let actor = self.actor_or(Some(&agent));
+        self.write(|txn| {
+            let mut t = (*resolve(txn, id)?).clone();
+            if t.status != Status::InProgress {
+                return Err(transition(&t, "heartbeat"));
+            }
+            self.check_not_displaced(&t, actor.as_deref())?;
+            if !agent_matches(t.assignee.as_deref(), &agent) {
+                return Err(Error::Conflict {
+                    id: t.id.clone(),
+                    message: format!(
+                        "ticket '{}' is held by {}, not {agent}",
+                        t.id,
+                        t.assignee.as_deref().unwrap_or("nobody")
+                    ),
+                });
+            }
+            let secs = lease
+                .or(t.lease_secs)
+                .or(self.default_lease)
+                .ok_or_else(|| {
+                    Error::invalid(format!("ticket '{}' has no lease to renew; give one", t.id))
+                })?;
+            if secs == 0 {
+                return Err(Error::invalid("a lease must be at least one second"));
+            }
+            let now = txn.now()?;
+            t.lease_until = Some(lease_end(now, secs)?);
+            t.lease_secs = Some(secs);
+            txn.put(&t)?;
+            self.log(
+                txn,
+                actor.as_deref(),
+                &t.id,
+                "heartbeat",
+                format!("lease {secs}s"),
+            )?;
+            annotate_one(txn, &t)
+        })
+    }
+
+    /// in_progress → open, keeping the assignee: gives a claim back.
+    pub fn release(&self, id: &str, agent: Option<&str>) -> Result<Ticket> {
+        let agent = agent.map(normalize_agent).transpose()?;
+        let actor = self.actor_or(agent.as_deref());
+        self.write(|txn| {
+            let mut t = (*resolve(txn, id)?).clone();
+            if t.status != Status::InProgress {
+                return Err(transition(&t, "release"));
+            }
+            self.check_not_displaced(&t, actor.as_deref())?;
+            if let (Some(a), Some(holder)) = (&agent, &t.assignee)
+                && !agent_matches(Some(holder), a)
+            {
+                return Err(Error::Conflict {
+                    id: t.id.clone(),
+                    message: format!("ticket '{}' is held by {holder}, not {a}", t.id),
+                });
+            }
+            t.status = Status::Open;
+            t.lease_until = None;
+            t.lease_secs = None;
+            txn.put(&t)?;
+            self.log(txn, actor.as_deref(), &t.id, "release", "")?;
+            annotate_one(txn, &t)
+        })
+    }
+
+    /// open/in_progress → closed. The reason, if any, becomes a note. Returns the ticket and the
+    /// open dependents whose `blocked_by` became empty with this close. Dependents are not
+    /// rewritten: readiness is derived.
+    pub fn close(&self, id: &str, reason: Option<&str>) -> Result<Closed> {
+        if let Some(r) = reason {
+            crate::ticket::validate_note(r, self.actor.as_deref())?;
+        }
+        self.write(|txn| {
+            let mut t = (*resolve(txn, id)?).clone();
+            if t.status == Status::Closed {
+                return Err(transition(&t, "close"));
+            }
+            self.check_not_displaced(&t, self.actor.as_deref())?;
+            let now = txn.now()?;
+            t.status = Status::Closed;
+            t.closed = Some(now);
+            t.lease_until = None;
+            t.lease_secs = None;
+            if let Some(r) = reason.filter(|r| !r.trim().is_empty()) {
+                t.notes.push(Note {
+                    at: now,
+                    author: self.actor.clone(),
+                    text: r.to_string(),
+                });
+            }
+            txn.put(&t)?;
+            self.log(
+                txn,
+                self.actor.as_deref(),
+                &t.id,
+                "close",
+                reason.unwrap_or_default(),
+            )?;
+            let scan = self.scan(txn)?;
+            let graph = DepGraph::new(&scan.tickets);
+            let mut unblocked: Vec<Ticket> = graph
+                .unblocked_by_closing(&t.id)
+                .into_iter()
+                .map(|d| graph.annotate(d))
+                .collect();
+            unblocked.sort_by(ready_order);
+            Ok(Closed {
+                ticket: graph.annotate(&t),
+                unblocked,
+            })
+        })
+    }
+
+    /// closed → open.
+    pub fn reopen(&self, id: &str) -> Result<Ticket> {
+        self.write(|txn| {
+            let mut t = (*resolve(txn, id)?).clone();
+            if t.status != Status::Closed {
+                return Err(transition(&t, "reopen"));
+            }
+            t.status = Status::Open;
+            t.closed = None;
+            txn.put(&t)?;
+            self.log(txn, self.actor.as_deref(), &t.id, "reopen", "")?;
+            annotate_one(txn, &t)
+        })
+    }
+}

@@ -1,0 +1,348 @@
+//! [`Tickets`]: every operation and rule of the contract, over any [`Store`].
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::ThreadId;
+
+use crate::error::{Error, Result};
+use crate::graph::annotate;
+use crate::scope::{self, StoreChoice, StoreFlags};
+use crate::store::markdown::MarkdownStore;
+use crate::store::memory::MemoryStore;
+use crate::store::{Access, LogEntry, Scan, Store, Txn, Unreadable};
+use crate::ticket::{Status, Ticket, normalize_agent, validate_id};
+
+mod lifecycle;
+mod read;
+mod wait;
+mod write;
+
+/// A handler for files a read had to skip.
+pub type WarningHandler = Arc<dyn Fn(&Unreadable) + Send + Sync>;
+
+/// Tickets in one store: the operations of the contract.
+///
+/// ```
+/// use ayo_tickets::{NewTicket, Tickets};
+/// let t = Tickets::in_memory();
+/// let extract = t.create(NewTicket::new("Extract data from invoices").assignee("extractor"))?;
+/// let validate = t.create(NewTicket::new("Validate extracted data").assignee("validator").dep(&extract.id))?;
+/// let import = t.create(NewTicket::new("Import to accounting system").dep(&validate.id))?;
+/// assert!(t.ready(Some("@validator"))?.is_empty());
+/// let closed = t.close(&extract.id, None)?;
+/// assert_eq!(closed.unblocked[0].id, validate.id);
+/// assert_eq!(t.ready(Some("validator"))?[0].id, validate.id);
+/// assert_eq!(t.get(&import.id)?.blocked_by, vec![validate.id.clone()]);
+/// # Ok::<(), ayo_tickets::Error>(())
+/// ```
+pub struct Tickets {
+    store: Arc<dyn Store>,
+    actor: Option<String>,
+    default_lease: Option<u64>,
+    batch: Mutex<Option<Batch>>,
+    warn: WarningHandler,
+}
+
+struct Batch {
+    thread: ThreadId,
+    depth: usize,
+    txn: Box<dyn Txn>,
+}
+
+impl std::fmt::Debug for Tickets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tickets")
+            .field("store", &self.store.location())
+            .field("actor", &self.actor)
+            .finish()
+    }
+}
+
+fn env(key: &str) -> Option<String> {
+    std::env::var(key).ok().filter(|v| !v.trim().is_empty())
+}
+
+impl Tickets {
+    /// Tickets in any store. The actor comes from `$AYO_AGENT` and the default lease from
+    /// `$AYO_LEASE`, if set; see [`Tickets::with_actor`] and [`Tickets::with_default_lease`].
+    pub fn with_store(store: Arc<dyn Store>) -> Result<Self> {
+        let actor = env("AYO_AGENT").map(|a| normalize_agent(&a)).transpose()?;
+        let default_lease = match env("AYO_LEASE") {
+            Some(s) => Some(s.trim().parse::<u64>().map_err(|_| {
+                Error::invalid(format!(
+                    "AYO_LEASE must be a whole number of seconds, not '{s}'"
+                ))
+            })?),
+            None => None,
+        };
+        Ok(Tickets {
+            store,
+            actor,
+            default_lease,
+            batch: Mutex::new(None),
+            warn: Arc::new(|u: &Unreadable| eprintln!("warning: skipped {}", u.error)),
+        })
+    }
+
+    /// Tickets in a directory of markdown files (created at the first write).
+    pub fn open(dir: impl AsRef<Path>) -> Result<Self> {
+        Self::with_store(Arc::new(MarkdownStore::new(dir.as_ref())))
+    }
+
+    /// A session's tickets: `<home>/sessions/<session>/.tickets/`; the session is the one
+    /// given, else `$AYO_SESSION_ID`, else `default`.
+    pub fn open_session(session: Option<&str>) -> Result<Self> {
+        let flags = StoreFlags {
+            session: session.map(str::to_string),
+            ..StoreFlags::default()
+        };
+        let choice = match session {
+            Some(_) => StoreChoice::resolve_with(&flags, |_| None)?,
+            None => {
+                let s = env("AYO_SESSION_ID").unwrap_or_else(|| scope::DEFAULT_SESSION.into());
+                scope::validate_session(&s)?;
+                StoreChoice::Session(s)
+            }
+        };
+        Self::open_choice(&choice)
+    }
+
+    /// The tickets shared by every session: `<home>/tickets/.tickets/`.
+    pub fn open_global() -> Result<Self> {
+        Self::open_choice(&StoreChoice::Global)
+    }
+
+    /// Tickets in memory, gone when the handle drops.
+    pub fn in_memory() -> Self {
+        Self::with_store(Arc::new(MemoryStore::new())).unwrap_or_else(|_| Tickets {
+            store: Arc::new(MemoryStore::new()),
+            actor: None,
+            default_lease: None,
+            batch: Mutex::new(None),
+            warn: Arc::new(|_: &Unreadable| {}),
+        })
+    }
+
+    /// Opens the store a [`StoreChoice`] names.
+    pub fn open_choice(choice: &StoreChoice) -> Result<Self> {
+        match choice {
+            StoreChoice::Url(url) => Self::connect(url),
+            other => {
+                let home = scope::home()?;
+                let dir = other
+                    .dir_under(&home)
+                    .ok_or_else(|| Error::invalid("not a directory store"))?;
+                Self::open(dir)
+            }
+        }
+    }
+
+    /// Opens the store chosen by these flags and the environment (see [`StoreChoice::resolve`]).
+    pub fn open_flags(flags: &StoreFlags) -> Result<Self> {
+        Self::open_choice(&StoreChoice::resolve(flags)?)
+    }
+
+    /// Connects to a database store by URL.
+    pub fn connect(url: &str) -> Result<Self> {
+        Err(Error::invalid(format!(
+            "cannot open '{url}': this build has no database store"
+        )))
+    }
+
+    /// Sets who acts (for notes and the audit log); `@` is added.
+    pub fn with_actor(mut self, actor: Option<&str>) -> Result<Self> {
+        self.actor = actor.map(normalize_agent).transpose()?;
+        Ok(self)
+    }
+
+    /// Sets the lease length a claim gets when it names none.
+    pub fn with_default_lease(mut self, seconds: Option<u64>) -> Self {
+        self.default_lease = seconds;
+        self
+    }
+
+    /// Sets what happens when a read skips an unreadable file (the default prints a warning to
+    /// stderr).
+    pub fn with_warning_handler(mut self, handler: WarningHandler) -> Self {
+        self.warn = handler;
+        self
+    }
+
+    /// The actor, if any.
+    pub fn actor(&self) -> Option<&str> {
+        self.actor.as_deref()
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Runs `f` as one batch: every write in it (on this thread) goes into one transaction,
+    /// committed when `f` returns `Ok`, so bulk work pays for durability once. Nothing is
+    /// written when `f` fails.
+    pub fn batch<R>(&self, f: impl FnOnce(&Tickets) -> Result<R>) -> Result<R> {
+        self.begin_batch()?;
+        match f(self) {
+            Ok(r) => {
+                self.end_batch(true)?;
+                Ok(r)
+            }
+            Err(e) => {
+                let _ = self.end_batch(false);
+                Err(e)
+            }
+        }
+    }
+
+    /// Opens a batch on this thread (for bindings with enter/exit pairs). Batches nest.
+    pub fn begin_batch(&self) -> Result<()> {
+        let mut slot = self.batch_slot();
+        if let Some(b) = slot.as_mut() {
+            if b.thread == std::thread::current().id() {
+                b.depth += 1;
+                return Ok(());
+            }
+            return Err(Error::invalid(
+                "another thread has a batch open on this handle",
+            ));
+        }
+        let txn = self.store.begin(Access::Batch)?;
+        *slot = Some(Batch {
+            thread: std::thread::current().id(),
+            depth: 1,
+            txn,
+        });
+        Ok(())
+    }
+
+    /// Ends the innermost batch of this thread; the outermost commits its writes when `commit`
+    /// is true and drops them otherwise.
+    pub fn end_batch(&self, commit: bool) -> Result<()> {
+        let mut slot = self.batch_slot();
+        match slot.as_mut() {
+            Some(b) if b.thread == std::thread::current().id() => {
+                b.depth -= 1;
+                if b.depth > 0 {
+                    return Ok(());
+                }
+            }
+            _ => return Err(Error::invalid("no batch is open on this thread")),
+        }
+        let batch = slot.take().expect("checked above");
+        drop(slot);
+        if commit { batch.txn.commit() } else { Ok(()) }
+    }
+
+    fn batch_slot(&self) -> MutexGuard<'_, Option<Batch>> {
+        self.batch.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs `f` in a transaction: this thread's batch if one is open, else a new one
+    /// committed when `f` succeeds.
+    fn txn<R>(&self, access: Access, f: impl FnOnce(&mut dyn Txn) -> Result<R>) -> Result<R> {
+        {
+            let mut slot = self.batch_slot();
+            if let Some(b) = slot.as_mut()
+                && b.thread == std::thread::current().id()
+            {
+                return f(b.txn.as_mut());
+            }
+        }
+        let mut txn = self.store.begin(access)?;
+        let r = f(txn.as_mut())?;
+        if access != Access::Read {
+            txn.commit()?;
+        }
+        Ok(r)
+    }
+
+    fn read<R>(&self, f: impl FnOnce(&mut dyn Txn) -> Result<R>) -> Result<R> {
+        self.txn(Access::Read, f)
+    }
+
+    fn write<R>(&self, f: impl FnOnce(&mut dyn Txn) -> Result<R>) -> Result<R> {
+        self.txn(Access::Write, f)
+    }
+
+    /// Scans the store, reporting unreadable files to the warning handler.
+    fn scan(&self, txn: &mut dyn Txn) -> Result<Scan> {
+        let scan = txn.scan()?;
+        for u in &scan.unreadable {
+            (self.warn)(u);
+        }
+        Ok(scan)
+    }
+
+    fn log(
+        &self,
+        txn: &mut dyn Txn,
+        actor: Option<&str>,
+        ticket: &str,
+        action: &str,
+        detail: impl Into<String>,
+    ) -> Result<()> {
+        let at = txn.now()?;
+        txn.log(LogEntry {
+            at,
+            actor: actor.map(str::to_string),
+            ticket: ticket.to_string(),
+            action: action.to_string(),
+            detail: detail.into(),
+        })
+    }
+}
+
+/// Resolves an exact id or a unique prefix of one to a ticket.
+fn resolve(txn: &mut dyn Txn, id: &str) -> Result<Arc<Ticket>> {
+    let id = id.trim();
+    if id.is_empty() {
+        return Err(Error::invalid("an id is required"));
+    }
+    validate_id(id)?;
+    if let Some(t) = txn.get(id)? {
+        return Ok(t);
+    }
+    let mut matches: Vec<String> = txn
+        .ids()?
+        .into_iter()
+        .filter(|c| c.starts_with(id))
+        .collect();
+    matches.sort();
+    matches.dedup();
+    match matches.len() {
+        0 => Err(Error::NotFound { id: id.to_string() }),
+        1 => txn
+            .get(&matches[0])?
+            .ok_or_else(|| Error::NotFound { id: id.to_string() }),
+        _ => Err(Error::Ambiguous {
+            prefix: id.to_string(),
+            candidates: matches,
+        }),
+    }
+}
+
+/// The statuses of a ticket's deps, read one by one: `Ok(true)` when closed. An unreadable dep
+/// is an error when `strict`, else counts as not closed.
+fn closed_deps(txn: &mut dyn Txn, ticket: &Ticket, strict: bool) -> Result<HashSet<String>> {
+    let mut closed = HashSet::new();
+    for dep in &ticket.deps {
+        match txn.get(dep) {
+            Ok(Some(d)) if d.status == Status::Closed => {
+                closed.insert(dep.clone());
+            }
+            Ok(_) => {}
+            Err(e @ Error::Parse { .. }) if strict => return Err(e),
+            Err(Error::Parse { .. }) | Err(Error::Invalid { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(closed)
+}
+
+/// A ticket with its derived fields, its deps read one by one.
+fn annotate_one(txn: &mut dyn Txn, ticket: &Ticket) -> Result<Ticket> {
+    let closed = closed_deps(txn, ticket, false)?;
+    Ok(annotate(ticket, |d| closed.contains(d)))
+}

@@ -1,0 +1,105 @@
+//! Waiting without polling: `wait_ready` and `claim` with `wait`, woken by the store's change
+//! feed and by the timer of the next lease to run out.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+
+use super::Tickets;
+use crate::error::Result;
+use crate::request::ClaimOptions;
+use crate::ticket::{Ticket, normalize_agent};
+
+/// How often a wait with an interrupt check wakes to run it.
+const INTERRUPT_EVERY: Duration = Duration::from_millis(100);
+/// The longest single sleep of a wait with no deadline (it re-reads the store after it).
+const MAX_SLEEP: Duration = Duration::from_secs(3600);
+
+/// A check run while waiting; an `Err` ends the wait with that error (e.g. Ctrl-C).
+pub type Interrupt<'a> = &'a (dyn Fn() -> Result<()> + Sync);
+
+impl Tickets {
+    /// Blocks until `ready(assignee)` is non-empty and returns its first ticket, without
+    /// claiming it; `None` when `timeout` passes first. Woken by the store's change feed.
+    pub fn wait_ready(
+        &self,
+        assignee: Option<&str>,
+        timeout: Option<Duration>,
+    ) -> Result<Option<Ticket>> {
+        self.wait_ready_with(assignee, timeout, &|| Ok(()))
+    }
+
+    /// [`Tickets::wait_ready`] that runs `interrupt` at least every 100 ms while waiting.
+    pub fn wait_ready_with(
+        &self,
+        assignee: Option<&str>,
+        timeout: Option<Duration>,
+        interrupt: Interrupt<'_>,
+    ) -> Result<Option<Ticket>> {
+        let deadline = timeout.map(|t| Instant::now() + t);
+        // Subscribe before the first read, so that no change is missed.
+        let mut feed = self.store.changes()?;
+        loop {
+            if let Some(t) = self.ready(assignee)?.into_iter().next() {
+                return Ok(Some(t));
+            }
+            if !sleep(&mut *feed, deadline, None, interrupt)? {
+                return Ok(None);
+            }
+        }
+    }
+
+    /// `claim` with `wait`: blocks until a ticket is claimable by `agent` and claims it; a
+    /// claimer that loses a race goes back to waiting. `None` when the timeout passes first.
+    /// Runs `interrupt` at least every 100 ms while waiting.
+    pub fn claim_wait(
+        &self,
+        agent: &str,
+        options: &ClaimOptions,
+        interrupt: Interrupt<'_>,
+    ) -> Result<Option<Ticket>> {
+        let agent = normalize_agent(agent)?;
+        let deadline = options.timeout.map(|t| Instant::now() + t);
+        let mut feed = self.store.changes()?;
+        loop {
+            let attempt = self.try_claim(&agent, options.lease)?;
+            if let Some(t) = attempt.ticket {
+                return Ok(Some(t));
+            }
+            // A lease running out makes no change event: wake for it on a timer.
+            let expiry = attempt.next_expiry.map(|at| {
+                let ms = (at - Utc::now()).num_milliseconds().max(0) as u64;
+                Instant::now() + Duration::from_millis(ms + 5)
+            });
+            if !sleep(&mut *feed, deadline, expiry, interrupt)? {
+                return Ok(None);
+            }
+        }
+    }
+}
+
+/// Sleeps until a change, the next lease expiry or the deadline; `false` when the deadline has
+/// passed, `true` when the store should be read again.
+fn sleep(
+    feed: &mut dyn crate::store::ChangeFeed,
+    deadline: Option<Instant>,
+    expiry: Option<Instant>,
+    interrupt: Interrupt<'_>,
+) -> Result<bool> {
+    let start = Instant::now();
+    let mut until = deadline.unwrap_or(start + MAX_SLEEP);
+    if let Some(e) = expiry {
+        until = until.min(e);
+    }
+    loop {
+        interrupt()?;
+        let now = Instant::now();
+        if now >= until {
+            return Ok(deadline.is_none_or(|d| now < d));
+        }
+        // Wake in slices so the interrupt check runs; the feed keeps any change seen meanwhile.
+        if feed.wait((now + INTERRUPT_EVERY).min(until))? {
+            return Ok(true);
+        }
+    }
+}
