@@ -36,4 +36,4 @@ pub use store::{Access, LogEntry, Scan, Store, Unreadable};
 pub use ticket::{
     DEFAULT_PRIORITY, Note, Status, TYPES, Ticket, agent_matches, normalize_agent, now, validate_id,
 };
-pub use tickets::{Tickets, WarningHandler};
+pub use tickets::{Copied, Tickets, WarningHandler};

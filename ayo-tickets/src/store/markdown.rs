@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::index::{self, MAX_FILE, SharedIndex, ticket_stem};
 use super::overlay::{Op, Overlay};
-use super::{Access, LogEntry, Scan, Store, Txn, Unreadable};
+use super::{Access, LogEntry, Scan, Store, Txn};
 use crate::error::{Error, Result};
 use crate::format;
 use crate::hooks::pause;
@@ -24,14 +25,15 @@ use crate::ticket::{Ticket, validate_id};
 pub const META_DIR: &str = ".ayo";
 const LOCK_FILE: &str = "lock";
 const LOG_FILE: &str = "log.jsonl";
-const TEMP_PREFIX: &str = "tmp-";
-/// Files larger than this are not tickets; they are reported, not read whole.
-const MAX_FILE: u64 = 16 * 1024 * 1024;
+/// Temp files (of writers and of index saves) start with this; writers remove stale ones.
+pub(crate) const TEMP_PREFIX: &str = "tmp-";
 
 /// A directory of ticket files.
 #[derive(Debug, Clone)]
 pub struct MarkdownStore {
     dir: Arc<PathBuf>,
+    /// The scan index, shared by every transaction of this handle and its clones.
+    index: SharedIndex,
 }
 
 impl MarkdownStore {
@@ -39,6 +41,7 @@ impl MarkdownStore {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
         MarkdownStore {
             dir: Arc::new(dir.into()),
+            index: SharedIndex::default(),
         }
     }
 
@@ -107,7 +110,14 @@ impl Store for MarkdownStore {
             lock,
             durable: access == Access::Write,
             overlay: Overlay::default(),
+            sources: Default::default(),
         }))
+    }
+
+    /// Woken by file-system notification on the directory (see `store/watch.rs`); polls every
+    /// `$AYO_POLL_MS` only when notification is unavailable or `$AYO_WATCH=0`.
+    fn changes(&self) -> Result<Box<dyn super::ChangeFeed>> {
+        Ok(super::watch::subscribe(&self.dir))
     }
 
     fn location(&self) -> String {
@@ -122,18 +132,12 @@ struct MarkdownTxn {
     /// fsync each write (false in a batch, which syncs once at commit).
     durable: bool,
     overlay: Overlay,
+    /// Texts given by [`Txn::put_source`]: the base a new file is rendered on.
+    sources: std::collections::HashMap<String, String>,
 }
 
 fn io_err(path: &Path, e: io::Error) -> Error {
     Error::storage(format!("{}: {e}", path.display()))
-}
-
-/// The id a file name stands for, if it is a ticket file.
-fn ticket_stem(name: &str) -> Option<&str> {
-    if name.starts_with('.') {
-        return None;
-    }
-    name.strip_suffix(".md")
 }
 
 /// Reads a file whole, refusing one too large to be a ticket.
@@ -215,7 +219,11 @@ impl MarkdownTxn {
             // Never overwrite a file that cannot be read back.
             format::parse(prev.as_bytes(), &path)?;
         }
-        let text = format::render(ticket, previous.as_deref())?;
+        // A new file is rendered on the text the ticket had in the store it was copied from.
+        let base = previous
+            .as_deref()
+            .or(self.sources.get(&ticket.id).map(String::as_str));
+        let text = format::render(ticket, base)?;
         if previous.as_deref() == Some(text.as_str()) {
             return Ok(());
         }
@@ -294,34 +302,7 @@ impl Txn for MarkdownTxn {
     }
 
     fn scan(&mut self) -> Result<Scan> {
-        let mut scan = Scan::default();
-        for id in self.committed_ids()? {
-            let path = self.path_of(&id);
-            if let Err(e) = validate_id(&id) {
-                scan.unreadable.push(Unreadable {
-                    id,
-                    path: Some(path.clone()),
-                    error: Error::parse(&path, None, e.to_string()),
-                });
-                continue;
-            }
-            match read_ticket(&path) {
-                Ok(Some(parsed)) => {
-                    if let Some(stated) = parsed.frontmatter_id
-                        && stated != id
-                    {
-                        scan.mismatched.push((id.clone(), stated));
-                    }
-                    scan.tickets.push(Arc::new(parsed.ticket));
-                }
-                Ok(None) => {} // removed since the listing
-                Err(error) => scan.unreadable.push(Unreadable {
-                    id,
-                    path: Some(path),
-                    error,
-                }),
-            }
-        }
+        let mut scan = index::scan(&self.store.dir, &self.store.meta(), &self.store.index)?;
         self.overlay.apply_scan(&mut scan);
         Ok(scan)
     }
@@ -356,6 +337,24 @@ impl Txn for MarkdownTxn {
     fn log(&mut self, entry: LogEntry) -> Result<()> {
         self.check_writable()?;
         self.overlay.log.push(entry);
+        Ok(())
+    }
+
+    fn source(&mut self, id: &str) -> Result<Option<String>> {
+        validate_id(id)?;
+        let path = self.path_of(id);
+        match fs::read(&path) {
+            Ok(bytes) => Ok(String::from_utf8(bytes).ok()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io_err(&path, e)),
+        }
+    }
+
+    fn put_source(&mut self, ticket: &Ticket, source: Option<&str>) -> Result<()> {
+        self.put(ticket)?;
+        if let Some(text) = source {
+            self.sources.insert(ticket.id.clone(), text.to_string());
+        }
         Ok(())
     }
 

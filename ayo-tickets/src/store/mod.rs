@@ -14,9 +14,13 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::ticket::Ticket;
 
+mod index;
 pub mod markdown;
 pub mod memory;
 mod overlay;
+#[cfg(feature = "postgres")]
+pub mod postgres;
+mod watch;
 
 #[cfg(test)]
 pub(crate) mod suite;
@@ -69,6 +73,37 @@ pub struct LogEntry {
     pub detail: String,
 }
 
+/// A claim for a store to make in one statement ([`Txn::claim_native`]): who claims, and the
+/// fields the claim sets. The core computes them; the store only picks the ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimRequest<'a> {
+    /// The claiming agent, normalised (`@name`).
+    pub agent: &'a str,
+    /// The store's time of the claim: leases that end at or before it have run out, and it
+    /// becomes the ticket's `started`.
+    pub now: DateTime<Utc>,
+    /// The lease length in seconds, if any.
+    pub lease_secs: Option<u64>,
+    /// When the lease runs out, if there is one.
+    pub lease_until: Option<DateTime<Utc>>,
+}
+
+/// What [`Txn::claim_native`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NativeClaim {
+    /// The store has no claim of its own: the core picks the ticket itself.
+    Unsupported,
+    /// Nothing was claimable.
+    Nothing {
+        /// When the next lease of an unblocked ticket in progress runs out.
+        next_expiry: Option<DateTime<Utc>>,
+    },
+    /// The store picked this ticket (shown as it was before the claim) and wrote the claim:
+    /// status `in_progress`, assignee, `started`, lease. The core adds the takeover note and
+    /// the audit entry; in this transaction it may write only this ticket and the log.
+    Claimed(Box<Ticket>),
+}
+
 /// A transaction: one consistent view of the store; with write access, exclusive against every
 /// other writer. Writes become visible, all of them, at [`Txn::commit`]; a transaction dropped
 /// without commit writes nothing.
@@ -93,6 +128,26 @@ pub trait Txn: Send {
     /// The store's clock (a database store uses its server's, so leases agree across hosts).
     fn now(&mut self) -> Result<DateTime<Utc>> {
         Ok(crate::ticket::now())
+    }
+    /// Claims, in one step of the store's own, the first ticket claimable by `request.agent`
+    /// (the rule of `Tickets::claim`: its own first, then unassigned or with a run-out lease; each
+    /// in the `ready` order). The default is [`NativeClaim::Unsupported`].
+    fn claim_native(&mut self, request: &ClaimRequest<'_>) -> Result<NativeClaim> {
+        let _ = request;
+        Ok(NativeClaim::Unsupported)
+    }
+    /// The text a ticket was stored as, if the store keeps one (a directory store's file, the
+    /// markdown a database row was imported from), for [`crate::format::render`] as `previous`,
+    /// so that a copy keeps unknown keys and layout. It may predate the ticket's last changes.
+    fn source(&mut self, id: &str) -> Result<Option<String>> {
+        let _ = id;
+        Ok(None)
+    }
+    /// Stores a ticket like [`Txn::put`], with the text it was stored as elsewhere (see
+    /// [`Txn::source`]). The default ignores the text.
+    fn put_source(&mut self, ticket: &Ticket, source: Option<&str>) -> Result<()> {
+        let _ = source;
+        self.put(ticket)
     }
     /// Makes every write of this transaction durable and visible.
     fn commit(self: Box<Self>) -> Result<()>;

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::graph::DepGraph;
 use crate::hooks::pause;
 use crate::request::{ClaimOptions, Closed};
+use crate::store::{ClaimRequest, NativeClaim};
 use crate::ticket::{Note, Status, Ticket, agent_matches, normalize_agent};
 
 /// True when `agent` may claim `t` now: not blocked, and open for `agent` or nobody, or in
@@ -43,6 +44,43 @@ fn transition(t: &Ticket, action: &str) -> Error {
         id: t.id.clone(),
         action: action.to_string(),
         status: t.status.to_string(),
+    }
+}
+
+/// A ticket as a claim leaves it: in progress for the agent, started now, with the lease; a
+/// takeover of a run-out lease adds a note naming the previous holder. Also says whether it
+/// was a takeover.
+fn apply_claim(t: &Ticket, request: &ClaimRequest<'_>, actor: Option<&str>) -> (Ticket, bool) {
+    let mut t = t.clone();
+    let took_over = t.status == Status::InProgress;
+    if took_over {
+        let previous = t.assignee.clone().unwrap_or_else(|| "nobody".into());
+        let until = t
+            .lease_until
+            .map(|l| l.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+            .unwrap_or_default();
+        t.notes.push(Note {
+            at: request.now,
+            author: actor.map(str::to_string),
+            text: format!(
+                "Lease of {previous} ran out at {until}; taken over by {}.",
+                request.agent
+            ),
+        });
+    }
+    t.status = Status::InProgress;
+    t.assignee = Some(request.agent.to_string());
+    t.started = Some(request.now);
+    t.lease_secs = request.lease_secs;
+    t.lease_until = request.lease_until;
+    (t, took_over)
+}
+
+/// The audit detail of a claim.
+fn claim_detail(lease: Option<u64>) -> String {
+    match lease {
+        Some(s) => format!("lease {s}s"),
+        None => String::new(),
     }
 }
 
@@ -132,7 +170,7 @@ impl Tickets {
     /// when there is none (after waiting, with `wait`, until the timeout).
     pub fn claim(&self, agent: &str, options: ClaimOptions) -> Result<Option<Ticket>> {
         if options.wait {
-            return self.claim_wait(agent, &options, &|| Ok(()));
+            return self.claim_wait_inner(agent, &options, None);
         }
         let agent = normalize_agent(agent)?;
         Ok(self.try_claim(&agent, options.lease)?.ticket)
@@ -147,6 +185,34 @@ impl Tickets {
         let actor = self.actor_or(Some(agent));
         self.write(|txn| {
             let now = txn.now()?;
+            // A store with a claim of its own (one SQL statement) picks the ticket; the note and
+            // the audit entry stay here.
+            let request = ClaimRequest {
+                agent,
+                now,
+                lease_secs: lease,
+                lease_until: lease.map(|s| lease_end(now, s)).transpose()?,
+            };
+            match txn.claim_native(&request)? {
+                NativeClaim::Unsupported => {}
+                NativeClaim::Nothing { next_expiry } => {
+                    return Ok(ClaimAttempt {
+                        ticket: None,
+                        next_expiry,
+                    });
+                }
+                NativeClaim::Claimed(before) => {
+                    let (t, took_over) = apply_claim(&before, &request, actor.as_deref());
+                    if took_over {
+                        txn.put(&t)?;
+                    }
+                    self.log(txn, actor.as_deref(), &t.id, "claim", claim_detail(lease))?;
+                    return Ok(ClaimAttempt {
+                        ticket: Some(annotate_one(txn, &t)?),
+                        next_expiry: None,
+                    });
+                }
+            }
             let scan = self.scan(txn)?;
             let closed: HashSet<&str> = scan
                 .tickets
@@ -180,30 +246,9 @@ impl Tickets {
                 });
             };
             pause("claim_pick");
-            let mut t = (*pick).clone();
-            if t.status == Status::InProgress {
-                let previous = t.assignee.clone().unwrap_or_else(|| "nobody".into());
-                let until = t
-                    .lease_until
-                    .map(|l| l.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-                    .unwrap_or_default();
-                t.notes.push(Note {
-                    at: now,
-                    author: actor.clone(),
-                    text: format!("Lease of {previous} ran out at {until}; taken over by {agent}."),
-                });
-            }
-            t.status = Status::InProgress;
-            t.assignee = Some(agent.to_string());
-            t.started = Some(now);
-            t.lease_secs = lease;
-            t.lease_until = lease.map(|s| lease_end(now, s)).transpose()?;
+            let (t, _) = apply_claim(pick, &request, actor.as_deref());
             txn.put(&t)?;
-            let detail = match lease {
-                Some(s) => format!("lease {s}s"),
-                None => String::new(),
-            };
-            self.log(txn, actor.as_deref(), &t.id, "claim", detail)?;
+            self.log(txn, actor.as_deref(), &t.id, "claim", claim_detail(lease))?;
             let t = crate::graph::annotate(&t, is_closed);
             Ok(ClaimAttempt {
                 ticket: Some(t),

@@ -13,10 +13,13 @@ use crate::store::memory::MemoryStore;
 use crate::store::{Access, LogEntry, Scan, Store, Txn, Unreadable};
 use crate::ticket::{Status, Ticket, normalize_agent, validate_id};
 
+mod copy;
 mod lifecycle;
 mod read;
 mod wait;
 mod write;
+
+pub use copy::Copied;
 
 /// A handler for files a read had to skip.
 pub type WarningHandler = Arc<dyn Fn(&Unreadable) + Send + Sync>;
@@ -143,7 +146,17 @@ impl Tickets {
         Self::open_choice(&StoreChoice::resolve(flags)?)
     }
 
-    /// Connects to a database store by URL.
+    /// Connects to a database store by URL: `postgres://user@host:port/db?schema=name` (with
+    /// the `postgres` feature; see [`crate::store::postgres`]). The schema is created or
+    /// migrated on open.
+    #[cfg(feature = "postgres")]
+    pub fn connect(url: &str) -> Result<Self> {
+        Self::with_store(Arc::new(crate::store::postgres::PgStore::connect(url)?))
+    }
+
+    /// Connects to a database store by URL. This build has none (the `postgres` feature is
+    /// off), so it fails with [`Error::Invalid`].
+    #[cfg(not(feature = "postgres"))]
     pub fn connect(url: &str) -> Result<Self> {
         Err(Error::invalid(format!(
             "cannot open '{url}': this build has no database store"

@@ -148,9 +148,9 @@ impl Tickets {
                 .collect();
             for (file_id, stated) in &scan.mismatched {
                 let also = if known.contains(stated.as_str()) {
-                    format!(", which is also the id of another ticket")
+                    ", which is also the id of another ticket"
                 } else {
-                    String::new()
+                    ""
                 };
                 out.push(Problem {
                     kind: ProblemKind::IdMismatch,

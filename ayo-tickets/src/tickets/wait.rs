@@ -26,7 +26,7 @@ impl Tickets {
         assignee: Option<&str>,
         timeout: Option<Duration>,
     ) -> Result<Option<Ticket>> {
-        self.wait_ready_with(assignee, timeout, &|| Ok(()))
+        self.wait_ready_inner(assignee, timeout, None)
     }
 
     /// [`Tickets::wait_ready`] that runs `interrupt` at least every 100 ms while waiting.
@@ -35,6 +35,15 @@ impl Tickets {
         assignee: Option<&str>,
         timeout: Option<Duration>,
         interrupt: Interrupt<'_>,
+    ) -> Result<Option<Ticket>> {
+        self.wait_ready_inner(assignee, timeout, Some(interrupt))
+    }
+
+    fn wait_ready_inner(
+        &self,
+        assignee: Option<&str>,
+        timeout: Option<Duration>,
+        interrupt: Option<Interrupt<'_>>,
     ) -> Result<Option<Ticket>> {
         let deadline = timeout.map(|t| Instant::now() + t);
         // Subscribe before the first read, so that no change is missed.
@@ -58,8 +67,21 @@ impl Tickets {
         options: &ClaimOptions,
         interrupt: Interrupt<'_>,
     ) -> Result<Option<Ticket>> {
+        self.claim_wait_inner(agent, options, Some(interrupt))
+    }
+
+    /// `claim_wait` with an optional interrupt: without one, a wait sleeps until a change, the
+    /// next lease expiry or the deadline, and wakes for nothing else.
+    pub(crate) fn claim_wait_inner(
+        &self,
+        agent: &str,
+        options: &ClaimOptions,
+        interrupt: Option<Interrupt<'_>>,
+    ) -> Result<Option<Ticket>> {
         let agent = normalize_agent(agent)?;
         let deadline = options.timeout.map(|t| Instant::now() + t);
+        // Subscribe before the first attempt, so that no change is missed; a claimer that loses
+        // the race for a ticket finds none in its attempt and goes back to waiting.
         let mut feed = self.store.changes()?;
         loop {
             let attempt = self.try_claim(&agent, options.lease)?;
@@ -79,12 +101,13 @@ impl Tickets {
 }
 
 /// Sleeps until a change, the next lease expiry or the deadline; `false` when the deadline has
-/// passed, `true` when the store should be read again.
+/// passed, `true` when the store should be read again. With an interrupt check, it wakes at
+/// least every 100 ms to run it; without one, only for those three.
 fn sleep(
     feed: &mut dyn crate::store::ChangeFeed,
     deadline: Option<Instant>,
     expiry: Option<Instant>,
-    interrupt: Interrupt<'_>,
+    interrupt: Option<Interrupt<'_>>,
 ) -> Result<bool> {
     let start = Instant::now();
     let mut until = deadline.unwrap_or(start + MAX_SLEEP);
@@ -92,13 +115,19 @@ fn sleep(
         until = until.min(e);
     }
     loop {
-        interrupt()?;
+        if let Some(check) = interrupt {
+            check()?;
+        }
         let now = Instant::now();
         if now >= until {
             return Ok(deadline.is_none_or(|d| now < d));
         }
         // Wake in slices so the interrupt check runs; the feed keeps any change seen meanwhile.
-        if feed.wait((now + INTERRUPT_EVERY).min(until))? {
+        let slice = match interrupt {
+            Some(_) => (now + INTERRUPT_EVERY).min(until),
+            None => until,
+        };
+        if feed.wait(slice)? {
             return Ok(true);
         }
     }

@@ -1,0 +1,265 @@
+//! The tables, their versioned migrations, and every statement the store runs, written for one
+//! schema.
+
+use postgres::Client;
+
+use super::db_err;
+use super::url::quote_ident;
+use crate::error::{Error, Result};
+
+/// The columns of a ticket row, in the order [`super::row::ticket`] reads them.
+pub(super) const COLUMNS: &str = "id, title, status, assignee, deps, priority, kind, tags, parent, \
+     description, notes, created, started, closed, lease_until, lease_secs";
+
+/// The migrations, in order: the store is at version N when the first N have run. Each runs in
+/// the transaction that holds the migration lock. `{s}` stands for the quoted schema.
+const MIGRATIONS: &[&str] = &[
+    // 1: tickets and the audit log.
+    r#"
+    CREATE TABLE {s}.tickets (
+        id text PRIMARY KEY,
+        title text NOT NULL,
+        status text NOT NULL CHECK (status IN ('open', 'in_progress', 'closed')),
+        assignee text,
+        -- The assignee as agents are matched: trimmed, without one leading '@'.
+        assignee_key text,
+        deps text[] NOT NULL DEFAULT '{}',
+        priority smallint NOT NULL CHECK (priority BETWEEN 0 AND 255),
+        kind text NOT NULL,
+        tags text[] NOT NULL DEFAULT '{}',
+        parent text,
+        description text NOT NULL DEFAULT '',
+        notes jsonb NOT NULL DEFAULT '[]',
+        created timestamptz,
+        started timestamptz,
+        closed timestamptz,
+        lease_until timestamptz,
+        lease_secs bigint CHECK (lease_secs > 0),
+        -- The markdown text the ticket was imported from, kept for a lossless export.
+        source text
+    );
+    CREATE INDEX tickets_claimable ON {s}.tickets (priority, created, id)
+        WHERE status <> 'closed';
+    CREATE TABLE {s}.audit_log (
+        seq bigserial PRIMARY KEY,
+        at timestamptz NOT NULL,
+        actor text,
+        ticket text NOT NULL,
+        action text NOT NULL,
+        detail text NOT NULL DEFAULT ''
+    );
+    CREATE INDEX audit_log_ticket ON {s}.audit_log (ticket, seq);
+    "#,
+];
+
+/// The schema version this build writes.
+pub(super) const VERSION: i32 = MIGRATIONS.len() as i32;
+
+/// The advisory lock class of migrations (`pg_advisory_xact_lock(class, schema hash)`).
+const MIGRATE_CLASS: i32 = 0x6179_6f00; // "ayo\0"
+/// The advisory lock class of writers: exclusive for a write, shared for a claim.
+pub(super) const WRITE_CLASS: i32 = 0x6179_6f01;
+
+/// Creates the schema and brings its tables to [`VERSION`], under an advisory lock so that
+/// several processes can open the store at once. Fast (no lock, no DDL) when it is current.
+pub(super) fn migrate(client: &mut Client, schema: &str, key: i32) -> Result<()> {
+    if version(client, schema)? == Some(VERSION) {
+        return Ok(());
+    }
+    let s = quote_ident(schema);
+    let mut tx = client.transaction().map_err(db_err)?;
+    tx.execute(
+        "SELECT pg_advisory_xact_lock($1, $2)",
+        &[&MIGRATE_CLASS, &key],
+    )
+    .map_err(db_err)?;
+    tx.batch_execute(&format!(
+        "CREATE SCHEMA IF NOT EXISTS {s};
+         CREATE TABLE IF NOT EXISTS {s}.ayo_version (version integer NOT NULL);"
+    ))
+    .map_err(db_err)?;
+    let row = tx
+        .query_opt(&format!("SELECT version FROM {s}.ayo_version"), &[])
+        .map_err(db_err)?;
+    let from: i32 = match row {
+        Some(r) => r.get(0),
+        None => {
+            tx.execute(&format!("INSERT INTO {s}.ayo_version VALUES (0)"), &[])
+                .map_err(db_err)?;
+            0
+        }
+    };
+    if from > VERSION {
+        return Err(newer(schema, from));
+    }
+    for m in &MIGRATIONS[from as usize..] {
+        tx.batch_execute(&m.replace("{s}", &s)).map_err(db_err)?;
+    }
+    tx.execute(
+        &format!("UPDATE {s}.ayo_version SET version = $1"),
+        &[&VERSION],
+    )
+    .map_err(db_err)?;
+    tx.commit().map_err(db_err)
+}
+
+/// The schema's version, `None` when it has no tables yet. Refuses a newer one.
+fn version(client: &mut Client, schema: &str) -> Result<Option<i32>> {
+    let table = format!("{}.ayo_version", quote_ident(schema));
+    let exists: bool = client
+        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&table])
+        .map_err(db_err)?
+        .get(0);
+    if !exists {
+        return Ok(None);
+    }
+    let v: Option<i32> = client
+        .query_opt(&format!("SELECT version FROM {table}"), &[])
+        .map_err(db_err)?
+        .map(|r| r.get(0));
+    match v {
+        Some(v) if v > VERSION => Err(newer(schema, v)),
+        v => Ok(v),
+    }
+}
+
+fn newer(schema: &str, v: i32) -> Error {
+    Error::storage(format!(
+        "schema '{schema}' is at version {v}, newer than this build's {VERSION}: upgrade ayo-tickets"
+    ))
+}
+
+/// The statements of the store, by name; each is prepared once per connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Q {
+    Get,
+    Ids,
+    Scan,
+    Insert,
+    Upsert,
+    UpsertSource,
+    Source,
+    Delete,
+    LogInsert,
+    HistoryAll,
+    HistoryOne,
+    Claim,
+    NextExpiry,
+    Clock,
+}
+
+/// How many statements there are.
+pub(super) const STATEMENTS: usize = Q::Clock as usize + 1;
+
+/// The text of every statement for one schema, indexed by [`Q`].
+pub(super) fn statements(schema: &str) -> Vec<String> {
+    let s = quote_ident(schema);
+    let t = format!("{s}.tickets");
+    // $1..$17: the columns of a row, in COLUMNS order, then assignee_key.
+    let values = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17";
+    let insert_cols = format!("{COLUMNS}, assignee_key");
+    let update_all = "title = EXCLUDED.title, status = EXCLUDED.status, \
+         assignee = EXCLUDED.assignee, assignee_key = EXCLUDED.assignee_key, deps = EXCLUDED.deps, \
+         priority = EXCLUDED.priority, kind = EXCLUDED.kind, tags = EXCLUDED.tags, \
+         parent = EXCLUDED.parent, description = EXCLUDED.description, notes = EXCLUDED.notes, \
+         created = EXCLUDED.created, started = EXCLUDED.started, closed = EXCLUDED.closed, \
+         lease_until = EXCLUDED.lease_until, lease_secs = EXCLUDED.lease_secs";
+    // The claimable rule of `Tickets::claim`, restated: not blocked (every dep exists and is
+    // closed), and open for the agent ($1, matched as assignee_key) or nobody, or in progress
+    // with a lease that ran out by $2.
+    let unblocked = format!(
+        "NOT EXISTS (SELECT 1 FROM unnest(t.deps) AS d(dep) WHERE NOT EXISTS \
+         (SELECT 1 FROM {t} c WHERE c.id = d.dep AND c.status = 'closed'))"
+    );
+    let pick_cols: String = COLUMNS
+        .split(", ")
+        .map(|c| format!("pick.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let all = [
+        (Q::Get, format!("SELECT {COLUMNS} FROM {t} WHERE id = $1")),
+        (Q::Ids, format!("SELECT id FROM {t}")),
+        (Q::Scan, format!("SELECT {COLUMNS} FROM {t}")),
+        (
+            Q::Insert,
+            format!(
+                "INSERT INTO {t} ({insert_cols}) VALUES ({values}) ON CONFLICT (id) DO NOTHING"
+            ),
+        ),
+        (
+            Q::Upsert,
+            format!(
+                "INSERT INTO {t} ({insert_cols}) VALUES ({values}) \
+                 ON CONFLICT (id) DO UPDATE SET {update_all}"
+            ),
+        ),
+        (
+            Q::UpsertSource,
+            format!(
+                "INSERT INTO {t} ({insert_cols}, source) VALUES ({values}, $18) \
+                 ON CONFLICT (id) DO UPDATE SET {update_all}, source = EXCLUDED.source"
+            ),
+        ),
+        (Q::Source, format!("SELECT source FROM {t} WHERE id = $1")),
+        (Q::Delete, format!("DELETE FROM {t} WHERE id = $1")),
+        (
+            Q::LogInsert,
+            // Buffered entries, in one statement, in their order.
+            format!(
+                "INSERT INTO {s}.audit_log (at, actor, ticket, action, detail) \
+                 SELECT at, actor, ticket, action, detail \
+                 FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[]) \
+                 WITH ORDINALITY AS e(at, actor, ticket, action, detail, n) ORDER BY n"
+            ),
+        ),
+        (
+            Q::HistoryAll,
+            format!("SELECT at, actor, ticket, action, detail FROM {s}.audit_log ORDER BY seq"),
+        ),
+        (
+            Q::HistoryOne,
+            format!(
+                "SELECT at, actor, ticket, action, detail FROM {s}.audit_log \
+                 WHERE ticket = $1 ORDER BY seq"
+            ),
+        ),
+        (
+            // One statement: pick the first claimable ticket (its own first, then by the ready
+            // order: priority, created with none first, id byte-wise), skipping rows another
+            // claimer holds, and write the claim. Returns the row as it was.
+            Q::Claim,
+            format!(
+                "WITH pick AS (
+                    SELECT {COLUMNS} FROM {t} t
+                    WHERE ((t.status = 'open' AND (t.assignee IS NULL OR t.assignee_key = $1))
+                           OR (t.status = 'in_progress' AND t.lease_until <= $2))
+                      AND {unblocked}
+                    ORDER BY CASE WHEN t.status = 'open' AND t.assignee_key = $1 THEN 0 ELSE 1 END,
+                             t.priority, t.created NULLS FIRST, t.id COLLATE \"C\"
+                    LIMIT 1
+                    FOR UPDATE OF t SKIP LOCKED
+                 )
+                 UPDATE {t} u SET status = 'in_progress', assignee = $3, assignee_key = $1,
+                        started = $2, lease_secs = $4, lease_until = $5
+                 FROM pick WHERE u.id = pick.id
+                 RETURNING {pick_cols}"
+            ),
+        ),
+        (
+            Q::NextExpiry,
+            format!(
+                "SELECT min(t.lease_until) FROM {t} t \
+                 WHERE t.status = 'in_progress' AND {unblocked}"
+            ),
+        ),
+        (
+            Q::Clock,
+            "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::int8".to_string(),
+        ),
+    ];
+    let mut out = vec![String::new(); STATEMENTS];
+    for (q, sql) in all {
+        out[q as usize] = sql;
+    }
+    out
+}

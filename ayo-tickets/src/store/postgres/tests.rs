@@ -1,0 +1,301 @@
+//! The PostgreSQL store against a live server, each test in a schema of its own.
+//!
+//! The server is `$AYO_TEST_POSTGRES_URL`, else `postgres://postgres@127.0.0.1:5432/test`. When it
+//! cannot be reached the tests print a notice and pass, except with `CI=true`, where they fail.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use super::PgStore;
+use crate::Tickets;
+use crate::store::{Access, ClaimRequest, NativeClaim, Store};
+use crate::ticket::Ticket;
+
+/// The test server's URL, without a schema.
+pub(crate) fn base_url() -> String {
+    std::env::var("AYO_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_string())
+}
+
+/// True when the test server answers; otherwise prints a notice (once), or panics under CI.
+pub(crate) fn available() -> bool {
+    static UP: OnceLock<Result<(), String>> = OnceLock::new();
+    let up = UP.get_or_init(|| {
+        let mut config: postgres::Config = base_url().parse().map_err(|e| format!("{e}"))?;
+        config.connect_timeout(Duration::from_secs(3));
+        match config.connect(postgres::NoTls) {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let msg = format!("PostgreSQL at {} is unreachable: {e}", base_url());
+                eprintln!("NOTICE: {msg}; the PostgreSQL store tests did not run");
+                Err(msg)
+            }
+        }
+    });
+    match up {
+        Ok(()) => true,
+        Err(msg) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("{msg} (CI=true: a PostgreSQL test that cannot run fails)")
+        }
+        Err(_) => false,
+    }
+}
+
+/// A uniquely named schema, dropped at the end.
+pub(crate) struct Schema {
+    pub(crate) name: String,
+    pub(crate) url: String,
+}
+
+impl Schema {
+    pub(crate) fn new(tag: &str) -> Self {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let name = format!(
+            "ayo_unit_{tag}_{}_{}_{nanos}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        let base = base_url();
+        let sep = if base.contains('?') { '&' } else { '?' };
+        Schema {
+            url: format!("{base}{sep}schema={name}"),
+            name,
+        }
+    }
+}
+
+impl Drop for Schema {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&base_url(), postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", self.name));
+        }
+    }
+}
+
+crate::store::suite::store_suite!(if (available), || {
+    let schema = Schema::new("suite");
+    let t = Tickets::connect(&schema.url).unwrap();
+    (t, schema)
+});
+
+fn ticket(id: &str) -> Ticket {
+    let mut t = Ticket::new(id, id.to_uppercase());
+    t.created = Some(crate::ticket::now());
+    t
+}
+
+#[test]
+fn opens_at_once_from_many_threads_and_migrates_once() {
+    if !available() {
+        return;
+    }
+    let schema = Schema::new("migrate");
+    let stores: Vec<PgStore> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..6)
+            .map(|_| s.spawn(|| PgStore::connect(&schema.url)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap().unwrap())
+            .collect()
+    });
+    assert_eq!(stores[0].schema(), schema.name);
+    assert!(
+        stores[0]
+            .shared
+            .location
+            .ends_with(&format!("?schema={}", schema.name))
+    );
+    let mut c = postgres::Client::connect(&base_url(), postgres::NoTls).unwrap();
+    let rows = c
+        .query(
+            &format!("SELECT version FROM \"{}\".ayo_version", schema.name),
+            &[],
+        )
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].get::<_, i32>(0), super::schema::VERSION);
+    // What one handle writes, another sees.
+    let mut w = stores[1].begin(Access::Write).unwrap();
+    assert!(w.create(&ticket("a1")).unwrap());
+    w.commit().unwrap();
+    assert!(
+        stores[5]
+            .begin(Access::Read)
+            .unwrap()
+            .get("a1")
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[test]
+fn the_schema_may_come_from_the_search_path() {
+    if !available() {
+        return;
+    }
+    let schema = Schema::new("path");
+    let base = base_url();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options=-csearch_path%3D{}", schema.name);
+    let t = Tickets::connect(&url).unwrap();
+    let a = t.create(crate::NewTicket::new("in the path")).unwrap();
+    let again = Tickets::connect(&schema.url).unwrap();
+    assert_eq!(again.get(&a.id).unwrap().title, "in the path");
+    assert!(t.store().location().contains(&schema.name));
+}
+
+#[test]
+fn an_unreachable_server_is_a_storage_error() {
+    let err = Tickets::connect("postgres://nobody@127.0.0.1:1/none?connect_timeout=2").unwrap_err();
+    assert_eq!(err.code(), "STORAGE", "{err}");
+    assert!(err.to_string().contains("127.0.0.1:1"), "{err}");
+    assert_eq!(
+        Tickets::connect("postgres://h/db?schema=")
+            .unwrap_err()
+            .code(),
+        "INVALID"
+    );
+}
+
+#[test]
+fn the_feed_wakes_on_another_connections_commit_only() {
+    if !available() {
+        return;
+    }
+    let schema = Schema::new("feed");
+    let store = PgStore::connect(&schema.url).unwrap();
+    let other = PgStore::connect(&schema.url).unwrap();
+    let mut feed = store.changes().unwrap();
+    let start = Instant::now();
+    assert!(
+        !feed.wait(start + Duration::from_millis(500)).unwrap(),
+        "no change, no wake"
+    );
+    assert!(start.elapsed() >= Duration::from_millis(450));
+    // A read-only transaction and an empty write change nothing.
+    other.begin(Access::Read).unwrap().ids().unwrap();
+    other.begin(Access::Write).unwrap().commit().unwrap();
+    assert!(
+        !feed
+            .wait(Instant::now() + Duration::from_millis(300))
+            .unwrap()
+    );
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            std::thread::sleep(Duration::from_millis(200));
+            let mut w = other.begin(Access::Write).unwrap();
+            w.create(&ticket("x1")).unwrap();
+            w.commit().unwrap();
+        });
+        let start = Instant::now();
+        assert!(feed.wait(start + Duration::from_secs(10)).unwrap());
+        assert!(start.elapsed() < Duration::from_secs(5));
+    });
+    // A rolled-back write sends nothing.
+    {
+        let mut w = other.begin(Access::Write).unwrap();
+        w.create(&ticket("x2")).unwrap();
+    }
+    assert!(
+        !feed
+            .wait(Instant::now() + Duration::from_millis(300))
+            .unwrap()
+    );
+}
+
+#[test]
+fn a_claim_transaction_writes_only_its_ticket() {
+    if !available() {
+        return;
+    }
+    let schema = Schema::new("claimtx");
+    let store = PgStore::connect(&schema.url).unwrap();
+    let mut w = store.begin(Access::Write).unwrap();
+    w.create(&ticket("a")).unwrap();
+    w.create(&ticket("b")).unwrap();
+    w.commit().unwrap();
+    let mut txn = store.begin(Access::Write).unwrap();
+    let now = txn.now().unwrap();
+    let req = ClaimRequest {
+        agent: "@w",
+        now,
+        lease_secs: Some(30),
+        lease_until: Some(now + chrono::Duration::seconds(30)),
+    };
+    let NativeClaim::Claimed(before) = txn.claim_native(&req).unwrap() else {
+        panic!("nothing claimed");
+    };
+    assert_eq!(before.id, "a");
+    assert_eq!(before.status, crate::Status::Open);
+    let after = txn.get("a").unwrap().unwrap();
+    assert_eq!(after.status, crate::Status::InProgress);
+    assert_eq!(after.assignee.as_deref(), Some("@w"));
+    assert_eq!(after.lease_secs, Some(30));
+    assert_eq!(
+        (after.started, after.lease_until),
+        (Some(now), req.lease_until)
+    );
+    assert!(txn.put(&ticket("b")).is_err());
+    assert!(txn.create(&ticket("c")).is_err());
+    assert!(txn.delete("b").is_err());
+    assert!(txn.claim_native(&req).is_err());
+    txn.put(&after).unwrap();
+    txn.commit().unwrap();
+    let mut read = store.begin(Access::Read).unwrap();
+    assert!(read.claim_native(&req).is_err(), "reads cannot claim");
+    assert_eq!(
+        read.get("a").unwrap().unwrap().assignee.as_deref(),
+        Some("@w")
+    );
+}
+
+#[test]
+fn sources_and_times_round_trip() {
+    if !available() {
+        return;
+    }
+    let schema = Schema::new("source");
+    let store = PgStore::connect(&schema.url).unwrap();
+    let mut t = ticket("s1");
+    t.lease_until = Some("2030-01-02T03:04:05.678Z".parse().unwrap());
+    t.lease_secs = Some(90);
+    t.status = crate::Status::InProgress;
+    t.assignee = Some("Jane Doe".into());
+    t.deps = vec!["missing".into()];
+    t.tags = vec!["a".into(), "b c".into()];
+    t.description = "Body\n\n## Design\nx".into();
+    t.notes = vec![crate::Note {
+        at: "2026-11-23T10:05:00.123456Z".parse().unwrap(),
+        author: None,
+        text: "line one\nline two".into(),
+    }];
+    let mut w = store.begin(Access::Write).unwrap();
+    w.put_source(&t, Some("---\nid: s1\nextra: kept\n---\n# S1\n"))
+        .unwrap();
+    let mut changed = t.clone();
+    changed.title = "Changed".into();
+    w.put(&changed).unwrap(); // a later put keeps the source
+    w.commit().unwrap();
+    let mut r = store.begin(Access::Read).unwrap();
+    assert_eq!(*r.get("s1").unwrap().unwrap(), changed);
+    assert_eq!(
+        r.source("s1").unwrap().as_deref(),
+        Some("---\nid: s1\nextra: kept\n---\n# S1\n")
+    );
+    assert_eq!(r.source("nope").unwrap(), None);
+    let mut times = Vec::new();
+    for _ in 0..50 {
+        times.push(store.begin(Access::Read).unwrap().now().unwrap());
+    }
+    assert!(times.windows(2).all(|w| w[0] < w[1]), "strictly increasing");
+    let drift = (times[0] - chrono::Utc::now()).num_seconds().abs();
+    assert!(drift < 60, "the server's clock is near ours: {drift}s");
+}

@@ -1,0 +1,351 @@
+//! [`PgTxn`]: one SQL transaction, begun at its first statement in the mode its first use
+//! needs (a snapshot read, an exclusive write, or a shared claim).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use postgres::SimpleQueryMessage;
+use postgres::types::ToSql;
+
+use super::row::{self, Values, agent_key};
+use super::schema::{Q, WRITE_CLASS};
+use super::{Conn, Shared, db_err};
+use crate::error::{Error, Result};
+use crate::store::{Access, ClaimRequest, LogEntry, NativeClaim, Scan, Txn, Unreadable};
+use crate::ticket::Ticket;
+
+/// Where a transaction is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Mode {
+    /// No statement yet: no SQL transaction is open.
+    Idle,
+    /// A `REPEATABLE READ READ ONLY` snapshot.
+    Read,
+    /// Holds the schema's write lock exclusively.
+    Exclusive,
+    /// Holds the write lock shared, for one claim: it may write only the claimed ticket.
+    Claim(Option<String>),
+}
+
+/// A transaction on a pooled connection; rolled back and given back when dropped.
+pub(super) struct PgTxn {
+    shared: Arc<Shared>,
+    conn: Option<Conn>,
+    access: Access,
+    mode: Mode,
+    /// Audit entries, inserted in one statement at commit.
+    log: Vec<LogEntry>,
+    /// Something was written: commit notifies waiters.
+    dirty: bool,
+    /// The server's clock, read once: (microseconds, when it was read here).
+    clock: Option<(i64, Instant)>,
+}
+
+impl PgTxn {
+    pub(super) fn new(shared: Arc<Shared>, conn: Conn, access: Access) -> Self {
+        PgTxn {
+            shared,
+            conn: Some(conn),
+            access,
+            mode: Mode::Idle,
+            log: Vec::new(),
+            dirty: false,
+            clock: None,
+        }
+    }
+
+    fn conn(&mut self) -> Result<&mut Conn> {
+        self.conn
+            .as_mut()
+            .ok_or_else(|| Error::storage("the transaction has ended"))
+    }
+
+    /// Opens the SQL transaction in `mode`; a writing mode takes the schema's write lock and
+    /// reads the server's clock in the same round trip.
+    fn begin_as(&mut self, mode: Mode) -> Result<()> {
+        let key = self.shared.key;
+        let sql = match mode {
+            Mode::Read => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY".to_string(),
+            Mode::Exclusive => format!(
+                "BEGIN; SELECT pg_advisory_xact_lock({WRITE_CLASS}, {key}); \
+                 SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::int8"
+            ),
+            Mode::Claim(_) => format!(
+                "BEGIN; SELECT pg_advisory_xact_lock_shared({WRITE_CLASS}, {key}); \
+                 SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::int8"
+            ),
+            Mode::Idle => return Ok(()),
+        };
+        let messages = self.conn()?.client.simple_query(&sql).map_err(db_err)?;
+        let clock = messages.iter().rev().find_map(|m| match m {
+            SimpleQueryMessage::Row(r) => r.get(0).and_then(|v| v.parse::<i64>().ok()),
+            _ => None,
+        });
+        if let (Some(micros), None) = (clock, self.clock) {
+            self.clock = Some((micros, Instant::now()));
+        }
+        self.mode = mode;
+        Ok(())
+    }
+
+    /// Ready to read: a snapshot for a read transaction, the exclusive lock for a write one.
+    fn reading(&mut self) -> Result<()> {
+        if self.mode == Mode::Idle {
+            let mode = match self.access {
+                Access::Read => Mode::Read,
+                Access::Write | Access::Batch => Mode::Exclusive,
+            };
+            self.begin_as(mode)?;
+        }
+        Ok(())
+    }
+
+    /// Ready to write `id` (`None`: a write that is not one existing ticket's).
+    fn writing(&mut self, id: Option<&str>) -> Result<()> {
+        if self.access == Access::Read {
+            return Err(Error::storage("write in a read-only transaction"));
+        }
+        match &self.mode {
+            Mode::Idle => self.begin_as(Mode::Exclusive)?,
+            Mode::Claim(claimed) if claimed.as_deref() != id || id.is_none() => {
+                return Err(Error::storage(
+                    "a claim transaction may write only the ticket it claimed",
+                ));
+            }
+            _ => {}
+        }
+        self.dirty = true;
+        Ok(())
+    }
+
+    fn query(&mut self, q: Q, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<postgres::Row>> {
+        let shared = self.shared.clone();
+        let conn = self.conn()?;
+        let st = conn.statement(&shared.sql, q)?;
+        conn.client.query(&st, params).map_err(db_err)
+    }
+
+    fn execute(&mut self, q: Q, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
+        let shared = self.shared.clone();
+        let conn = self.conn()?;
+        let st = conn.statement(&shared.sql, q)?;
+        conn.client.execute(&st, params).map_err(db_err)
+    }
+
+    /// Inserts the buffered audit entries.
+    fn flush_log(&mut self) -> Result<()> {
+        if self.log.is_empty() {
+            return Ok(());
+        }
+        let log = std::mem::take(&mut self.log);
+        let at: Vec<DateTime<Utc>> = log.iter().map(|e| e.at).collect();
+        let actor: Vec<Option<&str>> = log.iter().map(|e| e.actor.as_deref()).collect();
+        let ticket: Vec<&str> = log.iter().map(|e| e.ticket.as_str()).collect();
+        let action: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+        let detail: Vec<&str> = log.iter().map(|e| e.detail.as_str()).collect();
+        self.execute(Q::LogInsert, &[&at, &actor, &ticket, &action, &detail])?;
+        Ok(())
+    }
+}
+
+impl Txn for PgTxn {
+    fn get(&mut self, id: &str) -> Result<Option<Arc<Ticket>>> {
+        self.reading()?;
+        match self.query(Q::Get, &[&id])?.first() {
+            Some(r) => Ok(Some(Arc::new(row::ticket(r)?))),
+            None => Ok(None),
+        }
+    }
+
+    fn ids(&mut self) -> Result<Vec<String>> {
+        self.reading()?;
+        Ok(self
+            .query(Q::Ids, &[])?
+            .iter()
+            .map(|r| r.get::<_, String>(0))
+            .collect())
+    }
+
+    fn scan(&mut self) -> Result<Scan> {
+        self.reading()?;
+        let mut scan = Scan::default();
+        for r in self.query(Q::Scan, &[])? {
+            match row::ticket(&r) {
+                Ok(t) => scan.tickets.push(Arc::new(t)),
+                Err(error) => scan.unreadable.push(Unreadable {
+                    id: r.try_get::<_, String>(0).unwrap_or_default(),
+                    path: None,
+                    error,
+                }),
+            }
+        }
+        Ok(scan)
+    }
+
+    fn create(&mut self, ticket: &Ticket) -> Result<bool> {
+        self.writing(None)?;
+        let values = Values::new(ticket)?;
+        Ok(self.execute(Q::Insert, &values.params(ticket))? == 1)
+    }
+
+    fn put(&mut self, ticket: &Ticket) -> Result<()> {
+        self.writing(Some(&ticket.id))?;
+        let values = Values::new(ticket)?;
+        self.execute(Q::Upsert, &values.params(ticket))?;
+        Ok(())
+    }
+
+    fn delete(&mut self, id: &str) -> Result<bool> {
+        self.writing(None)?;
+        Ok(self.execute(Q::Delete, &[&id])? == 1)
+    }
+
+    fn log(&mut self, entry: LogEntry) -> Result<()> {
+        if self.access == Access::Read {
+            return Err(Error::storage("write in a read-only transaction"));
+        }
+        self.log.push(entry);
+        self.dirty = true;
+        Ok(())
+    }
+
+    fn history(&mut self, ticket: Option<&str>) -> Result<Vec<LogEntry>> {
+        self.reading()?;
+        let rows = match ticket {
+            Some(id) => self.query(Q::HistoryOne, &[&id])?,
+            None => self.query(Q::HistoryAll, &[])?,
+        };
+        let mut out = rows
+            .iter()
+            .map(row::log_entry)
+            .collect::<Result<Vec<_>>>()?;
+        out.extend(
+            self.log
+                .iter()
+                .filter(|e| ticket.is_none_or(|id| e.ticket == id))
+                .cloned(),
+        );
+        Ok(out)
+    }
+
+    /// The server's clock (read once per transaction, then advanced by the local monotonic
+    /// clock), strictly increasing across the transactions of one handle.
+    fn now(&mut self) -> Result<DateTime<Utc>> {
+        let (micros, at) = match self.clock {
+            Some(c) => c,
+            None => {
+                let r = self.query(Q::Clock, &[])?;
+                let micros: i64 = r
+                    .first()
+                    .map(|r| r.get(0))
+                    .ok_or_else(|| Error::storage("the server gave no time"))?;
+                let c = (micros, Instant::now());
+                self.clock = Some(c);
+                c
+            }
+        };
+        let elapsed = i64::try_from(at.elapsed().as_micros()).unwrap_or(i64::MAX / 2);
+        let m = self.shared.monotonic(micros.saturating_add(elapsed));
+        DateTime::from_timestamp_micros(m)
+            .ok_or_else(|| Error::storage("the server's clock is out of range"))
+    }
+
+    fn claim_native(&mut self, request: &ClaimRequest<'_>) -> Result<NativeClaim> {
+        match (&self.mode, self.access) {
+            (_, Access::Read) | (Mode::Read, _) => {
+                return Err(Error::storage("claim in a read-only transaction"));
+            }
+            (Mode::Claim(_), _) => {
+                return Err(Error::storage("one claim per transaction"));
+            }
+            // A batch may write anything after its claim: it holds the lock exclusively.
+            (Mode::Idle, Access::Batch) => self.begin_as(Mode::Exclusive)?,
+            (Mode::Idle, _) => self.begin_as(Mode::Claim(None))?,
+            (Mode::Exclusive, _) => {}
+        }
+        let lease_secs = request
+            .lease_secs
+            .map(|s| {
+                i64::try_from(s)
+                    .map_err(|_| Error::invalid(format!("a lease of {s} seconds is too long")))
+            })
+            .transpose()?;
+        let key = agent_key(request.agent);
+        let rows = self.query(
+            Q::Claim,
+            &[
+                &key,
+                &request.now,
+                &request.agent,
+                &lease_secs,
+                &request.lease_until,
+            ],
+        )?;
+        match rows.first() {
+            Some(r) => {
+                let before = row::ticket(r)?;
+                if let Mode::Claim(claimed) = &mut self.mode {
+                    *claimed = Some(before.id.clone());
+                }
+                self.dirty = true;
+                Ok(NativeClaim::Claimed(Box::new(before)))
+            }
+            None => {
+                let next_expiry = self
+                    .query(Q::NextExpiry, &[])?
+                    .first()
+                    .and_then(|r| r.get::<_, Option<DateTime<Utc>>>(0));
+                Ok(NativeClaim::Nothing { next_expiry })
+            }
+        }
+    }
+
+    fn source(&mut self, id: &str) -> Result<Option<String>> {
+        self.reading()?;
+        Ok(self
+            .query(Q::Source, &[&id])?
+            .first()
+            .and_then(|r| r.get::<_, Option<String>>(0)))
+    }
+
+    fn put_source(&mut self, ticket: &Ticket, source: Option<&str>) -> Result<()> {
+        self.writing(Some(&ticket.id))?;
+        let values = Values::new(ticket)?;
+        let mut params = values.params(ticket);
+        params.push(&source);
+        self.execute(Q::UpsertSource, &params)?;
+        Ok(())
+    }
+
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        if self.mode == Mode::Idle && self.log.is_empty() {
+            return Ok(()); // nothing was read or written: nothing to end
+        }
+        if self.mode == Mode::Idle {
+            self.begin_as(Mode::Exclusive)?;
+        }
+        self.flush_log()?;
+        let sql = if self.dirty {
+            // Delivered at commit, to every connection that listens on the schema's channel.
+            format!("SELECT pg_notify('{}', ''); COMMIT", self.shared.channel)
+        } else {
+            "COMMIT".to_string()
+        };
+        self.conn()?.client.batch_execute(&sql).map_err(db_err)?;
+        self.mode = Mode::Idle;
+        Ok(())
+    }
+}
+
+impl Drop for PgTxn {
+    fn drop(&mut self) {
+        let Some(mut conn) = self.conn.take() else {
+            return;
+        };
+        if self.mode != Mode::Idle && conn.client.batch_execute("ROLLBACK").is_err() {
+            return; // a broken connection is not given back
+        }
+        self.shared.checkin(conn);
+    }
+}

@@ -1,0 +1,153 @@
+//! Reading a store URL: `postgres://user[:password]@host[:port]/db[?schema=name&...]`.
+//!
+//! `schema` is ours; every other query parameter goes to the driver (`options`,
+//! `application_name`, `connect_timeout`, ...), so `options=-csearch_path%3Dname` works too.
+
+use crate::error::{Error, Result};
+
+/// A parsed store URL.
+#[derive(Debug)]
+pub(super) struct Target {
+    /// The driver's configuration (without our parameters).
+    pub(super) config: postgres::Config,
+    /// The schema named by `?schema=`, if any.
+    pub(super) schema: Option<String>,
+}
+
+/// Parses a `postgres://` or `postgresql://` URL.
+pub(super) fn parse(url: &str) -> Result<Target> {
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(Error::invalid(
+            "a store URL starts with postgres:// or postgresql://",
+        ));
+    }
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let mut schema = None;
+    let mut kept = Vec::new();
+    for pair in query.into_iter().flat_map(|q| q.split('&')) {
+        match pair.split_once('=') {
+            Some(("schema", value)) => {
+                let name = percent_decode(value)?;
+                validate_schema(&name)?;
+                schema = Some(name);
+            }
+            _ if pair.is_empty() => {}
+            _ => kept.push(pair),
+        }
+    }
+    let driver_url = if kept.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    let mut config: postgres::Config = driver_url
+        .parse()
+        .map_err(|e| Error::invalid(format!("bad PostgreSQL URL: {e}")))?;
+    if config.get_application_name().is_none() {
+        config.application_name("ayo-tickets");
+    }
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(std::time::Duration::from_secs(10));
+    }
+    Ok(Target { config, schema })
+}
+
+/// Checks a schema name: 1 to 63 bytes, no NUL.
+pub(super) fn validate_schema(name: &str) -> Result<()> {
+    if name.is_empty() || name.len() > 63 || name.contains('\0') {
+        return Err(Error::invalid(format!(
+            "invalid schema name '{}': 1 to 63 bytes",
+            crate::ticket::printable(name)
+        )));
+    }
+    Ok(())
+}
+
+/// A schema name as a quoted SQL identifier.
+pub(super) fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The first schema of a `search_path` setting (`"$user"` stands for `user`).
+pub(super) fn first_in_search_path(path: &str, user: &str) -> Option<String> {
+    path.split(',').map(str::trim).find_map(|item| {
+        let name = match item.strip_prefix('"').and_then(|i| i.strip_suffix('"')) {
+            Some(quoted) => quoted.replace("\"\"", "\""),
+            None => item.to_string(),
+        };
+        match name.as_str() {
+            "" => None,
+            "$user" => Some(user.to_string()),
+            _ => Some(name),
+        }
+    })
+}
+
+/// Decodes `%XX` escapes (and `+` is kept as is, as in a URL path).
+fn percent_decode(s: &str) -> Result<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .ok_or_else(|| Error::invalid("bad %-escape in the store URL"))?;
+            out.push(hex);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| Error::invalid("the store URL is not UTF-8"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_is_ours_the_rest_goes_to_the_driver() {
+        let t = parse("postgres://postgres@127.0.0.1:5432/test?schema=team%2Da&application_name=x")
+            .unwrap();
+        assert_eq!(t.schema.as_deref(), Some("team-a"));
+        assert_eq!(t.config.get_application_name(), Some("x"));
+        assert_eq!(t.config.get_dbname(), Some("test"));
+        let t = parse("postgresql://u@h/db?options=-csearch_path%3Dteam_b").unwrap();
+        assert_eq!(t.schema, None);
+        assert_eq!(t.config.get_options(), Some("-csearch_path=team_b"));
+        assert_eq!(t.config.get_application_name(), Some("ayo-tickets"));
+        assert_eq!(parse("mysql://x").unwrap_err().code(), "INVALID");
+        assert_eq!(
+            parse("postgres://h/db?schema=").unwrap_err().code(),
+            "INVALID"
+        );
+        assert_eq!(
+            parse("postgres://h/db?schema=%zz").unwrap_err().code(),
+            "INVALID"
+        );
+        assert_eq!(
+            parse("postgres://h/db?bogus=1").unwrap_err().code(),
+            "INVALID"
+        );
+    }
+
+    #[test]
+    fn identifiers_and_search_paths() {
+        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(
+            first_in_search_path("\"$user\", public", "bob").as_deref(),
+            Some("bob")
+        );
+        assert_eq!(
+            first_in_search_path("\"My \"\"S\"\"\", public", "bob").as_deref(),
+            Some("My \"S\"")
+        );
+        assert_eq!(first_in_search_path("", "bob"), None);
+    }
+}

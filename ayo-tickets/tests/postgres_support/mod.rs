@@ -1,0 +1,81 @@
+//! Shared by the PostgreSQL tests: the test server, its availability, and a schema per test.
+//!
+//! The server is `$AYO_TEST_POSTGRES_URL`, else `postgres://postgres@127.0.0.1:5432/test`. When it
+//! cannot be reached the tests print a notice and pass, except with `CI=true`, where they fail.
+#![allow(dead_code)]
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+/// The test server's URL, without a schema.
+pub fn base_url() -> String {
+    std::env::var("AYO_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_string())
+}
+
+/// A client of the test server, outside any store (for setting up and checking).
+pub fn client() -> postgres::Client {
+    postgres::Client::connect(&base_url(), postgres::NoTls).expect("connect to the test server")
+}
+
+/// True when the test server answers; otherwise prints a notice (once), or panics under CI.
+pub fn available() -> bool {
+    static UP: OnceLock<Result<(), String>> = OnceLock::new();
+    let up = UP.get_or_init(|| {
+        let mut config: postgres::Config = base_url().parse().map_err(|e| format!("{e}"))?;
+        config.connect_timeout(Duration::from_secs(3));
+        match config.connect(postgres::NoTls) {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let msg = format!("PostgreSQL at {} is unreachable: {e}", base_url());
+                eprintln!("NOTICE: {msg}; the PostgreSQL tests did not run");
+                Err(msg)
+            }
+        }
+    });
+    match up {
+        Ok(()) => true,
+        Err(msg) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("{msg} (CI=true: a PostgreSQL test that cannot run fails)")
+        }
+        Err(_) => false,
+    }
+}
+
+/// A uniquely named schema (created by the store on open), dropped at the end.
+pub struct Schema {
+    pub name: String,
+    pub url: String,
+}
+
+impl Schema {
+    pub fn new(tag: &str) -> Self {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let name = format!(
+            "ayo_it_{tag}_{}_{}_{nanos}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        let base = base_url();
+        let sep = if base.contains('?') { '&' } else { '?' };
+        Schema {
+            url: format!("{base}{sep}schema={name}"),
+            name,
+        }
+    }
+}
+
+impl Drop for Schema {
+    fn drop(&mut self) {
+        if let Ok(mut c) = postgres::Client::connect(&base_url(), postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", self.name));
+        }
+    }
+}
