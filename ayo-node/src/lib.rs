@@ -1,1 +1,23 @@
-//! Placeholder until its issue lands.
+//! The npm package `ayo-tickets`: the Node shape of the ayo-tickets contract.
+//!
+//! A `Tickets` class with one method per operation, option objects, tickets as plain objects
+//! with camelCase keys and `Date`s, and errors that carry the contract's `code`. The core owns
+//! every rule: each method converts its arguments, calls the core and maps the error.
+//! `claim` and `waitReady` return promises settled from threads of their own, so a wait never
+//! blocks the event loop nor occupies libuv's thread pool; an `AbortSignal` cancels one.
+
+mod abort;
+mod convert;
+mod error;
+mod options;
+mod tickets;
+mod wait;
+mod warnings;
+
+pub use convert::{Closed, DepTree, LogEntry, Note, Problem, ProblemKind, Status, Ticket};
+pub use options::{
+    AgentOptions, ClaimOptions, CloseOptions, CreateOptions, DeleteOptions, GraphOptions,
+    HeartbeatOptions, ListOptions, OpenOptions, ReleaseOptions, StartOptions, UpdateOptions,
+    WaitOptions,
+};
+pub use tickets::Tickets;

@@ -95,47 +95,42 @@ pub(crate) fn list_ready_blocked(t: &Tickets) {
     assert_eq!(ids(&t.ready(Some("@x")).unwrap()), [&a.id]);
     let blocked = t.blocked(None).unwrap();
     assert_eq!(ids(&blocked), [&c.id]);
-    assert_eq!(blocked[0].blocked_by, [a.id.clone()]);
-    let f = |f: Filter| {
-        ids(&t.list(&f).unwrap())
-            .into_iter()
-            .map(String::from)
-            .collect::<Vec<_>>()
-    };
+    assert_eq!(blocked[0].blocked_by, [a.id.as_str()]);
+    let f = |f: Filter| t.list(&f).unwrap().into_iter().map(|t| t.id).collect::<Vec<_>>();
     assert_eq!(
         f(Filter {
             status: Some(Status::InProgress),
             ..Filter::default()
         }),
-        [d.id.clone()]
+        [d.id.as_str()]
     );
     assert_eq!(
         f(Filter {
             assignee: Some("x".into()),
             ..Filter::default()
         }),
-        [a.id.clone(), c.id.clone()]
+        [a.id.as_str(), c.id.as_str()]
     );
     assert_eq!(
         f(Filter {
             tag: Some("t".into()),
             ..Filter::default()
         }),
-        [b.id.clone()]
+        [b.id.as_str()]
     );
     assert_eq!(
         f(Filter {
             kind: Some("epic".into()),
             ..Filter::default()
         }),
-        [d.id.clone()]
+        [d.id.as_str()]
     );
     assert_eq!(
         f(Filter {
             parent: Some(a.id.clone()),
             ..Filter::default()
         }),
-        [c.id.clone()]
+        [c.id.as_str()]
     );
 }
 
@@ -143,7 +138,7 @@ pub(crate) fn transitions(t: &Tickets) {
     let a = mk(t, "a", &[]);
     let b = mk(t, "b", &[&a.id]);
     match t.start(&b.id, None, false).unwrap_err() {
-        Error::Blocked { blocked_by, .. } => assert_eq!(blocked_by, [a.id.clone()]),
+        Error::Blocked { blocked_by, .. } => assert_eq!(blocked_by, [a.id.as_str()]),
         e => panic!("{e:?}"),
     }
     let s = t.start(&a.id, Some("one"), false).unwrap();
@@ -185,7 +180,7 @@ pub(crate) fn transitions(t: &Tickets) {
     assert_eq!(t.reopen(&a.id).unwrap_err().code(), "INVALID_TRANSITION");
     let forced = t.start(&b.id, None, true).unwrap();
     assert_eq!(forced.status, Status::InProgress);
-    assert_eq!(forced.blocked_by, [a.id.clone()]);
+    assert_eq!(forced.blocked_by, [a.id.as_str()]);
 }
 
 pub(crate) fn close_unblocks_only_the_last_dep(t: &Tickets) {

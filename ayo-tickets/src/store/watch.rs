@@ -218,7 +218,7 @@ impl Registry {
 fn attach(ops: &mut Ops, target: &Path) -> notify::Result<PathBuf> {
     let mut last = None;
     // The ancestor found may vanish before it is watched: look again.
-    for _ in 0..8 {
+    for _ in 0..64 {
         let path = nearest_existing(target);
         let Some(watcher) = ops.watcher.as_mut() else {
             return Err(notify::Error::generic("no watcher"));
@@ -226,6 +226,12 @@ fn attach(ops: &mut Ops, target: &Path) -> notify::Result<PathBuf> {
         match watcher.watch(&path, RecursiveMode::NonRecursive) {
             Ok(()) => {
                 *ops.watched.entry(path.clone()).or_insert(0) += 1;
+                // A deeper step may have appeared between the look and the watch, making no
+                // event the new watch could see: then watch that one instead.
+                if path != target && nearest_existing(target) != path {
+                    detach(ops, &path);
+                    continue;
+                }
                 return Ok(path);
             }
             Err(e) if matches!(e.kind, notify::ErrorKind::PathNotFound) => last = Some(e),

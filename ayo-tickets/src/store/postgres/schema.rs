@@ -145,11 +145,10 @@ pub(super) enum Q {
     HistoryOne,
     Claim,
     NextExpiry,
-    Clock,
 }
 
 /// How many statements there are.
-pub(super) const STATEMENTS: usize = Q::Clock as usize + 1;
+pub(super) const STATEMENTS: usize = Q::NextExpiry as usize + 1;
 
 /// The text of every statement for one schema, indexed by [`Q`].
 pub(super) fn statements(schema: &str) -> Vec<String> {
@@ -251,10 +250,6 @@ pub(super) fn statements(schema: &str) -> Vec<String> {
                 "SELECT min(t.lease_until) FROM {t} t \
                  WHERE t.status = 'in_progress' AND {unblocked}"
             ),
-        ),
-        (
-            Q::Clock,
-            "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::int8".to_string(),
         ),
     ];
     let mut out = vec![String::new(); STATEMENTS];

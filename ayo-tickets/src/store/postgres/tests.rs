@@ -299,3 +299,34 @@ fn sources_and_times_round_trip() {
     let drift = (times[0] - chrono::Utc::now()).num_seconds().abs();
     assert!(drift < 60, "the server's clock is near ours: {drift}s");
 }
+
+#[test]
+fn a_pooled_connection_the_server_closed_is_replaced() {
+    if !available() {
+        return;
+    }
+    let schema = Schema::new("reconnect");
+    let app = format!("ayo_reconnect_{}", std::process::id());
+    let store = PgStore::connect(&format!("{}&application_name={app}", schema.url)).unwrap();
+    let t = Tickets::with_store(std::sync::Arc::new(store.clone())).unwrap();
+    let kill = || {
+        let mut c = postgres::Client::connect(&base_url(), postgres::NoTls).unwrap();
+        let killed: i64 = c
+            .query_one(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+                 WHERE application_name = $1",
+                &[&app],
+            )
+            .unwrap()
+            .get(0);
+        assert!(killed >= 1, "a pooled connection to end");
+        // Let the client side see nothing yet: it learns at its next statement.
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    kill();
+    let a = t.create(crate::NewTicket::new("after a restart")).unwrap();
+    kill();
+    assert_eq!(t.claim("w", Default::default()).unwrap().unwrap().id, a.id);
+    kill();
+    assert_eq!(t.get(&a.id).unwrap().assignee.as_deref(), Some("@w"));
+}

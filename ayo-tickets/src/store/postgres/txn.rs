@@ -67,26 +67,33 @@ impl PgTxn {
         let key = self.shared.key;
         let sql = match mode {
             Mode::Read => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY".to_string(),
-            Mode::Exclusive => format!(
-                "BEGIN; SELECT pg_advisory_xact_lock({WRITE_CLASS}, {key}); \
-                 SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::int8"
-            ),
-            Mode::Claim(_) => format!(
-                "BEGIN; SELECT pg_advisory_xact_lock_shared({WRITE_CLASS}, {key}); \
-                 SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::int8"
-            ),
+            Mode::Exclusive => {
+                format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_CLASS}, {key}); {CLOCK}")
+            }
+            Mode::Claim(_) => {
+                format!("BEGIN; SELECT pg_advisory_xact_lock_shared({WRITE_CLASS}, {key}); {CLOCK}")
+            }
             Mode::Idle => return Ok(()),
         };
-        let messages = self.conn()?.client.simple_query(&sql).map_err(db_err)?;
-        let clock = messages.iter().rev().find_map(|m| match m {
-            SimpleQueryMessage::Row(r) => r.get(0).and_then(|v| v.parse::<i64>().ok()),
-            _ => None,
-        });
-        if let (Some(micros), None) = (clock, self.clock) {
+        let messages = self.simple(&sql)?;
+        if let (Some(micros), None) = (clock_of(&messages), self.clock) {
             self.clock = Some((micros, Instant::now()));
         }
         self.mode = mode;
         Ok(())
+    }
+
+    /// Runs statements by the simple protocol. Before the transaction's first statement, a
+    /// pooled connection the server has closed (a restart, an idle timeout) is replaced: nothing
+    /// was done on it yet.
+    fn simple(&mut self, sql: &str) -> Result<Vec<SimpleQueryMessage>> {
+        match self.conn()?.client.simple_query(sql) {
+            Err(e) if e.is_closed() && self.mode == Mode::Idle => {
+                self.conn = Some(Conn::new(self.shared.connect()?));
+                self.conn()?.client.simple_query(sql).map_err(db_err)
+            }
+            r => r.map_err(db_err),
+        }
     }
 
     /// Ready to read: a snapshot for a read transaction, the exclusive lock for a write one.
@@ -147,6 +154,17 @@ impl PgTxn {
         self.execute(Q::LogInsert, &[&at, &actor, &ticket, &action, &detail])?;
         Ok(())
     }
+}
+
+/// The server's clock, in microseconds since the epoch.
+const CLOCK: &str = "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::int8";
+
+/// The clock reading in the last row of a simple query's answer.
+fn clock_of(messages: &[SimpleQueryMessage]) -> Option<i64> {
+    messages.iter().rev().find_map(|m| match m {
+        SimpleQueryMessage::Row(r) => r.get(0).and_then(|v| v.parse::<i64>().ok()),
+        _ => None,
+    })
 }
 
 impl Txn for PgTxn {
@@ -235,11 +253,9 @@ impl Txn for PgTxn {
         let (micros, at) = match self.clock {
             Some(c) => c,
             None => {
-                let r = self.query(Q::Clock, &[])?;
-                let micros: i64 = r
-                    .first()
-                    .map(|r| r.get(0))
-                    .ok_or_else(|| Error::storage("the server gave no time"))?;
+                let messages = self.simple(CLOCK)?;
+                let micros =
+                    clock_of(&messages).ok_or_else(|| Error::storage("the server gave no time"))?;
                 let c = (micros, Instant::now());
                 self.clock = Some(c);
                 c

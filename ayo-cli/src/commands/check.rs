@@ -1,0 +1,32 @@
+//! `ayo ticket check`.
+
+use clap::Args;
+
+use crate::context::Ctx;
+use crate::error::CliError;
+
+/// Check the store: unreadable files, deps on missing tickets, cycles made by hand edits, ids
+/// that disagree with file names.
+///
+/// Prints one line per problem and exits 1 when there is any (with --json, the list; `[]`
+/// when all is well).
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  ayo ticket check
+  ayo --dir .tickets ticket check --json")]
+pub(crate) struct CheckArgs {}
+
+/// Runs `ayo ticket check`.
+pub(crate) fn run(_args: CheckArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let problems = ctx.tickets()?.check()?;
+    if ctx.out.is_json() {
+        ctx.out.json(&problems)?;
+    } else {
+        ctx.out.problems(&problems)?;
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::Problems(problems.len()))
+    }
+}

@@ -1,0 +1,31 @@
+//! `ayo ticket import`.
+
+use clap::Args;
+
+use super::export::{open_other, report};
+use crate::context::Ctx;
+use crate::error::CliError;
+
+/// Copy every ticket and the audit log from another store into this one, losslessly.
+///
+/// The other store is a directory or a postgres:// URL; this one is chosen as for every command
+/// (--store, --dir, ...). Every field is kept, and the text each ticket was read from, so
+/// unknown frontmatter keys and layout survive. Nothing is written when an id is taken here or
+/// a ticket there cannot be read.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  ayo --store 'postgres://db.internal/work?schema=team_a' ticket import .tickets
+  AYO_STORE='postgres://db.internal/work?schema=team_a' ayo ticket import ~/old/.tickets")]
+pub(crate) struct ImportArgs {
+    /// Where to copy from: a directory or a postgres:// URL.
+    #[arg(value_name = "URL|PATH")]
+    from: String,
+}
+
+/// Runs `ayo ticket import`.
+pub(crate) fn run(args: ImportArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let to = ctx.tickets()?;
+    let from = open_other(&args.from)?;
+    let copied = from.copy_to(&to)?;
+    report(ctx, "imported", copied, &from, &to)
+}

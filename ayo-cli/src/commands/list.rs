@@ -1,0 +1,54 @@
+//! `ayo ticket list` (also bare `ayo ticket`).
+
+use ayo_tickets::{Filter, Status};
+use clap::Args;
+
+use super::print_tickets;
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::input;
+
+/// List tickets, oldest first: id, status, assignee, title, and what a ticket waits for.
+///
+/// A blocked ticket ends with "(blocked by <ids>)", as in
+/// `step2  open  @validator  Validate extracted data  (blocked by step1)`.
+/// Every filter given must match.
+#[derive(Debug, Default, Args)]
+#[command(after_help = "Examples:
+  ayo ticket list
+  ayo ticket list --status open -a @validator
+  ayo ticket list --tag finance --json")]
+pub(crate) struct ListArgs {
+    /// Only tickets with this status: open, in_progress or closed.
+    #[arg(long, value_name = "STATUS", value_parser = input::status)]
+    status: Option<Status>,
+
+    /// Only this agent's tickets (with or without the `@`).
+    #[arg(short, long, value_name = "AGENT")]
+    assignee: Option<String>,
+
+    /// Only tickets with this tag.
+    #[arg(long, value_name = "TAG")]
+    tag: Option<String>,
+
+    /// Only tickets of this type.
+    #[arg(short = 't', long = "type", value_name = "TYPE")]
+    kind: Option<String>,
+
+    /// Only tickets that belong to this one.
+    #[arg(long, value_name = "ID")]
+    parent: Option<String>,
+}
+
+/// Runs `ayo ticket list`.
+pub(crate) fn run(args: ListArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let filter = Filter {
+        status: args.status,
+        assignee: args.assignee,
+        tag: args.tag,
+        kind: args.kind,
+        parent: args.parent,
+    };
+    let tickets = ctx.tickets()?.list(&filter)?;
+    print_tickets(&tickets, ctx)
+}

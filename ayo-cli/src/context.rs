@@ -1,0 +1,94 @@
+//! What every command is handed: the global options, the output, and a way to open the store
+//! they choose.
+
+use std::cell::OnceCell;
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+
+use ayo_tickets::{StoreChoice, StoreFlags, Tickets, Unreadable, WarningHandler};
+use serde_json::json;
+
+use crate::args::{ColorWhen, GlobalArgs};
+use crate::error::CliError;
+use crate::output::Output;
+use crate::style::{Paint, Style};
+
+/// The global options and the output of one run.
+pub(crate) struct Ctx {
+    global: GlobalArgs,
+    /// Where output goes, and how it looks.
+    pub(crate) out: Output,
+    /// The store opened, for hints in error messages.
+    location: OnceCell<String>,
+}
+
+impl Ctx {
+    /// The context of a run with these options.
+    pub(crate) fn new(global: &GlobalArgs) -> Self {
+        Ctx {
+            out: Output::new(global.json, global.color),
+            global: global.clone(),
+            location: OnceCell::new(),
+        }
+    }
+
+    /// True when the output is JSON.
+    pub(crate) fn json(&self) -> bool {
+        self.global.json
+    }
+
+    /// Opens the store the flags and variables choose (the core's rules), acting as `--actor`
+    /// when given (else the core takes `$AYO_AGENT`). A choice the core refuses (two store
+    /// flags, a bad session name) is a usage error.
+    pub(crate) fn tickets(&self) -> Result<Tickets, CliError> {
+        let flags = StoreFlags {
+            store: self.global.store.clone(),
+            dir: self.global.dir.clone(),
+            global: self.global.global,
+            session: self.global.session.clone(),
+        };
+        let choice = StoreChoice::resolve(&flags).map_err(CliError::BadStoreChoice)?;
+        let mut tickets =
+            Tickets::open_choice(&choice)?.with_warning_handler(warning_handler(self));
+        if let Some(actor) = &self.global.actor {
+            tickets = tickets.with_actor(Some(actor))?;
+        }
+        let _ = self.location.set(tickets.store().location());
+        Ok(tickets)
+    }
+
+    /// When to colour.
+    pub(crate) fn color_when(&self) -> ColorWhen {
+        self.global.color
+    }
+
+    /// Where the opened store is, if one was opened.
+    pub(crate) fn location(&self) -> Option<&str> {
+        self.location.get().map(String::as_str)
+    }
+}
+
+/// Names each file a read had to skip on stderr: `warning: skipped <path>:<line>: <why>`, or
+/// with `--json` a `{"warning": {...}}` line.
+fn warning_handler(ctx: &Ctx) -> WarningHandler {
+    let json = ctx.json();
+    let style = Style::new(ctx.color_when(), std::io::stderr().is_terminal());
+    Arc::new(move |u: &Unreadable| {
+        let line = if json {
+            json!({ "warning": {
+                "code": u.error.code(),
+                "message": format!("skipped {}", u.error),
+                "id": u.id,
+                "path": u.path,
+            }})
+            .to_string()
+        } else {
+            format!(
+                "{} skipped {}",
+                style.paint(Paint::Warning, "warning:"),
+                u.error
+            )
+        };
+        let _ = writeln!(std::io::stderr(), "{}", line.replace('\n', " "));
+    })
+}

@@ -1,0 +1,267 @@
+//! Every way a command can fail, mapped once to a message, a JSON error and an exit code.
+//!
+//! Exit codes: 0 done; 1 an error; 2 bad usage (clap's errors, and the core refusing the store
+//! flags or variables); 3 nothing to do (a claim found nothing, a wait timed out); 130
+//! interrupted (Ctrl-C). A failure prints one line on stderr starting `error:`, or with
+//! `--json` the object `{"error": {"code": ..., "message": ...}}` plus the error's fields.
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+
+use ayo_tickets::Error;
+use serde_json::{Map, Value, json};
+
+use crate::context::Ctx;
+use crate::style::{Paint, Style};
+
+/// Exit code: an error.
+const EXIT_ERROR: u8 = 1;
+/// Exit code: bad usage.
+const EXIT_USAGE: u8 = 2;
+/// Exit code: nothing to do.
+const EXIT_NOTHING: u8 = 3;
+/// Exit code: interrupted by Ctrl-C (128 + SIGINT, as shells report it).
+const EXIT_INTERRUPTED: u8 = 130;
+
+/// Why a command did not do what it was asked.
+#[derive(Debug)]
+pub(crate) enum CliError {
+    /// The core refused the operation.
+    Core(Error),
+    /// The core refused the store flags or variables (two flags, a bad session name).
+    BadStoreChoice(Error),
+    /// Nothing to do: the message is for a person (stderr, not with `--json`).
+    Nothing(String),
+    /// `check` found this many problems (already printed).
+    Problems(usize),
+    /// Ctrl-C ended a wait.
+    Interrupted,
+    /// Writing the output failed.
+    Output(io::Error),
+}
+
+impl From<Error> for CliError {
+    fn from(e: Error) -> Self {
+        CliError::Core(e)
+    }
+}
+
+impl From<io::Error> for CliError {
+    fn from(e: io::Error) -> Self {
+        CliError::Output(e)
+    }
+}
+
+impl CliError {
+    /// The exit code.
+    fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Core(_) | CliError::Problems(_) | CliError::Output(_) => EXIT_ERROR,
+            CliError::BadStoreChoice(_) => EXIT_USAGE,
+            CliError::Nothing(_) => EXIT_NOTHING,
+            CliError::Interrupted => EXIT_INTERRUPTED,
+        }
+    }
+
+    /// The JSON error code: the core's code, or `PROBLEMS`, `INTERRUPTED`, `IO`.
+    fn code(&self) -> &'static str {
+        match self {
+            CliError::Core(e) | CliError::BadStoreChoice(e) => e.code(),
+            CliError::Nothing(_) => "NOTHING",
+            CliError::Problems(_) => "PROBLEMS",
+            CliError::Interrupted => "INTERRUPTED",
+            CliError::Output(_) => "IO",
+        }
+    }
+
+    /// The message, on one line.
+    fn message(&self) -> String {
+        let m = match self {
+            CliError::Core(e) | CliError::BadStoreChoice(e) => e.to_string(),
+            CliError::Nothing(m) => m.clone(),
+            CliError::Problems(1) => "check found 1 problem".to_string(),
+            CliError::Problems(n) => format!("check found {n} problems"),
+            CliError::Interrupted => "interrupted".to_string(),
+            CliError::Output(e) => format!("cannot write the output: {e}"),
+        };
+        one_line(&m)
+    }
+
+    /// A hint for a person, where one helps.
+    fn hint(&self, location: Option<&str>) -> Option<String> {
+        let CliError::Core(e) = self else {
+            return None;
+        };
+        match e {
+            Error::NotFound { .. } => location
+                .map(|l| format!("the store is {l}; --session, --global or --dir choose another")),
+            Error::Ambiguous { .. } => Some("give more characters of the id".into()),
+            Error::AlreadyExists { .. } => Some("choose another --id".into()),
+            Error::InvalidTransition { action, .. }
+                if action == "release" || action == "heartbeat" =>
+            {
+                Some("only a ticket in progress can be released or renewed".into())
+            }
+            Error::InvalidTransition { id, status, .. } if status == "closed" => {
+                Some(format!("`ayo ticket reopen {id}` opens it again"))
+            }
+            Error::Blocked { .. } => {
+                Some("close those first, or start it anyway with --force".into())
+            }
+            Error::Parse { .. } => Some("`ayo ticket check` lists every unreadable file".into()),
+            _ => None,
+        }
+    }
+
+    /// The JSON error object: code, message, and the error's own fields.
+    fn to_json(&self) -> Value {
+        let mut e = Map::new();
+        e.insert("code".into(), json!(self.code()));
+        e.insert("message".into(), json!(self.message()));
+        if let CliError::Core(err) | CliError::BadStoreChoice(err) = self {
+            for (k, v) in fields(err) {
+                e.insert(k.into(), v);
+            }
+        }
+        json!({ "error": e })
+    }
+}
+
+/// The fields an error carries, by their JSON names.
+fn fields(e: &Error) -> Vec<(&'static str, Value)> {
+    match e {
+        Error::NotFound { id } | Error::AlreadyExists { id } => vec![("id", json!(id))],
+        Error::Ambiguous { prefix, candidates } => {
+            vec![("id", json!(prefix)), ("candidates", json!(candidates))]
+        }
+        Error::Cycle { cycle } => vec![("cycle", json!(cycle))],
+        Error::InvalidTransition { id, action, status } => vec![
+            ("id", json!(id)),
+            ("action", json!(action)),
+            ("status", json!(status)),
+        ],
+        Error::Blocked { id, blocked_by } => {
+            vec![("id", json!(id)), ("blocked_by", json!(blocked_by))]
+        }
+        Error::Conflict { id, .. } => vec![("id", json!(id))],
+        Error::Parse { path, line, .. } => vec![("path", json!(path)), ("line", json!(line))],
+        Error::Invalid { .. } | Error::Storage { .. } => Vec::new(),
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.trim().replace(['\r', '\n'], " ")
+}
+
+/// Prints a failure as the options ask and returns its exit code.
+pub(crate) fn report(err: &CliError, ctx: &Ctx) -> ExitCode {
+    match err {
+        // The reader went away (`ayo ticket list | head -1`): not worth a word.
+        CliError::Output(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            return ExitCode::SUCCESS;
+        }
+        CliError::Nothing(m) => {
+            if !ctx.json() {
+                let _ = writeln!(io::stderr(), "{m}");
+            }
+            return ExitCode::from(EXIT_NOTHING);
+        }
+        _ => {}
+    }
+    let line = if ctx.json() {
+        err.to_json().to_string()
+    } else {
+        let style = Style::new(ctx.color_when(), io::stderr().is_terminal());
+        let mut line = format!("{} {}", style.paint(Paint::Error, "error:"), err.message());
+        if let Some(h) = err.hint(ctx.location()) {
+            line.push_str(&format!(" (hint: {h})"));
+        }
+        line
+    };
+    let _ = writeln!(io::stderr(), "{line}");
+    ExitCode::from(err.exit_code())
+}
+
+/// Prints a usage error from clap (as JSON when `json`) and returns exit code 2; help and
+/// version requests print to stdout and return 0.
+pub(crate) fn usage_exit(e: &clap::Error, json: bool) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            ExitCode::from(EXIT_USAGE)
+        }
+        _ if json => {
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or_default();
+            let message = first.strip_prefix("error: ").unwrap_or(first);
+            let v = json!({ "error": { "code": "INVALID", "message": message } });
+            let _ = writeln!(io::stderr(), "{v}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        _ => {
+            let _ = e.print();
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_by_kind() {
+        let core = CliError::Core(Error::NotFound { id: "x".into() });
+        assert_eq!(core.exit_code(), 1);
+        let usage = CliError::BadStoreChoice(Error::invalid("choose one"));
+        assert_eq!((usage.exit_code(), usage.code()), (2, "INVALID"));
+        assert_eq!(CliError::Nothing("none".into()).exit_code(), 3);
+        assert_eq!(CliError::Problems(2).exit_code(), 1);
+        assert_eq!(CliError::Problems(2).message(), "check found 2 problems");
+        assert_eq!(CliError::Interrupted.exit_code(), 130);
+    }
+
+    #[test]
+    fn json_errors_carry_the_error_fields() {
+        let e = CliError::Core(Error::Cycle {
+            cycle: vec!["a".into(), "b".into(), "a".into()],
+        });
+        assert_eq!(
+            e.to_json(),
+            json!({"error": {"code": "CYCLE", "message": "dependency cycle: a -> b -> a",
+                             "cycle": ["a", "b", "a"]}})
+        );
+        let e = CliError::Core(Error::Ambiguous {
+            prefix: "ab".into(),
+            candidates: vec!["ab1".into(), "ab2".into()],
+        });
+        assert_eq!(e.to_json()["error"]["candidates"], json!(["ab1", "ab2"]));
+        let e = CliError::Core(Error::parse("/t/x.md", Some(3), "bad\nyaml"));
+        let v = e.to_json();
+        assert_eq!(v["error"]["line"], 3);
+        assert_eq!(v["error"]["message"], "/t/x.md:3: bad yaml", "one line");
+    }
+
+    #[test]
+    fn hints_where_they_help() {
+        let nf = CliError::Core(Error::NotFound { id: "x".into() });
+        assert!(
+            nf.hint(Some("/s/.tickets"))
+                .unwrap()
+                .contains("/s/.tickets")
+        );
+        assert_eq!(nf.hint(None), None);
+        let closed = CliError::Core(Error::InvalidTransition {
+            id: "a".into(),
+            action: "close".into(),
+            status: "closed".into(),
+        });
+        assert!(closed.hint(None).unwrap().contains("reopen a"));
+        assert_eq!(CliError::Core(Error::invalid("bad")).hint(None), None);
+    }
+}

@@ -1,0 +1,332 @@
+//! Printing: JSON in the library's shapes, or for people aligned tables, a ticket's details,
+//! and box-drawn trees.
+
+use std::io::{self, IsTerminal, Write};
+
+use ayo_tickets::{DepTree, LogEntry, Problem, Status, Ticket};
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use crate::args::ColorWhen;
+use crate::error::CliError;
+use crate::style::{Paint, Style};
+
+/// Where a command's results go (stdout), and how they look.
+pub(crate) struct Output {
+    json: bool,
+    pretty: bool,
+    style: Style,
+}
+
+/// One cell of a table: its text and colour.
+struct Cell {
+    text: String,
+    paint: Option<Paint>,
+}
+
+impl Cell {
+    fn new(text: impl Into<String>, paint: Paint) -> Self {
+        Cell {
+            text: text.into(),
+            paint: Some(paint),
+        }
+    }
+
+    /// A cell already coloured (only as a row's last cell, which is not padded).
+    fn painted(text: String) -> Self {
+        Cell { text, paint: None }
+    }
+}
+
+/// A time as people read it: RFC 3339 UTC to the second.
+pub(crate) fn time(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+impl Output {
+    /// Output as JSON or for people, coloured as `when` says.
+    pub(crate) fn new(json: bool, when: ColorWhen) -> Self {
+        let terminal = io::stdout().is_terminal();
+        Output {
+            json,
+            pretty: terminal,
+            style: Style::new(when, terminal),
+        }
+    }
+
+    /// True when the output is JSON.
+    pub(crate) fn is_json(&self) -> bool {
+        self.json
+    }
+
+    fn write(&self, text: &str) -> Result<(), CliError> {
+        let mut out = io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+        Ok(())
+    }
+
+    /// Prints a value as JSON (indented on a terminal, one line otherwise).
+    pub(crate) fn json<T: Serialize + ?Sized>(&self, value: &T) -> Result<(), CliError> {
+        let text = if self.pretty {
+            serde_json::to_string_pretty(value)
+        } else {
+            serde_json::to_string(value)
+        }
+        .map_err(|e| CliError::Output(io::Error::other(e)))?;
+        self.write(&format!("{text}\n"))
+    }
+
+    /// Prints a line.
+    pub(crate) fn line(&self, text: &str) -> Result<(), CliError> {
+        self.write(&format!("{text}\n"))
+    }
+
+    /// Prints text as it is (adding a final newline if it has none).
+    pub(crate) fn text(&self, text: &str) -> Result<(), CliError> {
+        if text.is_empty() || text.ends_with('\n') {
+            self.write(text)
+        } else {
+            self.line(text)
+        }
+    }
+
+    /// Colours text for stdout.
+    pub(crate) fn paint(&self, paint: Paint, text: &str) -> String {
+        self.style.paint(paint, text)
+    }
+
+    /// Prints rows of cells with every column but the last padded to its widest cell.
+    fn table(&self, rows: Vec<Vec<Cell>>) -> Result<(), CliError> {
+        let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+        let mut widths = vec![0; columns];
+        for row in &rows {
+            for (i, cell) in row.iter().enumerate().take(row.len().saturating_sub(1)) {
+                widths[i] = widths[i].max(cell.text.chars().count());
+            }
+        }
+        let mut text = String::new();
+        for row in rows {
+            let last = row.len().saturating_sub(1);
+            let mut line = String::new();
+            for (i, cell) in row.into_iter().enumerate() {
+                let shown = match cell.paint {
+                    Some(p) => self.paint(p, &cell.text),
+                    None => cell.text.clone(),
+                };
+                line.push_str(&shown);
+                if i < last {
+                    let pad = widths[i] - cell.text.chars().count();
+                    line.push_str(&" ".repeat(pad + 2));
+                }
+            }
+            text.push_str(line.trim_end());
+            text.push('\n');
+        }
+        self.write(&text)
+    }
+
+    /// The "(blocked by a, b)" of an open or in-progress ticket that waits, coloured.
+    fn blocked_suffix(&self, t: &Ticket) -> String {
+        if t.status != Status::Closed && !t.blocked_by.is_empty() {
+            self.paint(
+                Paint::Blocked,
+                &format!("(blocked by {})", t.blocked_by.join(", ")),
+            )
+        } else {
+            String::new()
+        }
+    }
+
+    /// Prints tickets one a line: id, status, assignee, title, and "(blocked by <ids>)".
+    pub(crate) fn tickets(&self, tickets: &[Ticket]) -> Result<(), CliError> {
+        let rows = tickets
+            .iter()
+            .map(|t| {
+                let assignee = match &t.assignee {
+                    Some(a) => Cell::new(a.clone(), Paint::Agent),
+                    None => Cell::new("-", Paint::Dim),
+                };
+                let suffix = self.blocked_suffix(t);
+                let last = if suffix.is_empty() {
+                    t.title.clone()
+                } else {
+                    format!("{}  {suffix}", t.title)
+                };
+                vec![
+                    Cell::new(t.id.clone(), Paint::Id),
+                    Cell::new(t.status.as_str(), Paint::status(t.status)),
+                    assignee,
+                    Cell::painted(last),
+                ]
+            })
+            .collect();
+        self.table(rows)
+    }
+
+    /// Prints one ticket in full: fields, description and notes.
+    pub(crate) fn ticket(&self, t: &Ticket) -> Result<(), CliError> {
+        let mut head = format!(
+            "{}  {}\n",
+            self.paint(Paint::Id, &t.id),
+            self.paint(Paint::Heading, &t.title)
+        );
+        let mut status = self.paint(Paint::status(t.status), t.status.as_str());
+        let suffix = self.blocked_suffix(t);
+        if !suffix.is_empty() {
+            status = format!("{status}  {suffix}");
+        } else if t.ready {
+            status = format!("{status}  {}", self.paint(Paint::Open, "(ready)"));
+        }
+        let mut fields: Vec<(&str, String)> = vec![
+            ("status", status),
+            (
+                "assignee",
+                match &t.assignee {
+                    Some(a) => self.paint(Paint::Agent, a),
+                    None => self.paint(Paint::Dim, "-"),
+                },
+            ),
+            ("priority", t.priority.to_string()),
+            ("type", t.kind.clone()),
+        ];
+        let ids = |v: &[String]| {
+            v.iter()
+                .map(|i| self.paint(Paint::Id, i))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if !t.deps.is_empty() {
+            fields.push(("deps", ids(&t.deps)));
+        }
+        if let Some(p) = &t.parent {
+            fields.push(("parent", self.paint(Paint::Id, p)));
+        }
+        if !t.tags.is_empty() {
+            fields.push(("tags", t.tags.join(", ")));
+        }
+        for (name, at) in [
+            ("created", &t.created),
+            ("started", &t.started),
+            ("closed", &t.closed),
+        ] {
+            if let Some(at) = at {
+                fields.push((name, time(at)));
+            }
+        }
+        if let Some(l) = &t.lease_until {
+            fields.push((
+                "lease",
+                format!("until {}", l.to_rfc3339_opts(SecondsFormat::Millis, true)),
+            ));
+        }
+        let width = fields.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+        for (name, value) in fields {
+            head.push_str(&format!(
+                "  {}  {value}\n",
+                self.paint(Paint::Dim, &format!("{name:width$}"))
+            ));
+        }
+        let description = t.description.trim_matches('\n');
+        if !description.is_empty() {
+            head.push('\n');
+            head.push_str(description);
+            head.push('\n');
+        }
+        if !t.notes.is_empty() {
+            head.push('\n');
+            head.push_str(&self.paint(Paint::Heading, "Notes"));
+            head.push('\n');
+            for n in &t.notes {
+                let mut heading = self.paint(Paint::Dim, &time(&n.at));
+                if let Some(a) = &n.author {
+                    heading = format!("{heading}  {}", self.paint(Paint::Agent, a));
+                }
+                head.push_str(&format!("  {heading}\n"));
+                for l in n.text.lines() {
+                    head.push_str(&format!("    {l}\n"));
+                }
+            }
+        }
+        self.write(&head)
+    }
+
+    /// Draws a dependency tree with box-drawing lines, like `tree`.
+    pub(crate) fn tree(&self, tree: &DepTree) -> Result<(), CliError> {
+        let mut text = self.tree_label(tree);
+        text.push('\n');
+        self.subtree(&tree.deps, "", &mut text);
+        self.write(&text)
+    }
+
+    fn tree_label(&self, node: &DepTree) -> String {
+        let id = self.paint(Paint::Id, &node.id);
+        match (&node.status, &node.title) {
+            _ if node.missing => format!("{id}  {}", self.paint(Paint::Blocked, "(missing)")),
+            (Some(s), Some(title)) => {
+                let mut label = format!(
+                    "{id}  {}  {title}",
+                    self.paint(Paint::status(*s), s.as_str())
+                );
+                if node.repeated {
+                    label.push_str(&format!("  {}", self.paint(Paint::Dim, "(see above)")));
+                }
+                label
+            }
+            _ => id,
+        }
+    }
+
+    fn subtree(&self, deps: &[DepTree], prefix: &str, text: &mut String) {
+        for (i, node) in deps.iter().enumerate() {
+            let last = i + 1 == deps.len();
+            let branch = if last { "└── " } else { "├── " };
+            text.push_str(&format!(
+                "{}{}\n",
+                self.paint(Paint::Dim, &format!("{prefix}{branch}")),
+                self.tree_label(node)
+            ));
+            let deeper = format!("{prefix}{}", if last { "    " } else { "│   " });
+            self.subtree(&node.deps, &deeper, text);
+        }
+    }
+
+    /// Prints audit log entries one a line: time, actor, ticket, action, detail.
+    pub(crate) fn log(&self, entries: &[LogEntry]) -> Result<(), CliError> {
+        let rows = entries
+            .iter()
+            .map(|e| {
+                vec![
+                    Cell::new(time(&e.at), Paint::Dim),
+                    match &e.actor {
+                        Some(a) => Cell::new(a.clone(), Paint::Agent),
+                        None => Cell::new("-", Paint::Dim),
+                    },
+                    Cell::new(e.ticket.clone(), Paint::Id),
+                    Cell::new(e.action.clone(), Paint::Heading),
+                    Cell::painted(e.detail.replace('\n', " ")),
+                ]
+            })
+            .collect();
+        self.table(rows)
+    }
+
+    /// Prints `check`'s problems one a line: kind, ticket, what is wrong.
+    pub(crate) fn problems(&self, problems: &[Problem]) -> Result<(), CliError> {
+        let rows = problems
+            .iter()
+            .map(|p| {
+                let kind = serde_json::to_value(p.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                vec![
+                    Cell::new(kind, Paint::Blocked),
+                    Cell::new(p.ticket.clone().unwrap_or_else(|| "-".into()), Paint::Id),
+                    Cell::painted(p.message.replace('\n', " ")),
+                ]
+            })
+            .collect();
+        self.table(rows)
+    }
+}

@@ -1,0 +1,59 @@
+// Type-checked against index.d.ts by `tsc --noEmit -p tests/types` (never run). The
+// `@ts-expect-error` lines must stay errors: they prove the declarations reject misuse.
+import { Tickets, type Closed, type DepTree, type LogEntry, type Problem, type Status, type Ticket } from 'ayo-tickets';
+
+export async function agentLoop(dir: string, signal: AbortSignal): Promise<number> {
+  const t: Tickets = Tickets.open(dir, { actor: 'worker' });
+  const a: Ticket = t.create('Extract', { assignee: '@extractor', priority: 1, tags: ['x'] });
+  const b = t.create('Validate', { assignee: '@validator', deps: [a.id], type: 'task' });
+  const blockedBy: string[] = b.blockedBy;
+  const created: Date | null = b.created;
+  const status: Status = b.status;
+  const lease: Date | null = b.leaseUntil;
+  let done = 0;
+  for (;;) {
+    const next: Ticket | null = await t.waitReady({ assignee: '@worker', timeout: 5, signal });
+    if (next === null) break;
+    const claimed: Ticket | null = await t.claim('@worker', { wait: true, timeout: 1.5, lease: 60, signal });
+    if (claimed === null) continue;
+    t.note(claimed.id, 'working');
+    t.heartbeat(claimed.id, '@worker', { lease: 30 });
+    const closed: Closed = t.close(claimed.id, { reason: 'done' });
+    done += closed.unblocked.length;
+  }
+  t.start(b.id, { agent: '@one', force: true });
+  t.release(b.id, { agent: '@one' });
+  t.update(b.id, { title: 'Renamed', parent: null, priority: 3 });
+  t.assign(b.id, null);
+  t.addDep(b.id, a.id);
+  t.removeDep(b.id, a.id);
+  const tree: DepTree = t.depTree(b.id);
+  const log: LogEntry[] = t.history(b.id);
+  const problems: Problem[] = t.check();
+  const text: string = t.graph({ format: 'dot', id: b.id });
+  const ids: string[] = t.batch((tk) => [tk.create('One').id, tk.create('Two').id]);
+  const listed: Ticket[] = t.list({ status: 'in_progress', assignee: '@x', tag: 'y', type: 'bug', parent: a.id });
+  const ready: Ticket[] = t.ready({ assignee: 'v' });
+  const blocked: Ticket[] = t.blocked();
+  t.reopen(a.id);
+  t.delete(a.id, { force: true });
+  const others: Tickets[] = [Tickets.inMemory(), Tickets.openSession(), Tickets.openSession('s', { lease: 30 }), Tickets.openGlobal()];
+  void [blockedBy, created, status, lease, tree, log, problems, text, ids, listed, ready, blocked, others];
+
+  // @ts-expect-error: the title is required
+  t.create();
+  // @ts-expect-error: options are an object, not positional arguments
+  t.create('Title', '@agent');
+  // @ts-expect-error: not a status
+  t.list({ status: 'blocked' });
+  // @ts-expect-error: claim is a promise
+  const sync: Ticket | null = t.claim('@w');
+  // @ts-expect-error: a ticket's keys are camelCase
+  void a.blocked_by;
+  // @ts-expect-error: graph formats are mermaid and dot
+  t.graph({ format: 'png' });
+  // @ts-expect-error: no public constructor arguments
+  new Tickets('dir');
+  void sync;
+  return done;
+}

@@ -1,0 +1,62 @@
+"""ayo_tickets: tickets for AI agents that coordinate work.
+
+Markdown files with YAML frontmatter (or rows of a database store), a dependency graph, and
+atomic claims that are safe across threads and processes::
+
+    from ayo_tickets import Tickets
+
+    t = Tickets.open_session()
+    a = t.create("Extract data from invoices", assignee="@extractor")
+    b = t.create("Validate extracted data", assignee="@validator", deps=[a.id])
+    t.close(a.id, reason="47 reports").unblocked  # [b]
+"""
+
+from ._errors import (
+    AmbiguousId,
+    AyoError,
+    BlockedError,
+    ConflictError,
+    CycleError,
+    InvalidInput,
+    InvalidTransition,
+    ParseError,
+    StorageError,
+    TicketExists,
+    TicketNotFound,
+    UnreadableTicketWarning,
+)
+from ._native import (
+    Batch,
+    Closed,
+    DepTree,
+    LogEntry,
+    Note,
+    Problem,
+    Ticket,
+    Tickets,
+    __version__,
+)
+
+__all__ = [
+    "AmbiguousId",
+    "AyoError",
+    "Batch",
+    "BlockedError",
+    "Closed",
+    "ConflictError",
+    "CycleError",
+    "DepTree",
+    "InvalidInput",
+    "InvalidTransition",
+    "LogEntry",
+    "Note",
+    "ParseError",
+    "Problem",
+    "StorageError",
+    "Ticket",
+    "TicketExists",
+    "TicketNotFound",
+    "Tickets",
+    "UnreadableTicketWarning",
+    "__version__",
+]

@@ -1,0 +1,34 @@
+//! The asyncio side of `claim_async` and `wait_ready_async`: the blocking core call runs in a
+//! thread of its own (started by `ayo_tickets._aio.spawn`, so the event loop and its default
+//! executor stay free), and a cancelled future stops the wait within 100 ms.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyCFunction, PyModule};
+
+use crate::objects::PyTicket;
+
+static AIO: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+
+/// Returns an asyncio future of the running loop, resolved with what `job` returns; `job` runs
+/// in a new thread and gets a flag that is set when the future is cancelled.
+pub fn spawn<'py>(
+    py: Python<'py>,
+    job: impl Fn(Python<'_>, &AtomicBool) -> PyResult<Option<PyTicket>> + Send + Sync + 'static,
+) -> PyResult<Bound<'py, PyAny>> {
+    let cancelled = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&cancelled);
+    let run = PyCFunction::new_closure(py, Some(c"ayo_tickets_job"), None, move |args, _| {
+        job(args.py(), &flag)
+    })?;
+    let cancel = PyCFunction::new_closure(py, Some(c"ayo_tickets_cancel"), None, move |_, _| {
+        cancelled.store(true, Ordering::Relaxed);
+    })?;
+    let aio = AIO
+        .get_or_try_init(py, || py.import("ayo_tickets._aio").map(Bound::unbind))?
+        .bind(py);
+    aio.call_method1("spawn", (run, cancel))
+}

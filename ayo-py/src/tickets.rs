@@ -1,0 +1,405 @@
+//! The `Tickets` class: the contract's operations with keyword arguments.
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+use ayo_tickets::{ClaimOptions, Filter, GraphFormat, NewTicket, Status, Tickets, Update};
+use pyo3::prelude::*;
+
+use crate::batch::PyBatch;
+use crate::call::{call, call_waiting, warning_handler};
+use crate::convert::{lease, timeout};
+use crate::errors::to_py;
+use crate::objects::{PyClosed, PyDepTree, PyLogEntry, PyProblem, PyTicket};
+
+/// Tickets in one store. Open one with `Tickets.open(dir)`, `Tickets.open_session()`,
+/// `Tickets.open_global()`, `Tickets.in_memory()` or `Tickets.connect(url)`.
+#[pyclass(frozen, module = "ayo_tickets", name = "Tickets")]
+pub struct PyTickets {
+    /// The core handle.
+    pub core: Tickets,
+}
+
+/// Wraps a core handle: the actor when given (else `$AYO_AGENT`), warnings to Python.
+fn wrap(
+    py: Python<'_>,
+    open: impl FnOnce() -> ayo_tickets::Result<Tickets> + Send,
+    actor: Option<String>,
+) -> PyResult<PyTickets> {
+    let core = call(py, || {
+        let t = open()?;
+        match actor {
+            Some(a) => t.with_actor(Some(&a)),
+            None => Ok(t),
+        }
+    })?;
+    Ok(PyTickets {
+        core: core.with_warning_handler(warning_handler()),
+    })
+}
+
+fn tickets(list: Vec<ayo_tickets::Ticket>) -> Vec<PyTicket> {
+    list.into_iter().map(PyTicket).collect()
+}
+
+impl PyTickets {
+    /// `claim`, blocking this thread while it waits (with the GIL released).
+    pub fn claim_blocking(
+        &self,
+        py: Python<'_>,
+        agent: &str,
+        options: ClaimOptions,
+        cancel: Option<&AtomicBool>,
+    ) -> PyResult<Option<PyTicket>> {
+        let t = if options.wait {
+            call_waiting(py, cancel, |interrupt| {
+                self.core.claim_wait(agent, &options, interrupt)
+            })?
+        } else {
+            call(py, || self.core.claim(agent, options))?
+        };
+        Ok(t.map(PyTicket))
+    }
+
+    /// `wait_ready`, blocking this thread while it waits (with the GIL released).
+    pub fn wait_ready_blocking(
+        &self,
+        py: Python<'_>,
+        assignee: Option<&str>,
+        timeout: Option<std::time::Duration>,
+        cancel: Option<&AtomicBool>,
+    ) -> PyResult<Option<PyTicket>> {
+        let t = call_waiting(py, cancel, |interrupt| {
+            self.core.wait_ready_with(assignee, timeout, interrupt)
+        })?;
+        Ok(t.map(PyTicket))
+    }
+}
+
+fn claim_options(
+    py: Python<'_>,
+    wait: bool,
+    timeout_secs: Option<f64>,
+    lease_secs: Option<i64>,
+) -> PyResult<ClaimOptions> {
+    Ok(ClaimOptions {
+        wait,
+        timeout: timeout(timeout_secs).map_err(|e| to_py(py, e))?,
+        lease: lease(lease_secs).map_err(|e| to_py(py, e))?,
+    })
+}
+
+#[pymethods]
+impl PyTickets {
+    /// Tickets in a directory of markdown files (created at the first write).
+    #[staticmethod]
+    #[pyo3(signature = (dir, *, actor=None))]
+    fn open(py: Python<'_>, dir: PathBuf, actor: Option<String>) -> PyResult<Self> {
+        wrap(py, || Tickets::open(&dir), actor)
+    }
+
+    /// A session's tickets: `<home>/sessions/<session>/.tickets/`; the session is the one
+    /// given, else `$AYO_SESSION_ID`, else `default`.
+    #[staticmethod]
+    #[pyo3(signature = (session=None, *, actor=None))]
+    fn open_session(
+        py: Python<'_>,
+        session: Option<String>,
+        actor: Option<String>,
+    ) -> PyResult<Self> {
+        wrap(py, || Tickets::open_session(session.as_deref()), actor)
+    }
+
+    /// The tickets shared by every session: `<home>/tickets/.tickets/`.
+    #[staticmethod]
+    #[pyo3(signature = (*, actor=None))]
+    fn open_global(py: Python<'_>, actor: Option<String>) -> PyResult<Self> {
+        wrap(py, Tickets::open_global, actor)
+    }
+
+    /// Tickets in memory, gone when the handle is.
+    #[staticmethod]
+    #[pyo3(signature = (*, actor=None))]
+    fn in_memory(py: Python<'_>, actor: Option<String>) -> PyResult<Self> {
+        wrap(py, || Ok(Tickets::in_memory()), actor)
+    }
+
+    /// Tickets in a database store, by URL (`postgres://...`).
+    #[staticmethod]
+    #[pyo3(signature = (url, *, actor=None))]
+    fn connect(py: Python<'_>, url: String, actor: Option<String>) -> PyResult<Self> {
+        wrap(py, || Tickets::connect(&url), actor)
+    }
+
+    /// Who acts (for notes and the audit log), or `None`.
+    #[getter]
+    fn actor(&self) -> Option<&str> {
+        self.core.actor()
+    }
+
+    /// Creates a ticket and returns it.
+    #[pyo3(signature = (title, *, assignee=None, deps=None, priority=None, r#type=None, tags=None, description=None, parent=None, id=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn create(
+        &self,
+        py: Python<'_>,
+        title: String,
+        assignee: Option<String>,
+        deps: Option<Vec<String>>,
+        priority: Option<i64>,
+        r#type: Option<String>,
+        tags: Option<Vec<String>>,
+        description: Option<String>,
+        parent: Option<String>,
+        id: Option<String>,
+    ) -> PyResult<PyTicket> {
+        let new = NewTicket {
+            title,
+            assignee,
+            deps: deps.unwrap_or_default(),
+            priority,
+            kind: r#type,
+            tags: tags.unwrap_or_default(),
+            description,
+            parent,
+            id,
+        };
+        call(py, || self.core.create(new)).map(PyTicket)
+    }
+
+    /// One ticket, by exact id or a unique prefix of one.
+    fn get(&self, py: Python<'_>, id: &str) -> PyResult<PyTicket> {
+        call(py, || self.core.get(id)).map(PyTicket)
+    }
+
+    /// Every ticket that matches all the given filters, oldest first.
+    #[pyo3(signature = (*, status=None, assignee=None, tag=None, r#type=None, parent=None))]
+    fn list(
+        &self,
+        py: Python<'_>,
+        status: Option<&str>,
+        assignee: Option<String>,
+        tag: Option<String>,
+        r#type: Option<String>,
+        parent: Option<String>,
+    ) -> PyResult<Vec<PyTicket>> {
+        let status = status
+            .map(str::parse::<Status>)
+            .transpose()
+            .map_err(|e| to_py(py, e))?;
+        let filter = Filter {
+            status,
+            assignee,
+            tag,
+            kind: r#type,
+            parent,
+        };
+        call(py, || self.core.list(&filter)).map(tickets)
+    }
+
+    /// Open tickets with no `blocked_by`, by priority, then created, then id; only the
+    /// assignee's when given.
+    #[pyo3(signature = (*, assignee=None))]
+    fn ready(&self, py: Python<'_>, assignee: Option<&str>) -> PyResult<Vec<PyTicket>> {
+        call(py, || self.core.ready(assignee)).map(tickets)
+    }
+
+    /// Open or in-progress tickets with a non-empty `blocked_by`.
+    #[pyo3(signature = (*, assignee=None))]
+    fn blocked(&self, py: Python<'_>, assignee: Option<&str>) -> PyResult<Vec<PyTicket>> {
+        call(py, || self.core.blocked(assignee)).map(tickets)
+    }
+
+    /// Edits the given fields and keeps the rest; `parent=""` clears the parent.
+    #[pyo3(signature = (id, *, title=None, description=None, priority=None, r#type=None, tags=None, parent=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn update(
+        &self,
+        py: Python<'_>,
+        id: &str,
+        title: Option<String>,
+        description: Option<String>,
+        priority: Option<i64>,
+        r#type: Option<String>,
+        tags: Option<Vec<String>>,
+        parent: Option<String>,
+    ) -> PyResult<PyTicket> {
+        let changes = Update {
+            title,
+            description,
+            priority,
+            kind: r#type,
+            tags,
+            parent: parent.map(|p| Some(p).filter(|p| !p.is_empty())),
+        };
+        call(py, || self.core.update(id, changes)).map(PyTicket)
+    }
+
+    /// open -> in_progress, for `agent` when given; a blocked ticket only with `force`.
+    #[pyo3(signature = (id, *, agent=None, force=false))]
+    fn start(
+        &self,
+        py: Python<'_>,
+        id: &str,
+        agent: Option<&str>,
+        force: bool,
+    ) -> PyResult<PyTicket> {
+        call(py, || self.core.start(id, agent, force)).map(PyTicket)
+    }
+
+    /// Atomically takes the first ticket claimable by `agent` and starts it; `None` when there
+    /// is none. `wait=True` blocks until one is claimable (at most `timeout` seconds);
+    /// `lease` is in seconds.
+    #[pyo3(signature = (agent, *, wait=false, timeout=None, lease=None))]
+    fn claim(
+        &self,
+        py: Python<'_>,
+        agent: &str,
+        wait: bool,
+        timeout: Option<f64>,
+        lease: Option<i64>,
+    ) -> PyResult<Option<PyTicket>> {
+        let options = claim_options(py, wait, timeout, lease)?;
+        self.claim_blocking(py, agent, options, None)
+    }
+
+    /// `claim` for asyncio: an awaitable that runs the claim in a thread of its own.
+    #[pyo3(signature = (agent, *, wait=false, timeout=None, lease=None))]
+    fn claim_async<'py>(
+        slf: &Bound<'py, Self>,
+        agent: String,
+        wait: bool,
+        timeout: Option<f64>,
+        lease: Option<i64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let options = claim_options(py, wait, timeout, lease)?;
+        let this = slf.clone().unbind();
+        crate::aio::spawn(py, move |py, cancel| {
+            this.get()
+                .claim_blocking(py, &agent, options.clone(), Some(cancel))
+        })
+    }
+
+    /// Renews the lease of `agent`'s claim (by `lease` seconds, else by the claim's length).
+    #[pyo3(signature = (id, agent, *, lease=None))]
+    fn heartbeat(
+        &self,
+        py: Python<'_>,
+        id: &str,
+        agent: &str,
+        lease: Option<i64>,
+    ) -> PyResult<PyTicket> {
+        let lease = crate::convert::lease(lease).map_err(|e| to_py(py, e))?;
+        call(py, || self.core.heartbeat(id, agent, lease)).map(PyTicket)
+    }
+
+    /// in_progress -> open, keeping the assignee.
+    #[pyo3(signature = (id, *, agent=None))]
+    fn release(&self, py: Python<'_>, id: &str, agent: Option<&str>) -> PyResult<PyTicket> {
+        call(py, || self.core.release(id, agent)).map(PyTicket)
+    }
+
+    /// Closes a ticket; the reason becomes a note. Returns `.ticket` and `.unblocked`.
+    #[pyo3(signature = (id, *, reason=None))]
+    fn close(&self, py: Python<'_>, id: &str, reason: Option<&str>) -> PyResult<PyClosed> {
+        call(py, || self.core.close(id, reason)).map(PyClosed)
+    }
+
+    /// closed -> open.
+    fn reopen(&self, py: Python<'_>, id: &str) -> PyResult<PyTicket> {
+        call(py, || self.core.reopen(id)).map(PyTicket)
+    }
+
+    /// Appends a timestamped note by the actor.
+    fn note(&self, py: Python<'_>, id: &str, text: &str) -> PyResult<PyTicket> {
+        call(py, || self.core.note(id, text)).map(PyTicket)
+    }
+
+    /// Sets the assignee, or clears it with `None`.
+    fn assign(&self, py: Python<'_>, id: &str, agent: Option<&str>) -> PyResult<PyTicket> {
+        call(py, || self.core.assign(id, agent)).map(PyTicket)
+    }
+
+    /// Makes `id` wait for `dep`; refuses a self-dep and any cycle.
+    fn add_dep(&self, py: Python<'_>, id: &str, dep: &str) -> PyResult<PyTicket> {
+        call(py, || self.core.add_dep(id, dep)).map(PyTicket)
+    }
+
+    /// Removes the dep of `id` on `dep`.
+    fn remove_dep(&self, py: Python<'_>, id: &str, dep: &str) -> PyResult<PyTicket> {
+        call(py, || self.core.remove_dep(id, dep)).map(PyTicket)
+    }
+
+    /// The dependency tree below a ticket.
+    fn dep_tree(&self, py: Python<'_>, id: &str) -> PyResult<PyDepTree> {
+        call(py, || self.core.dep_tree(id)).map(PyDepTree)
+    }
+
+    /// Deletes a ticket and returns it; refused while others depend on it unless `force`,
+    /// which also removes those edges.
+    #[pyo3(signature = (id, *, force=false))]
+    fn delete(&self, py: Python<'_>, id: &str, force: bool) -> PyResult<PyTicket> {
+        call(py, || self.core.delete(id, force)).map(PyTicket)
+    }
+
+    /// Blocks until a ticket is ready (the assignee's, when given) and returns the first, without
+    /// claiming it; `None` when `timeout` seconds pass first.
+    #[pyo3(signature = (*, assignee=None, timeout=None))]
+    fn wait_ready(
+        &self,
+        py: Python<'_>,
+        assignee: Option<&str>,
+        timeout: Option<f64>,
+    ) -> PyResult<Option<PyTicket>> {
+        let timeout = crate::convert::timeout(timeout).map_err(|e| to_py(py, e))?;
+        self.wait_ready_blocking(py, assignee, timeout, None)
+    }
+
+    /// `wait_ready` for asyncio: an awaitable that waits in a thread of its own.
+    #[pyo3(signature = (*, assignee=None, timeout=None))]
+    fn wait_ready_async<'py>(
+        slf: &Bound<'py, Self>,
+        assignee: Option<String>,
+        timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let timeout = crate::convert::timeout(timeout).map_err(|e| to_py(py, e))?;
+        let this = slf.clone().unbind();
+        crate::aio::spawn(py, move |py, cancel| {
+            this.get()
+                .wait_ready_blocking(py, assignee.as_deref(), timeout, Some(cancel))
+        })
+    }
+
+    /// The audit log, oldest first: one ticket's (also after it was deleted) or all.
+    #[pyo3(signature = (id=None))]
+    fn history(&self, py: Python<'_>, id: Option<&str>) -> PyResult<Vec<PyLogEntry>> {
+        call(py, || self.core.history(id)).map(|l| l.into_iter().map(PyLogEntry).collect())
+    }
+
+    /// The dependency graph as `mermaid` or `dot` text, all of it or below one ticket.
+    #[pyo3(signature = (id=None, *, format="mermaid"))]
+    fn graph(&self, py: Python<'_>, id: Option<&str>, format: &str) -> PyResult<String> {
+        let format: GraphFormat = format.parse().map_err(|e| to_py(py, e))?;
+        call(py, || self.core.graph(format, id))
+    }
+
+    /// Everything wrong in the store: unreadable files, deps on missing tickets, cycles made
+    /// by hand edits, ids that disagree with file names.
+    fn check(&self, py: Python<'_>) -> PyResult<Vec<PyProblem>> {
+        call(py, || self.core.check()).map(|l| l.into_iter().map(PyProblem).collect())
+    }
+
+    /// A context manager that groups this thread's writes into one transaction: committed on
+    /// a clean exit, dropped on an exception.
+    fn batch(slf: &Bound<'_, Self>) -> PyBatch {
+        PyBatch {
+            tickets: slf.clone().unbind(),
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Tickets({})", self.core.store().location())
+    }
+}
