@@ -37,3 +37,8 @@ pub use ticket::{
     DEFAULT_PRIORITY, Note, Status, TYPES, Ticket, agent_matches, normalize_agent, now, validate_id,
 };
 pub use tickets::{Copied, Tickets, WarningHandler};
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -44,7 +44,10 @@ fn hand_edit_to_the_same_size_is_seen_at_the_next_call() {
     let t = Tickets::open(dir.path()).unwrap();
     let a = t.create(NewTicket::new("Title AAAA")).unwrap();
     assert_eq!(titles(&t), ["Title AAAA"]);
-    assert!(dir.path().join(".ayo/index.bin").exists(), "the scan wrote its index");
+    assert!(
+        dir.path().join(".ayo/index.bin").exists(),
+        "the scan wrote its index"
+    );
     let path = dir.path().join(format!("{}.md", a.id));
     edit_in_place(&path, "Title AAAA", "Title BBBB", false);
     assert_eq!(titles(&t), ["Title BBBB"], "the same handle sees the edit");

@@ -431,9 +431,10 @@ fn save(meta_dir: &Path, entries: &HashMap<String, Entry>) -> io::Result<()> {
                 stamp: e.stamp,
                 seen_ns: e.seen_ns,
                 outcome: match &e.outcome {
-                    Outcome::Ticket { ticket, stated_id } => {
-                        DiskOutcome::Ticket(Box::new(DiskTicket::from(&**ticket)), stated_id.clone())
-                    }
+                    Outcome::Ticket { ticket, stated_id } => DiskOutcome::Ticket(
+                        Box::new(DiskTicket::from(&**ticket)),
+                        stated_id.clone(),
+                    ),
                     Outcome::Unreadable(Error::Parse { line, message, .. }) => {
                         DiskOutcome::Unreadable(*line, message.clone())
                     }
