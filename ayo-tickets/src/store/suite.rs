@@ -96,7 +96,13 @@ pub(crate) fn list_ready_blocked(t: &Tickets) {
     let blocked = t.blocked(None).unwrap();
     assert_eq!(ids(&blocked), [&c.id]);
     assert_eq!(blocked[0].blocked_by, [a.id.as_str()]);
-    let f = |f: Filter| t.list(&f).unwrap().into_iter().map(|t| t.id).collect::<Vec<_>>();
+    let f = |f: Filter| {
+        t.list(&f)
+            .unwrap()
+            .into_iter()
+            .map(|t| t.id)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(
         f(Filter {
             status: Some(Status::InProgress),
