@@ -9,62 +9,8 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use ayo_tickets::store::postgres::test_support::{Schema, available};
 use common::Ayo;
-
-fn base_url() -> String {
-    std::env::var("AYO_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_string())
-}
-
-/// True when the test server answers; otherwise prints a notice, or panics under CI.
-fn available() -> bool {
-    let url = base_url();
-    let mut config: postgres::Config = url.parse().expect("a postgres:// URL");
-    config.connect_timeout(std::time::Duration::from_secs(3));
-    match config.connect(postgres::NoTls) {
-        Ok(_) => true,
-        Err(e) => {
-            let msg = format!("PostgreSQL at {url} is unreachable: {e}");
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("{msg} (CI=true: a PostgreSQL test that cannot run fails)");
-            }
-            eprintln!("NOTICE: {msg}; the export/import tests did not run");
-            false
-        }
-    }
-}
-
-/// A schema of this test's own (the store creates it), dropped at the end.
-struct Schema {
-    name: String,
-    url: String,
-}
-
-impl Schema {
-    fn new(tag: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let name = format!("ayo_cli_{tag}_{}_{nanos}", std::process::id());
-        let base = base_url();
-        let sep = if base.contains('?') { '&' } else { '?' };
-        Schema {
-            url: format!("{base}{sep}schema={name}"),
-            name,
-        }
-    }
-}
-
-impl Drop for Schema {
-    fn drop(&mut self) {
-        if let Ok(mut c) = postgres::Client::connect(&base_url(), postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", self.name));
-        }
-    }
-}
 
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     std::fs::read_dir(dir)
@@ -106,7 +52,7 @@ fn export_to_postgres_and_back_keeps_every_byte() {
     std::fs::write(&path, text.replacen("---\n", "---\nreviewer: jane\n", 1)).unwrap();
     let schema = Schema::new("export");
 
-    let out = ayo.json(&["--dir", dir, "ticket", "export", &schema.url]);
+    let out = ayo.json(&["--dir", dir, "ticket", "export", "--to", &schema.url]);
     assert_eq!(out["tickets"], 2);
     assert_eq!(out["log_entries"], 3);
     assert!(out["to"].as_str().unwrap().contains(&schema.name), "{out}");
@@ -128,6 +74,7 @@ fn export_to_postgres_and_back_keeps_every_byte() {
         &schema.url,
         "ticket",
         "export",
+        "--to",
         back.to_str().unwrap(),
     ]);
     assert!(
@@ -140,6 +87,7 @@ fn export_to_postgres_and_back_keeps_every_byte() {
         imported.to_str().unwrap(),
         "ticket",
         "import",
+        "--from",
         &schema.url,
     ]);
     assert_eq!(
@@ -153,7 +101,7 @@ fn export_to_postgres_and_back_keeps_every_byte() {
     let e = ayo.json_fails(
         1,
         "EXISTS",
-        &["--dir", dir, "ticket", "export", &schema.url],
+        &["--dir", dir, "ticket", "export", "--to", &schema.url],
     );
     assert!(e["id"].is_string());
     assert_eq!(

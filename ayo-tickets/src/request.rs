@@ -110,20 +110,33 @@ pub struct Filter {
 impl Filter {
     /// True when the ticket passes every set field.
     pub fn matches(&self, t: &Ticket) -> bool {
-        self.status.is_none_or(|s| t.status == s)
+        self.matches_fields(
+            t.status,
+            t.assignee.as_deref(),
+            |g| t.tags.iter().any(|x| x == g),
+            &t.kind,
+            t.parent.as_deref(),
+        )
+    }
+
+    /// [`Filter::matches`] on a ticket's fields given one by one (`has_tag` tells whether it
+    /// has a tag), for scans that do not hold whole tickets.
+    pub(crate) fn matches_fields(
+        &self,
+        status: Status,
+        assignee: Option<&str>,
+        has_tag: impl Fn(&str) -> bool,
+        kind: &str,
+        parent: Option<&str>,
+    ) -> bool {
+        self.status.is_none_or(|s| status == s)
             && self
                 .assignee
                 .as_deref()
-                .is_none_or(|a| crate::ticket::agent_matches(t.assignee.as_deref(), a))
-            && self
-                .tag
-                .as_deref()
-                .is_none_or(|g| t.tags.iter().any(|x| x == g))
-            && self.kind.as_deref().is_none_or(|k| t.kind == k)
-            && self
-                .parent
-                .as_deref()
-                .is_none_or(|p| t.parent.as_deref() == Some(p))
+                .is_none_or(|a| crate::ticket::agent_matches(assignee, a))
+            && self.tag.as_deref().is_none_or(has_tag)
+            && self.kind.as_deref().is_none_or(|k| kind == k)
+            && self.parent.as_deref().is_none_or(|p| parent == Some(p))
     }
 }
 

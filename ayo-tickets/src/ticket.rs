@@ -236,14 +236,16 @@ pub fn validate_tag(tag: &str) -> Result<()> {
 }
 
 /// Normalises an agent handle given through ayo-tickets: trims it and adds a leading `@`.
-/// An empty handle, one with whitespace or control characters, or one over 200 characters is
-/// refused.
+/// An empty handle, one with whitespace, control or invisible format characters (bidirectional
+/// marks, zero-width spaces), or one over 200 characters is refused.
 pub fn normalize_agent(agent: &str) -> Result<String> {
     let a = agent.trim();
     let bare = a.strip_prefix('@').unwrap_or(a);
     if bare.is_empty()
         || bare.starts_with('@')
-        || bare.chars().any(|c| c.is_control() || c.is_whitespace())
+        || bare
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || is_invisible(c))
         || bare.chars().count() > 200
     {
         return Err(Error::invalid(format!(
@@ -252,6 +254,28 @@ pub fn normalize_agent(agent: &str) -> Result<String> {
         )));
     }
     Ok(format!("@{bare}"))
+}
+
+/// True for the invisible format characters (Unicode category Cf: bidirectional marks and
+/// overrides, zero-width spaces and joiners, the byte order mark, tags) that would make two
+/// agent handles look alike.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{600}'..='\u{605}'
+            | '\u{61c}'
+            | '\u{6dd}'
+            | '\u{70f}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{e0000}'..='\u{e007f}'
+    )
 }
 
 /// True when an assignee as stored matches an agent filter, with or without the `@`.
@@ -349,6 +373,10 @@ mod tests {
         assert!(normalize_agent("@").is_err());
         assert!(normalize_agent("a b").is_err());
         assert!(normalize_agent("@@x").is_err());
+        for invisible in ["ad\u{200b}min", "\u{202e}nimda", "a\u{feff}", "x\u{2066}"] {
+            assert!(normalize_agent(invisible).is_err(), "{invisible:?}");
+        }
+        assert_eq!(normalize_agent("@team/be").unwrap(), "@team/be");
         assert!(agent_matches(Some("@x"), "x"));
         assert!(agent_matches(Some("x"), "@x"));
         assert!(!agent_matches(Some("Jane Doe"), "@Jane"));

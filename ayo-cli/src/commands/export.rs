@@ -15,11 +15,11 @@ use crate::error::CliError;
 /// a ticket here cannot be read.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  ayo --dir .tickets ticket export 'postgres://db.internal/work?schema=team_a'
-  ayo --store 'postgres://db.internal/work?schema=team_a' ticket export ./backup/.tickets")]
+  ayo --dir .tickets ticket export --to 'postgres://db.internal/work?schema=team_a'
+  ayo --store 'postgres://db.internal/work?schema=team_a' ticket export --to ./backup/.tickets")]
 pub(crate) struct ExportArgs {
     /// Where to copy to: a directory or a postgres:// URL.
-    #[arg(value_name = "URL|PATH")]
+    #[arg(long, value_name = "URL|PATH")]
     to: String,
 }
 

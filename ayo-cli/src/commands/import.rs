@@ -14,11 +14,11 @@ use crate::error::CliError;
 /// a ticket there cannot be read.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  ayo --store 'postgres://db.internal/work?schema=team_a' ticket import .tickets
-  AYO_STORE='postgres://db.internal/work?schema=team_a' ayo ticket import ~/old/.tickets")]
+  ayo --store 'postgres://db.internal/work?schema=team_a' ticket import --from .tickets
+  AYO_STORE='postgres://db.internal/work?schema=team_a' ayo ticket import --from ~/old/.tickets")]
 pub(crate) struct ImportArgs {
     /// Where to copy from: a directory or a postgres:// URL.
-    #[arg(value_name = "URL|PATH")]
+    #[arg(long, value_name = "URL|PATH")]
     from: String,
 }
 

@@ -79,9 +79,39 @@ enum Written {
     List(Vec<String>),
 }
 
+/// How deep the frontmatter's flow collections (`[`, `{`) may nest. The YAML reader takes time
+/// quadratic in the depth (40 000 `[` take seconds, a MiB of them hours) and the deserializer
+/// refuses more than 128 levels anyway; brackets are counted anywhere, inside strings too, so
+/// the limit is far above that.
+const MAX_FLOW_DEPTH: usize = 1000;
+
+/// Refuses a frontmatter whose brackets nest deeper than [`MAX_FLOW_DEPTH`], before YAML reads it.
+fn check_depth(lines: &[&str], close: usize) -> Result<(), Failure> {
+    let mut depth = 0usize;
+    for (i, line) in lines.iter().enumerate().take(close).skip(1) {
+        for b in line.bytes() {
+            match b {
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Err(Failure::at(
+                            i,
+                            format!("the frontmatter nests more than {MAX_FLOW_DEPTH} levels deep"),
+                        ));
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Reads the frontmatter `lines[1..close]`.
 pub(super) fn read(lines: &[&str], close: usize) -> Result<Front, Failure> {
     let items = segment(lines, close)?;
+    check_depth(lines, close)?;
     let yaml = lines[1..close].join("\n");
     let mapping = match serde_yaml::from_str::<Value>(&yaml) {
         Ok(Value::Mapping(m)) => m,

@@ -14,8 +14,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::index::{self, MAX_FILE, SharedIndex, ticket_stem};
-use super::overlay::{Op, Overlay};
-use super::{Access, LogEntry, Scan, Store, Txn};
+use super::overlay::{CommittedDeps, Op, Overlay};
+use super::{Access, Briefs, LogEntry, Scan, Store, Txn};
 use crate::error::{Error, Result};
 use crate::format;
 use crate::hooks::pause;
@@ -111,6 +111,7 @@ impl Store for MarkdownStore {
             durable: access == Access::Write,
             overlay: Overlay::default(),
             sources: Default::default(),
+            committed_deps: CommittedDeps::default(),
         }))
     }
 
@@ -134,6 +135,8 @@ struct MarkdownTxn {
     overlay: Overlay,
     /// Texts given by [`Txn::put_source`]: the base a new file is rendered on.
     sources: std::collections::HashMap<String, String>,
+    /// For [`Txn::names_as_dep`] in a batch.
+    committed_deps: CommittedDeps,
 }
 
 fn io_err(path: &Path, e: io::Error) -> Error {
@@ -143,7 +146,15 @@ fn io_err(path: &Path, e: io::Error) -> Error {
 /// Reads a file whole, refusing one too large to be a ticket.
 fn read_file(path: &Path) -> io::Result<Vec<u8>> {
     let mut file = File::open(path)?;
-    let len = file.metadata()?.len();
+    let meta = file.metadata()?;
+    // A directory or other non-file named like a ticket is unreadable, not an I/O failure.
+    if !meta.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "not a regular file",
+        ));
+    }
+    let len = meta.len();
     if len > MAX_FILE {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
@@ -159,6 +170,10 @@ fn read_file(path: &Path) -> io::Result<Vec<u8>> {
 pub(crate) fn read_ticket(path: &Path) -> Result<Option<format::Parsed>> {
     match read_file(path) {
         Ok(bytes) => format::parse(&bytes, path).map(Some),
+        // A link to nothing is there, and unreadable (a scan reports it too).
+        Err(e) if e.kind() == io::ErrorKind::NotFound && fs::symlink_metadata(path).is_ok() => Err(
+            Error::parse(path, None, "a symlink to a file that does not exist"),
+        ),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(e) if e.kind() == io::ErrorKind::InvalidData => {
             Err(Error::parse(path, None, e.to_string()))
@@ -200,7 +215,8 @@ impl MarkdownTxn {
     fn exists(&self, id: &str) -> bool {
         match self.overlay.get(id) {
             Some(t) => t.is_some(),
-            None => self.path_of(id).exists(),
+            // Not `exists()`, which follows links: a dangling link takes its id.
+            None => fs::symlink_metadata(self.path_of(id)).is_ok(),
         }
     }
 
@@ -302,9 +318,26 @@ impl Txn for MarkdownTxn {
     }
 
     fn scan(&mut self) -> Result<Scan> {
-        let mut scan = index::scan(&self.store.dir, &self.store.meta(), &self.store.index)?;
-        self.overlay.apply_scan(&mut scan);
-        Ok(scan)
+        self.scan_briefs()?.into_scan()
+    }
+
+    /// From the scan index: each ticket's text is decoded only when asked for.
+    fn scan_briefs(&mut self) -> Result<Briefs> {
+        let mut briefs = index::scan(&self.store.dir, &self.store.meta(), &self.store.index)?;
+        self.overlay.apply_briefs(&mut briefs);
+        Ok(briefs)
+    }
+
+    /// In a batch (which holds the lock throughout): the committed state's deps, found by one
+    /// scan, and the batch's own.
+    fn names_as_dep(&mut self, id: &str) -> Result<Option<bool>> {
+        if self.lock.is_none() || self.durable {
+            return Ok(None);
+        }
+        let store = &self.store;
+        self.committed_deps.names(id, &self.overlay, || {
+            index::scan(&store.dir, &store.meta(), &store.index)
+        })
     }
 
     fn create(&mut self, ticket: &Ticket) -> Result<bool> {

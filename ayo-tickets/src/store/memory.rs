@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Instant;
 
-use super::overlay::{Op, Overlay};
-use super::{Access, ChangeFeed, LogEntry, Scan, Store, Txn};
+use super::overlay::{CommittedDeps, Op, Overlay};
+use super::{Access, Brief, Briefs, ChangeFeed, LogEntry, Scan, Store, Txn};
 use crate::error::{Error, Result};
 use crate::ticket::Ticket;
 
@@ -71,7 +71,9 @@ impl Store for MemoryStore {
             tickets: state.tickets.clone(),
             log: state.log.clone(),
             writes,
+            batch: access == Access::Batch,
             overlay: Overlay::default(),
+            committed_deps: CommittedDeps::default(),
         }))
     }
 
@@ -93,7 +95,9 @@ struct MemoryTxn {
     tickets: Arc<HashMap<String, Arc<Ticket>>>,
     log: Arc<Vec<LogEntry>>,
     writes: bool,
+    batch: bool,
     overlay: Overlay,
+    committed_deps: CommittedDeps,
 }
 
 impl MemoryTxn {
@@ -134,6 +138,28 @@ impl Txn for MemoryTxn {
         };
         self.overlay.apply_scan(&mut scan);
         Ok(scan)
+    }
+
+    fn scan_briefs(&mut self) -> Result<Briefs> {
+        let mut briefs = Briefs {
+            tickets: self.tickets.values().cloned().map(Brief::new).collect(),
+            ..Briefs::default()
+        };
+        self.overlay.apply_briefs(&mut briefs);
+        Ok(briefs)
+    }
+
+    fn names_as_dep(&mut self, id: &str) -> Result<Option<bool>> {
+        if !self.batch {
+            return Ok(None);
+        }
+        let tickets = &self.tickets;
+        self.committed_deps.names(id, &self.overlay, || {
+            Ok(Briefs {
+                tickets: tickets.values().cloned().map(Brief::new).collect(),
+                ..Briefs::default()
+            })
+        })
     }
 
     fn create(&mut self, ticket: &Ticket) -> Result<bool> {
@@ -178,6 +204,9 @@ impl Txn for MemoryTxn {
 
     fn commit(mut self: Box<Self>) -> Result<()> {
         if self.writes && !self.overlay.is_empty() {
+            // Let go of this transaction's snapshot first, so that the store's map is updated
+            // in place instead of copied whole (when no reader holds a snapshot).
+            drop(std::mem::take(&mut self.tickets));
             let mut state = lock(&self.inner.state);
             let tickets = Arc::make_mut(&mut state.tickets);
             for op in self.overlay.ops.drain(..) {

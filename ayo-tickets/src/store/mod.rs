@@ -14,6 +14,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::ticket::Ticket;
 
+pub use brief::{Brief, Briefs, Strs};
+
+mod brief;
 mod index;
 pub mod markdown;
 pub mod memory;
@@ -115,6 +118,20 @@ pub trait Txn: Send {
     fn ids(&mut self) -> Result<Vec<String>>;
     /// Every ticket, and what could not be read.
     fn scan(&mut self) -> Result<Scan>;
+    /// Every ticket as a [`Brief`], and what could not be read: [`Txn::scan`] where a store
+    /// may leave each ticket's text unread until asked for. The default wraps [`Txn::scan`].
+    fn scan_briefs(&mut self) -> Result<Briefs> {
+        Ok(self.scan()?.into())
+    }
+    /// Whether some ticket names `id` as a dep. `Some(false)` lets the cycle check of new
+    /// edges from `id` stop early (no such edge can close a cycle); `None` when the store
+    /// cannot tell cheaply or some record is unreadable, and the check must look. Batch
+    /// transactions answer in constant time, so that a batch of creates with deps stays
+    /// linear. The default is `None`.
+    fn names_as_dep(&mut self, id: &str) -> Result<Option<bool>> {
+        let _ = id;
+        Ok(None)
+    }
     /// Stores a new ticket only if its id is free; `false` when taken.
     fn create(&mut self, ticket: &Ticket) -> Result<bool>;
     /// Stores a ticket, replacing the one with its id.

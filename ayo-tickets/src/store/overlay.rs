@@ -3,8 +3,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{LogEntry, Scan};
+use super::{Brief, Briefs, LogEntry, Scan};
+use crate::error::Result;
 use crate::ticket::Ticket;
+use rustc_hash::FxHashSet as FastSet;
 
 /// One buffered write, in the order the transaction made it.
 #[derive(Debug, Clone)]
@@ -21,6 +23,39 @@ pub(crate) struct Overlay {
     changed: HashMap<String, Option<Arc<Ticket>>>,
     pub(crate) ops: Vec<Op>,
     pub(crate) log: Vec<LogEntry>,
+    /// Every id a ticket written here names as a dep (never shrinks).
+    dep_names: FastSet<String>,
+}
+
+/// Which ids the tickets of a transaction's committed state name as deps, found once per
+/// transaction (for [`super::Txn::names_as_dep`]); `None` inside when some record is
+/// unreadable. It never shrinks: a superset only sends a cycle check the long way.
+#[derive(Debug, Default)]
+pub(crate) struct CommittedDeps(Option<Option<FastSet<String>>>);
+
+impl CommittedDeps {
+    /// Whether `id` is named as a dep by the committed state (found with `briefs` at the
+    /// first call) or by the overlay.
+    pub(crate) fn names(
+        &mut self,
+        id: &str,
+        overlay: &Overlay,
+        briefs: impl FnOnce() -> Result<Briefs>,
+    ) -> Result<Option<bool>> {
+        if self.0.is_none() {
+            let b = briefs()?;
+            self.0 = Some(b.unreadable.is_empty().then(|| {
+                b.tickets
+                    .iter()
+                    .flat_map(|t| t.deps().map(str::to_string).collect::<Vec<_>>())
+                    .collect()
+            }));
+        }
+        Ok(match &self.0 {
+            Some(Some(committed)) => Some(committed.contains(id) || overlay.dep_names.contains(id)),
+            _ => None,
+        })
+    }
 }
 
 impl Overlay {
@@ -30,6 +65,11 @@ impl Overlay {
     }
 
     pub(crate) fn put(&mut self, ticket: &Ticket) {
+        for d in &ticket.deps {
+            if !self.dep_names.contains(d) {
+                self.dep_names.insert(d.clone());
+            }
+        }
         let t = Arc::new(ticket.clone());
         self.changed.insert(ticket.id.clone(), Some(t.clone()));
         self.ops.push(Op::Put(t));
@@ -56,6 +96,25 @@ impl Overlay {
             .retain(|(id, _)| !self.changed.contains_key(id));
         scan.tickets
             .extend(self.changed.values().flatten().cloned());
+    }
+
+    /// Applies the buffered writes to briefs of the committed state.
+    pub(crate) fn apply_briefs(&self, briefs: &mut Briefs) {
+        if self.changed.is_empty() {
+            return;
+        }
+        briefs
+            .tickets
+            .retain(|t| !self.changed.contains_key(t.id()));
+        briefs
+            .unreadable
+            .retain(|u| !self.changed.contains_key(&u.id));
+        briefs
+            .mismatched
+            .retain(|(id, _)| !self.changed.contains_key(id));
+        briefs
+            .tickets
+            .extend(self.changed.values().flatten().cloned().map(Brief::new));
     }
 
     /// Applies the buffered writes to a list of the committed ids.

@@ -38,6 +38,8 @@ use crate::error::{Error, Result};
 mod feed;
 mod row;
 mod schema;
+#[doc(hidden)]
+pub mod test_support;
 #[cfg(test)]
 mod tests;
 mod txn;
@@ -216,7 +218,13 @@ fn db_err(e: postgres::Error) -> Error {
             let detail = db.detail().map(|d| format!(" ({d})")).unwrap_or_default();
             Error::storage(format!("postgres: {}{detail}", db.message()))
         }
-        None => Error::storage(format!("postgres: {e}")),
+        None => {
+            // The driver's own errors say what failed; their source says why.
+            let why = std::error::Error::source(&e)
+                .map(|s| format!(": {s}"))
+                .unwrap_or_default();
+            Error::storage(format!("postgres: {e}{why}"))
+        }
     }
 }
 

@@ -1,34 +1,25 @@
 //! The transitions: start, claim, heartbeat, release, close, reopen; leases and their rules.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, Duration as ChronoDuration, SubsecRound, Utc};
 
-use super::read::ready_order;
+use super::read::{closed_ids, ready_order, whole};
 use super::{Tickets, annotate_one, closed_deps, resolve};
 use crate::error::{Error, Result};
-use crate::graph::DepGraph;
 use crate::hooks::pause;
 use crate::request::{ClaimOptions, Closed};
-use crate::store::{ClaimRequest, NativeClaim};
+use crate::store::{Brief, ClaimRequest, NativeClaim};
 use crate::ticket::{Note, Status, Ticket, agent_matches, normalize_agent};
 
 /// True when `agent` may claim `t` now: not blocked, and open for `agent` or nobody, or in
 /// progress with a lease that has run out.
-pub fn claimable(
-    t: &Ticket,
-    agent: &str,
-    now: DateTime<Utc>,
-    is_closed: impl Fn(&str) -> bool,
-) -> bool {
-    let unblocked = t.deps.iter().all(|d| is_closed(d));
-    let open_for_agent = t.status == Status::Open
-        && (t.assignee.is_none() || agent_matches(t.assignee.as_deref(), agent));
-    unblocked && (open_for_agent || lease_expired(t, now))
+fn claimable(t: &Brief, agent: &str, now: DateTime<Utc>, is_closed: impl Fn(&str) -> bool) -> bool {
+    let open_for_agent = t.status() == Status::Open
+        && (t.assignee().is_none() || agent_matches(t.assignee(), agent));
+    (open_for_agent || lease_expired(t, now)) && t.deps().all(is_closed)
 }
 
-fn lease_expired(t: &Ticket, now: DateTime<Utc>) -> bool {
-    t.status == Status::InProgress && t.lease_until.is_some_and(|l| l <= now)
+fn lease_expired(t: &Brief, now: DateTime<Utc>) -> bool {
+    t.status() == Status::InProgress && t.lease_until().is_some_and(|l| l <= now)
 }
 
 fn lease_end(now: DateTime<Utc>, secs: u64) -> Result<DateTime<Utc>> {
@@ -213,32 +204,23 @@ impl Tickets {
                     });
                 }
             }
-            let scan = self.scan(txn)?;
-            let closed: HashSet<&str> = scan
-                .tickets
-                .iter()
-                .filter(|t| t.status == Status::Closed)
-                .map(|t| t.id.as_str())
-                .collect();
+            // The rule fields of every ticket pick the one; only that one is read whole.
+            let briefs = self.scan_briefs(txn)?;
+            let closed = closed_ids(&briefs);
             let is_closed = |d: &str| closed.contains(d);
-            let mut candidates: Vec<&Ticket> = scan
+            let own =
+                |t: &Brief| !(t.status() == Status::Open && agent_matches(t.assignee(), agent));
+            let pick = briefs
                 .tickets
                 .iter()
-                .map(|t| &**t)
                 .filter(|t| claimable(t, agent, now, is_closed))
-                .collect();
-            let own = |t: &Ticket| {
-                !(t.status == Status::Open && agent_matches(t.assignee.as_deref(), agent))
-            };
-            candidates.sort_by(|a, b| own(a).cmp(&own(b)).then_with(|| ready_order(a, b)));
-            let Some(pick) = candidates.first() else {
-                let next_expiry = scan
+                .min_by(|a, b| own(a).cmp(&own(b)).then_with(|| ready_order(a, b)));
+            let Some(pick) = pick else {
+                let next_expiry = briefs
                     .tickets
                     .iter()
-                    .filter(|t| {
-                        t.status == Status::InProgress && t.deps.iter().all(|d| is_closed(d))
-                    })
-                    .filter_map(|t| t.lease_until)
+                    .filter(|t| t.status() == Status::InProgress && t.deps().all(is_closed))
+                    .filter_map(|t| t.lease_until())
                     .min();
                 return Ok(ClaimAttempt {
                     ticket: None,
@@ -246,7 +228,7 @@ impl Tickets {
                 });
             };
             pause("claim_pick");
-            let (t, _) = apply_claim(pick, &request, actor.as_deref());
+            let (t, _) = apply_claim(&pick.to_ticket()?, &request, actor.as_deref());
             txn.put(&t)?;
             self.log(txn, actor.as_deref(), &t.id, "claim", claim_detail(lease))?;
             let t = crate::graph::annotate(&t, is_closed);
@@ -362,17 +344,24 @@ impl Tickets {
                 "close",
                 reason.unwrap_or_default(),
             )?;
-            let scan = self.scan(txn)?;
-            let graph = DepGraph::new(&scan.tickets);
-            let mut unblocked: Vec<Ticket> = graph
-                .unblocked_by_closing(&t.id)
-                .into_iter()
-                .map(|d| graph.annotate(d))
+            // The open dependents whose only unclosed dep was this one, from the rule fields
+            // of every ticket; only those are read whole.
+            let briefs = self.scan_briefs(txn)?;
+            let closed = closed_ids(&briefs);
+            let is_closed = |d: &str| closed.contains(d);
+            let mut unblocked: Vec<&Brief> = briefs
+                .tickets
+                .iter()
+                .filter(|d| d.status() == Status::Open && d.deps().any(|x| x == t.id))
+                .filter(|d| d.deps().all(|x| x == t.id || is_closed(x)))
                 .collect();
             unblocked.sort_by(ready_order);
             Ok(Closed {
-                ticket: graph.annotate(&t),
-                unblocked,
+                ticket: crate::graph::annotate(&t, is_closed),
+                unblocked: unblocked
+                    .into_iter()
+                    .map(|d| whole(d, is_closed))
+                    .collect::<Result<_>>()?,
             })
         })
     }

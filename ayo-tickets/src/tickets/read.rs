@@ -3,43 +3,132 @@
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
+use chrono::{DateTime, Utc};
+
 use super::{Tickets, annotate_one, resolve};
 use crate::error::{Error, Result};
 use crate::graph::{DepGraph, DepTree, GraphFormat};
 use crate::request::{Filter, Problem, ProblemKind};
-use crate::store::{LogEntry, Scan};
+use crate::store::{Brief, Briefs, LogEntry, Txn};
 use crate::ticket::{Status, Ticket, agent_matches, validate_id};
+use rustc_hash::FxHashSet as FastSet;
+
+/// The fields the orders compare, of a ticket or of a brief.
+pub(crate) trait Ordered {
+    /// The id.
+    fn id(&self) -> &str;
+    /// The priority.
+    fn priority(&self) -> u8;
+    /// When it was created.
+    fn created(&self) -> Option<DateTime<Utc>>;
+}
+
+impl Ordered for Ticket {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn priority(&self) -> u8 {
+        self.priority
+    }
+    fn created(&self) -> Option<DateTime<Utc>> {
+        self.created
+    }
+}
+
+impl Ordered for Brief {
+    fn id(&self) -> &str {
+        Brief::id(self)
+    }
+    fn priority(&self) -> u8 {
+        Brief::priority(self)
+    }
+    fn created(&self) -> Option<DateTime<Utc>> {
+        Brief::created(self)
+    }
+}
+
+impl<T: Ordered + ?Sized> Ordered for &T {
+    fn id(&self) -> &str {
+        (**self).id()
+    }
+    fn priority(&self) -> u8 {
+        (**self).priority()
+    }
+    fn created(&self) -> Option<DateTime<Utc>> {
+        (**self).created()
+    }
+}
 
 /// The `ready` order: priority, then created (none first), then id.
-pub(crate) fn ready_order(a: &Ticket, b: &Ticket) -> Ordering {
-    a.priority
-        .cmp(&b.priority)
-        .then(a.created.cmp(&b.created))
-        .then_with(|| a.id.cmp(&b.id))
+pub(crate) fn ready_order<T: Ordered>(a: &T, b: &T) -> Ordering {
+    a.priority()
+        .cmp(&b.priority())
+        .then(a.created().cmp(&b.created()))
+        .then_with(|| a.id().cmp(b.id()))
 }
 
 /// The `list` order: oldest first, then id.
-fn age_order(a: &Ticket, b: &Ticket) -> Ordering {
-    a.created.cmp(&b.created).then_with(|| a.id.cmp(&b.id))
+fn age_order<T: Ordered>(a: &T, b: &T) -> Ordering {
+    a.created()
+        .cmp(&b.created())
+        .then_with(|| a.id().cmp(b.id()))
 }
 
-/// Every ticket of a scan with its derived fields, filtered.
-fn annotated(scan: &Scan, keep: impl Fn(&Ticket) -> bool) -> Vec<Ticket> {
-    let closed: HashSet<&str> = scan
-        .tickets
-        .iter()
-        .filter(|t| t.status == Status::Closed)
-        .map(|t| t.id.as_str())
-        .collect();
-    scan.tickets
-        .iter()
-        .map(|t| crate::graph::annotate(t, |d| closed.contains(d)))
-        .filter(|t| keep(t))
-        .collect()
+/// An empty set of closed ids, sized for a scan of `n` tickets.
+pub(super) fn closed_set<'a>(n: usize) -> FastSet<&'a str> {
+    FastSet::with_capacity_and_hasher(n, Default::default())
 }
 
-fn assigned(t: &Ticket, agent: Option<&str>) -> bool {
-    agent.is_none_or(|a| agent_matches(t.assignee.as_deref(), a))
+/// The ids of the closed tickets of a scan.
+pub(super) fn closed_ids(briefs: &Briefs) -> FastSet<&str> {
+    let mut closed = closed_set(briefs.tickets.len());
+    closed.extend(
+        briefs
+            .tickets
+            .iter()
+            .filter(|b| b.status() == Status::Closed)
+            .map(Brief::id),
+    );
+    closed
+}
+
+/// A ticket whole, with its derived fields, given a test for "closed".
+pub(super) fn whole(b: &Brief, is_closed: impl Fn(&str) -> bool) -> Result<Ticket> {
+    let mut t = b.to_ticket()?;
+    t.blocked_by = crate::graph::blocked_by(&t, is_closed);
+    t.ready = t.status == Status::Open && t.blocked_by.is_empty();
+    Ok(t)
+}
+
+/// The tickets that pass `first` (on their own fields) and then `then` (given a test for
+/// "closed"), in `order`, whole and with their derived fields. Only these are decoded in full.
+/// One pass collects the closed ids and the tickets that pass `first`, so that each ticket is
+/// looked at once (the memory store's tickets are scattered over the heap).
+fn pick(
+    briefs: &Briefs,
+    first: impl Fn(&Brief) -> bool,
+    then: impl Fn(&Brief, &dyn Fn(&str) -> bool) -> bool,
+    order: fn(&Brief, &Brief) -> Ordering,
+) -> Result<Vec<Ticket>> {
+    let mut closed = closed_set(briefs.tickets.len());
+    let mut kept: Vec<&Brief> = Vec::new();
+    for b in &briefs.tickets {
+        if b.status() == Status::Closed {
+            closed.insert(b.id());
+        }
+        if first(b) {
+            kept.push(b);
+        }
+    }
+    let is_closed = |id: &str| closed.contains(id);
+    kept.retain(|b| then(b, &is_closed));
+    kept.sort_unstable_by(|a, b| order(a, b));
+    kept.into_iter().map(|b| whole(b, is_closed)).collect()
+}
+
+/// True when `agent` is none or holds the ticket.
+fn assigned(assignee: Option<&str>, agent: Option<&str>) -> bool {
+    agent.is_none_or(|a| agent_matches(assignee, a))
 }
 
 impl Tickets {
@@ -51,13 +140,29 @@ impl Tickets {
         })
     }
 
+    /// Scans the store as briefs, reporting unreadable files to the warning handler.
+    pub(super) fn scan_briefs(&self, txn: &mut dyn Txn) -> Result<Briefs> {
+        let briefs = txn.scan_briefs()?;
+        for u in &briefs.unreadable {
+            (self.warn)(u);
+        }
+        Ok(briefs)
+    }
+
     /// Every ticket that matches the filter, oldest first.
     pub fn list(&self, filter: &Filter) -> Result<Vec<Ticket>> {
         self.read(|txn| {
-            let scan = self.scan(txn)?;
-            let mut out = annotated(&scan, |t| filter.matches(t));
-            out.sort_by(age_order);
-            Ok(out)
+            let briefs = self.scan_briefs(txn)?;
+            let keep = |b: &Brief| {
+                filter.matches_fields(
+                    b.status(),
+                    b.assignee(),
+                    |g| b.tags().any(|x| x == g),
+                    b.kind(),
+                    b.parent(),
+                )
+            };
+            pick(&briefs, keep, |_, _| true, age_order)
         })
     }
 
@@ -65,22 +170,22 @@ impl Tickets {
     /// when given.
     pub fn ready(&self, assignee: Option<&str>) -> Result<Vec<Ticket>> {
         self.read(|txn| {
-            let scan = self.scan(txn)?;
-            let mut out = annotated(&scan, |t| t.ready && assigned(t, assignee));
-            out.sort_by(ready_order);
-            Ok(out)
+            let briefs = self.scan_briefs(txn)?;
+            let open = |b: &Brief| b.status() == Status::Open && assigned(b.assignee(), assignee);
+            let unblocked = |b: &Brief, is_closed: &dyn Fn(&str) -> bool| b.deps().all(is_closed);
+            pick(&briefs, open, unblocked, ready_order)
         })
     }
 
     /// Open or in-progress tickets with a non-empty `blocked_by`, oldest first.
     pub fn blocked(&self, assignee: Option<&str>) -> Result<Vec<Ticket>> {
         self.read(|txn| {
-            let scan = self.scan(txn)?;
-            let mut out = annotated(&scan, |t| {
-                t.status != Status::Closed && !t.blocked_by.is_empty() && assigned(t, assignee)
-            });
-            out.sort_by(age_order);
-            Ok(out)
+            let briefs = self.scan_briefs(txn)?;
+            let active =
+                |b: &Brief| b.status() != Status::Closed && assigned(b.assignee(), assignee);
+            let blocked =
+                |b: &Brief, is_closed: &dyn Fn(&str) -> bool| b.deps().any(|d| !is_closed(d));
+            pick(&briefs, active, blocked, age_order)
         })
     }
 

@@ -45,7 +45,7 @@ impl Tickets {
         timeout: Option<Duration>,
         interrupt: Option<Interrupt<'_>>,
     ) -> Result<Option<Ticket>> {
-        let deadline = timeout.map(|t| Instant::now() + t);
+        let deadline = deadline_after(timeout);
         // Subscribe before the first read, so that no change is missed.
         let mut feed = self.store.changes()?;
         loop {
@@ -79,7 +79,7 @@ impl Tickets {
         interrupt: Option<Interrupt<'_>>,
     ) -> Result<Option<Ticket>> {
         let agent = normalize_agent(agent)?;
-        let deadline = options.timeout.map(|t| Instant::now() + t);
+        let deadline = deadline_after(options.timeout);
         // Subscribe before the first attempt, so that no change is missed; a claimer that loses
         // the race for a ticket finds none in its attempt and goes back to waiting.
         let mut feed = self.store.changes()?;
@@ -98,6 +98,12 @@ impl Tickets {
             }
         }
     }
+}
+
+/// When a wait of `timeout` from now ends; `None` (no end) without a timeout or for one too
+/// long to count (`Duration::MAX`).
+fn deadline_after(timeout: Option<Duration>) -> Option<Instant> {
+    timeout.and_then(|t| Instant::now().checked_add(t))
 }
 
 /// Sleeps until a change, the next lease expiry or the deadline; `false` when the deadline has

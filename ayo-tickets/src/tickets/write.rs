@@ -9,7 +9,7 @@ use super::{Tickets, annotate_one, resolve};
 use crate::error::{Error, Result};
 use crate::graph::DepGraph;
 use crate::request::{NewTicket, Update};
-use crate::store::{Scan, Txn};
+use crate::store::{Briefs, Scan, Txn};
 use crate::ticket::{
     DEFAULT_PRIORITY, Note, Status, Ticket, normalize_agent, validate_description, validate_id,
     validate_note, validate_priority, validate_tag, validate_title, validate_type,
@@ -53,6 +53,13 @@ pub(crate) fn check_edge(scan: &Scan, graph: &DepGraph, from: &str, to: &str) ->
         }
     }
     Ok(())
+}
+
+/// False when no new edge from `from` can fail [`check_edge`]: an edge `from -> to` closes a
+/// cycle only if `to` reaches `from`, which needs a ticket that names `from` as a dep, and
+/// it meets an unreadable file only if there is one. The rule fields tell (no graph, no text).
+fn edges_from_may_fail(briefs: &Briefs, from: &str) -> bool {
+    !briefs.unreadable.is_empty() || briefs.tickets.iter().any(|b| b.deps().any(|d| d == from))
 }
 
 impl Tickets {
@@ -146,10 +153,14 @@ impl Tickets {
     /// Refuses deps of a new ticket that would close a cycle. Only possible when an existing
     /// ticket already names the new id as a (dangling) dep.
     fn check_new_edges(&self, txn: &mut dyn Txn, id: &str, deps: &[String]) -> Result<()> {
-        if deps.is_empty() {
+        if deps.is_empty() || txn.names_as_dep(id)? == Some(false) {
             return Ok(());
         }
-        let scan = txn.scan()?;
+        let briefs = txn.scan_briefs()?;
+        if !edges_from_may_fail(&briefs, id) {
+            return Ok(());
+        }
+        let scan = briefs.into_scan()?;
         let graph = DepGraph::new(&scan.tickets);
         for d in deps {
             check_edge(&scan, &graph, id, d)?;
@@ -250,8 +261,13 @@ impl Tickets {
                 });
             }
             if !t.deps.contains(&d.id) {
-                let scan = txn.scan()?;
-                check_edge(&scan, &DepGraph::new(&scan.tickets), &t.id, &d.id)?;
+                if txn.names_as_dep(&t.id)? != Some(false) {
+                    let briefs = txn.scan_briefs()?;
+                    if edges_from_may_fail(&briefs, &t.id) {
+                        let scan = briefs.into_scan()?;
+                        check_edge(&scan, &DepGraph::new(&scan.tickets), &t.id, &d.id)?;
+                    }
+                }
                 t.deps.push(d.id.clone());
                 txn.put(&t)?;
                 self.log(txn, self.actor.as_deref(), &t.id, "dep add", d.id.clone())?;

@@ -38,8 +38,11 @@ const MIGRATIONS: &[&str] = &[
         -- The markdown text the ticket was imported from, kept for a lossless export.
         source text
     );
-    CREATE INDEX tickets_claimable ON {s}.tickets (priority, created, id)
+    -- The claim walks these in the ready order and stops at the first claimable ticket.
+    CREATE INDEX tickets_ready ON {s}.tickets (priority, created NULLS FIRST, id COLLATE "C")
         WHERE status <> 'closed';
+    CREATE INDEX tickets_own ON {s}.tickets
+        (assignee_key, priority, created NULLS FIRST, id COLLATE "C") WHERE status = 'open';
     CREATE TABLE {s}.audit_log (
         seq bigserial PRIMARY KEY,
         at timestamptz NOT NULL,
@@ -223,20 +226,31 @@ pub(super) fn statements(schema: &str) -> Vec<String> {
             ),
         ),
         (
-            // One statement: pick the first claimable ticket (its own first, then by the ready
-            // order: priority, created with none first, id byte-wise), skipping rows another
-            // claimer holds, and write the claim. Returns the row as it was.
+            // One statement: pick the first claimable ticket, skipping rows another claimer
+            // holds, and write the claim; it returns the row as it was. The claimable set is
+            // split in two, each walked in the ready order (priority, created with none first,
+            // id byte-wise) along an index: the agent's own open tickets first, then the
+            // unassigned open ones and those whose lease ran out.
             Q::Claim,
             format!(
-                "WITH pick AS (
-                    SELECT {COLUMNS} FROM {t} t
-                    WHERE ((t.status = 'open' AND (t.assignee IS NULL OR t.assignee_key = $1))
-                           OR (t.status = 'in_progress' AND t.lease_until <= $2))
-                      AND {unblocked}
-                    ORDER BY CASE WHEN t.status = 'open' AND t.assignee_key = $1 THEN 0 ELSE 1 END,
-                             t.priority, t.created NULLS FIRST, t.id COLLATE \"C\"
+                "WITH own AS (
+                    SELECT {COLUMNS}, 0 AS k FROM {t} t
+                    WHERE t.status = 'open' AND t.assignee_key = $1 AND {unblocked}
+                    ORDER BY t.priority, t.created NULLS FIRST, t.id COLLATE \"C\"
                     LIMIT 1
                     FOR UPDATE OF t SKIP LOCKED
+                 ), other AS (
+                    SELECT {COLUMNS}, 1 AS k FROM {t} t
+                    WHERE NOT EXISTS (SELECT 1 FROM own)
+                      AND t.status <> 'closed'
+                      AND ((t.status = 'open' AND t.assignee IS NULL)
+                           OR (t.status = 'in_progress' AND t.lease_until <= $2))
+                      AND {unblocked}
+                    ORDER BY t.priority, t.created NULLS FIRST, t.id COLLATE \"C\"
+                    LIMIT 1
+                    FOR UPDATE OF t SKIP LOCKED
+                 ), pick AS (
+                    SELECT * FROM own UNION ALL SELECT * FROM other ORDER BY k LIMIT 1
                  )
                  UPDATE {t} u SET status = 'in_progress', assignee = $3, assignee_key = $1,
                         started = $2, lease_secs = $4, lease_until = $5

@@ -3,81 +3,13 @@
 //! The server is `$AYO_TEST_POSTGRES_URL`, else `postgres://postgres@127.0.0.1:5432/test`. When it
 //! cannot be reached the tests print a notice and pass, except with `CI=true`, where they fail.
 
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use super::PgStore;
+use super::test_support::{Schema, available, base_url};
 use crate::Tickets;
 use crate::store::{Access, ClaimRequest, NativeClaim, Store};
 use crate::ticket::Ticket;
-
-/// The test server's URL, without a schema.
-pub(crate) fn base_url() -> String {
-    std::env::var("AYO_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_string())
-}
-
-/// True when the test server answers; otherwise prints a notice (once), or panics under CI.
-pub(crate) fn available() -> bool {
-    static UP: OnceLock<Result<(), String>> = OnceLock::new();
-    let up = UP.get_or_init(|| {
-        let mut config: postgres::Config = base_url().parse().map_err(|e| format!("{e}"))?;
-        config.connect_timeout(Duration::from_secs(3));
-        match config.connect(postgres::NoTls) {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let msg = format!("PostgreSQL at {} is unreachable: {e}", base_url());
-                eprintln!("NOTICE: {msg}; the PostgreSQL store tests did not run");
-                Err(msg)
-            }
-        }
-    });
-    match up {
-        Ok(()) => true,
-        Err(msg) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("{msg} (CI=true: a PostgreSQL test that cannot run fails)")
-        }
-        Err(_) => false,
-    }
-}
-
-/// A uniquely named schema, dropped at the end.
-pub(crate) struct Schema {
-    pub(crate) name: String,
-    pub(crate) url: String,
-}
-
-impl Schema {
-    pub(crate) fn new(tag: &str) -> Self {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let name = format!(
-            "ayo_unit_{tag}_{}_{}_{nanos}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        );
-        let base = base_url();
-        let sep = if base.contains('?') { '&' } else { '?' };
-        Schema {
-            url: format!("{base}{sep}schema={name}"),
-            name,
-        }
-    }
-}
-
-impl Drop for Schema {
-    fn drop(&mut self) {
-        if let Ok(mut c) = postgres::Client::connect(&base_url(), postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", self.name));
-        }
-    }
-}
 
 crate::store::suite::store_suite!(if (available), || {
     let schema = Schema::new("suite");

@@ -87,8 +87,9 @@ impl PgTxn {
     /// pooled connection the server has closed (a restart, an idle timeout) is replaced: nothing
     /// was done on it yet.
     fn simple(&mut self, sql: &str) -> Result<Vec<SimpleQueryMessage>> {
+        let first = self.mode == Mode::Idle;
         match self.conn()?.client.simple_query(sql) {
-            Err(e) if e.is_closed() && self.mode == Mode::Idle => {
+            Err(e) if first && connection_lost(&e) => {
                 self.conn = Some(Conn::new(self.shared.connect()?));
                 self.conn()?.client.simple_query(sql).map_err(db_err)
             }
@@ -158,6 +159,12 @@ impl PgTxn {
 
 /// The server's clock, in microseconds since the epoch.
 const CLOCK: &str = "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::int8";
+
+/// True when an error means the connection is gone (closed, or ended by the server with a
+/// FATAL error such as `terminating connection due to administrator command`).
+fn connection_lost(e: &postgres::Error) -> bool {
+    e.is_closed() || e.as_db_error().is_some_and(|d| d.severity() == "FATAL")
+}
 
 /// The clock reading in the last row of a simple query's answer.
 fn clock_of(messages: &[SimpleQueryMessage]) -> Option<i64> {

@@ -1,0 +1,213 @@
+//! Briefs: tickets as a scan first hands them out, with the fields the rules read (status,
+//! deps, assignee, priority, times, type, tags, parent), and the rest (title, description,
+//! notes) read only for the tickets an operation returns.
+//!
+//! The markdown store's scan index reads the rule fields straight from the index file's bytes
+//! and decodes the rest of a ticket on demand, so `ready` over 100k tickets decodes only the
+//! ready ones; other stores wrap the tickets they already hold ([`Brief::new`]).
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use super::index::{self, Table};
+use super::{Scan, Unreadable};
+use crate::error::Result;
+use crate::ticket::{Status, Ticket};
+
+/// One ticket of a scan: its rule fields at hand, the whole ticket on demand.
+#[derive(Debug, Clone)]
+pub struct Brief(Repr);
+
+#[derive(Debug, Clone)]
+enum Repr {
+    /// A ticket held whole.
+    Full(Arc<Ticket>),
+    /// Record `.1` of the markdown store's index.
+    Indexed(Arc<Table>, u32),
+}
+
+/// The strings of a list field of a [`Brief`] (its deps or its tags).
+#[derive(Debug, Clone)]
+pub struct Strs<'a>(StrsRepr<'a>);
+
+#[derive(Debug, Clone)]
+enum StrsRepr<'a> {
+    Owned(std::slice::Iter<'a, String>),
+    Indexed(index::Strs<'a>),
+}
+
+impl<'a> Iterator for Strs<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        match &mut self.0 {
+            StrsRepr::Owned(it) => it.next().map(String::as_str),
+            StrsRepr::Indexed(it) => it.next(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match &self.0 {
+            StrsRepr::Owned(it) => it.size_hint(),
+            StrsRepr::Indexed(it) => it.size_hint(),
+        }
+    }
+}
+
+impl ExactSizeIterator for Strs<'_> {}
+
+impl Brief {
+    /// The brief of a ticket held whole.
+    pub fn new(ticket: Arc<Ticket>) -> Self {
+        Brief(Repr::Full(ticket))
+    }
+
+    pub(crate) fn indexed_at(table: Arc<Table>, i: u32) -> Self {
+        Brief(Repr::Indexed(table, i))
+    }
+
+    /// The index record this brief reads, if it reads one.
+    pub(crate) fn indexed(&self) -> Option<(&Table, u32)> {
+        match &self.0 {
+            Repr::Indexed(t, i) => Some((t, *i)),
+            Repr::Full(_) => None,
+        }
+    }
+
+    /// The id.
+    pub fn id(&self) -> &str {
+        match &self.0 {
+            Repr::Full(t) => &t.id,
+            Repr::Indexed(x, i) => x.name(*i),
+        }
+    }
+
+    /// The stored status.
+    pub fn status(&self) -> Status {
+        match &self.0 {
+            Repr::Full(t) => t.status,
+            Repr::Indexed(x, i) => x.status(*i),
+        }
+    }
+
+    /// The assignee, if any.
+    pub fn assignee(&self) -> Option<&str> {
+        match &self.0 {
+            Repr::Full(t) => t.assignee.as_deref(),
+            Repr::Indexed(x, i) => x.assignee(*i),
+        }
+    }
+
+    /// The ids this ticket waits for.
+    pub fn deps(&self) -> Strs<'_> {
+        Strs(match &self.0 {
+            Repr::Full(t) => StrsRepr::Owned(t.deps.iter()),
+            Repr::Indexed(x, i) => StrsRepr::Indexed(x.deps(*i)),
+        })
+    }
+
+    /// The priority, 0 (most urgent) to 4.
+    pub fn priority(&self) -> u8 {
+        match &self.0 {
+            Repr::Full(t) => t.priority,
+            Repr::Indexed(x, i) => x.priority(*i),
+        }
+    }
+
+    /// The type.
+    pub fn kind(&self) -> &str {
+        match &self.0 {
+            Repr::Full(t) => &t.kind,
+            Repr::Indexed(x, i) => x.kind(*i),
+        }
+    }
+
+    /// The tags.
+    pub fn tags(&self) -> Strs<'_> {
+        Strs(match &self.0 {
+            Repr::Full(t) => StrsRepr::Owned(t.tags.iter()),
+            Repr::Indexed(x, i) => StrsRepr::Indexed(x.tags(*i)),
+        })
+    }
+
+    /// The parent, if any.
+    pub fn parent(&self) -> Option<&str> {
+        match &self.0 {
+            Repr::Full(t) => t.parent.as_deref(),
+            Repr::Indexed(x, i) => x.parent(*i),
+        }
+    }
+
+    /// When it was created, if known.
+    pub fn created(&self) -> Option<DateTime<Utc>> {
+        match &self.0 {
+            Repr::Full(t) => t.created,
+            Repr::Indexed(x, i) => x.created(*i),
+        }
+    }
+
+    /// When the current claim's lease runs out, if it has one.
+    pub fn lease_until(&self) -> Option<DateTime<Utc>> {
+        match &self.0 {
+            Repr::Full(t) => t.lease_until,
+            Repr::Indexed(x, i) => x.lease_until(*i),
+        }
+    }
+
+    /// The whole ticket (decoded at the first call, then kept). Fails with
+    /// [`crate::Error::Parse`] only when the index is damaged and the file has meanwhile
+    /// become unreadable.
+    pub fn ticket(&self) -> Result<Arc<Ticket>> {
+        match &self.0 {
+            Repr::Full(t) => Ok(t.clone()),
+            Repr::Indexed(x, i) => x.ticket(*i),
+        }
+    }
+
+    /// A copy of the whole ticket (decoded afresh when not kept: one decode instead of a
+    /// decode and a copy).
+    pub fn to_ticket(&self) -> Result<Ticket> {
+        match &self.0 {
+            Repr::Full(t) => Ok((**t).clone()),
+            Repr::Indexed(x, i) => x.to_ticket(*i),
+        }
+    }
+}
+
+/// Everything in a store at one moment, as briefs: [`Scan`] with each ticket's text left
+/// unread until asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Briefs {
+    /// Every readable ticket, in no particular order.
+    pub tickets: Vec<Brief>,
+    /// Every file or record that could not be read.
+    pub unreadable: Vec<Unreadable>,
+    /// Tickets whose stored id disagrees with their file name: (file name id, stated id).
+    pub mismatched: Vec<(String, String)>,
+}
+
+impl Briefs {
+    /// The whole scan: every ticket decoded.
+    pub fn into_scan(self) -> Result<Scan> {
+        Ok(Scan {
+            tickets: self
+                .tickets
+                .iter()
+                .map(Brief::ticket)
+                .collect::<Result<_>>()?,
+            unreadable: self.unreadable,
+            mismatched: self.mismatched,
+        })
+    }
+}
+
+impl From<Scan> for Briefs {
+    fn from(scan: Scan) -> Self {
+        Briefs {
+            tickets: scan.tickets.into_iter().map(Brief::new).collect(),
+            unreadable: scan.unreadable,
+            mismatched: scan.mismatched,
+        }
+    }
+}

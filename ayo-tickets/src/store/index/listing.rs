@@ -1,0 +1,273 @@
+//! Listing a store directory: the name and the stamp of every ticket file.
+//!
+//! The directory is read in chunks of names; once it has more than one chunk, a second thread
+//! stats chunks as they arrive while the first reads on, then both stat what is left. Each stat
+//! is an `fstatat` relative to the directory's descriptor (no path walk), following symlinks
+//! as opening the file does, so a ticket file that is a symlink has its target's stamp.
+
+use std::io;
+use std::path::Path;
+use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Mutex, OnceLock};
+
+use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
+use rustix::fs::{AtFlags, Mode, OFlags};
+
+use super::{Stamp, ticket_stem};
+
+/// The buffer `getdents` fills: entries of about 32 bytes, so some 2000 a call.
+const BUFFER: usize = 64 * 1024;
+type Buffer = [std::mem::MaybeUninit<u8>];
+
+/// Names per chunk: enough to make handing a chunk to another thread cheap next to its stats.
+const CHUNK: usize = 512;
+
+/// What the stat of one listed file gave.
+pub(super) enum Seen {
+    Stamp(Stamp),
+    /// Removed since it was listed (or a dangling symlink).
+    Gone,
+    Failed(io::Error),
+}
+
+/// A chunk of listed ticket files.
+pub(super) struct Chunk {
+    /// The file names, each followed by a NUL (to be passed to `fstatat` as they are).
+    names: String,
+    /// Where each name's NUL is.
+    ends: Vec<usize>,
+    seen: Vec<Seen>,
+}
+
+impl Chunk {
+    fn new() -> Self {
+        Chunk {
+            names: String::with_capacity(CHUNK * 10),
+            ends: Vec::with_capacity(CHUNK),
+            seen: Vec::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Adds a file name if it is a ticket file's.
+    fn offer(&mut self, name: &str) {
+        if ticket_stem(name).is_some() && !name.contains('\0') {
+            self.names.push_str(name);
+            self.ends.push(self.names.len());
+            self.names.push('\0');
+        }
+    }
+
+    fn starts(&self) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(0).chain(self.ends.iter().map(|e| e + 1))
+    }
+
+    fn stat_all(&mut self, dir: BorrowedFd<'_>) {
+        let bytes = self.names.as_bytes();
+        self.seen = self
+            .starts()
+            .zip(&self.ends)
+            .map(|(start, &end)| {
+                // The name and its NUL: a C string, with no NUL inside (see `offer`).
+                let name = std::ffi::CStr::from_bytes_with_nul(&bytes[start..=end]);
+                let Ok(name) = name else {
+                    return Seen::Failed(io::Error::other("a NUL in a file name"));
+                };
+                match rustix::fs::statat(dir, name, AtFlags::empty()) {
+                    Ok(st) => Seen::Stamp(stamp(&st)),
+                    // A dangling symlink is there (and unreadable): it has the link's stamp.
+                    Err(rustix::io::Errno::NOENT) => {
+                        match rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW) {
+                            Ok(st) => Seen::Stamp(stamp(&st)),
+                            Err(rustix::io::Errno::NOENT) => Seen::Gone,
+                            Err(e) => Seen::Failed(e.into()),
+                        }
+                    }
+                    Err(e) => Seen::Failed(e.into()),
+                }
+            })
+            .collect();
+    }
+
+    /// Each file's id (its name without `.md`) and what its stat gave.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&str, &Seen)> + '_ {
+        self.starts()
+            .zip(&self.ends)
+            .map(|(start, &end)| &self.names[start..end - ".md".len()])
+            .zip(&self.seen)
+    }
+}
+
+/// The stamp of a `stat`; the field types differ between platforms, hence the casts.
+#[allow(clippy::unnecessary_cast, clippy::useless_conversion)]
+fn stamp(st: &rustix::fs::Stat) -> Stamp {
+    Stamp {
+        size: st.st_size as u64,
+        mtime_ns: st.st_mtime as i128 * 1_000_000_000 + st.st_mtime_nsec as i128,
+        ino: st.st_ino as u64,
+    }
+}
+
+/// The threads worth using: the available cores, at most two (beyond that the directory
+/// lock in the kernel, not the cores, sets the pace). Asked once per process: the answer
+/// takes reading the cgroup's files.
+pub(super) fn threads() -> usize {
+    static THREADS: OnceLock<usize> = OnceLock::new();
+    *THREADS.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(2)
+    })
+}
+
+/// Every ticket file of `dir` with its stamp, in chunks; runs `meanwhile` on this thread
+/// while another lists the directory.
+pub(super) fn list(dir: &Path, meanwhile: Option<&mut dyn FnMut()>) -> io::Result<Vec<Chunk>> {
+    let fd: OwnedFd = rustix::fs::open(
+        dir,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    let fd = fd.as_fd();
+    let mut buf = vec![std::mem::MaybeUninit::uninit(); BUFFER];
+    let mut names = Names::new(dir, fd, &mut buf)?;
+    let first = names.next_chunk()?;
+    let second = match &first {
+        Some(_) => names.next_chunk()?,
+        None => None,
+    };
+    if second.is_none() || threads() < 2 {
+        // A small directory, or one core: no thread.
+        if let Some(f) = meanwhile {
+            f();
+        }
+        let mut done: Vec<Chunk> = first.into_iter().chain(second).collect();
+        while let Some(c) = names.next_chunk()? {
+            done.push(c);
+        }
+        done.iter_mut().for_each(|c| c.stat_all(fd));
+        return Ok(done);
+    }
+    let (tx, rx) = channel::<Chunk>();
+    let rx = Mutex::new(rx);
+    for chunk in first.into_iter().chain(second) {
+        let _ = tx.send(chunk);
+    }
+    std::thread::scope(|s| {
+        let rx = &rx;
+        let lister = s.spawn(move || {
+            let mut read = Ok(());
+            loop {
+                match names.next_chunk() {
+                    Ok(Some(chunk)) => {
+                        let _ = tx.send(chunk);
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        read = Err(e);
+                        break;
+                    }
+                }
+            }
+            drop(tx);
+            (read, drain(rx, fd))
+        });
+        if let Some(f) = meanwhile {
+            f();
+        }
+        let mut done = drain(rx, fd);
+        let (read, theirs) = lister
+            .join()
+            .map_err(|_| io::Error::other("listing the directory failed"))?;
+        read?;
+        done.extend(theirs);
+        Ok(done)
+    })
+}
+
+/// Stats the chunks of the queue until it is closed and empty.
+fn drain(queue: &Mutex<Receiver<Chunk>>, dir: BorrowedFd<'_>) -> Vec<Chunk> {
+    let mut done = Vec::new();
+    loop {
+        let next = queue.lock().unwrap_or_else(|e| e.into_inner()).recv();
+        match next {
+            Ok(mut chunk) => {
+                chunk.stat_all(dir);
+                done.push(chunk);
+            }
+            Err(_) => return done,
+        }
+    }
+}
+
+/// Reads a directory's entries into chunks of ticket file names: `getdents` into one buffer,
+/// no allocation per name.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+struct Names<'a> {
+    raw: rustix::fs::RawDir<'a, BorrowedFd<'a>>,
+    done: bool,
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl<'a> Names<'a> {
+    fn new(_dir: &Path, fd: BorrowedFd<'a>, buf: &'a mut Buffer) -> io::Result<Self> {
+        Ok(Names {
+            raw: rustix::fs::RawDir::new(fd, buf),
+            done: false,
+        })
+    }
+
+    /// The next chunk of names; `None` at the end.
+    fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
+        let mut chunk = Chunk::new();
+        while !self.done && chunk.len() < CHUNK {
+            match self.raw.next() {
+                Some(Ok(entry)) => {
+                    if let Ok(name) = entry.file_name().to_str() {
+                        chunk.offer(name);
+                    }
+                }
+                Some(Err(e)) => return Err(e.into()),
+                None => self.done = true,
+            }
+        }
+        Ok((chunk.len() > 0).then_some(chunk))
+    }
+}
+
+/// Reads a directory's entries into chunks of ticket file names.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+struct Names<'a> {
+    entries: std::fs::ReadDir,
+    _fd: std::marker::PhantomData<BorrowedFd<'a>>,
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+impl<'a> Names<'a> {
+    fn new(dir: &Path, _fd: BorrowedFd<'a>, _buf: &'a mut Buffer) -> io::Result<Self> {
+        Ok(Names {
+            entries: std::fs::read_dir(dir)?,
+            _fd: std::marker::PhantomData,
+        })
+    }
+
+    /// The next chunk of names; `None` at the end.
+    fn next_chunk(&mut self) -> io::Result<Option<Chunk>> {
+        let mut chunk = Chunk::new();
+        while chunk.len() < CHUNK {
+            match self.entries.next() {
+                Some(entry) => {
+                    if let Some(name) = entry?.file_name().to_str() {
+                        chunk.offer(name);
+                    }
+                }
+                None => break,
+            }
+        }
+        Ok((chunk.len() > 0).then_some(chunk))
+    }
+}

@@ -1,0 +1,104 @@
+//! Writes: a batch pays for durability once; a single write pays for it every time.
+//!
+//! - `batch_create/{memory,markdown}/10k`: 10 000 `Tickets::create` calls in one
+//!   `Tickets::batch`, into an empty store (markdown: a new temp dir each time; the batch skips
+//!   the per-file fsync and calls `syncfs` once at commit). `independent`: no deps;
+//!   `chained`: each ticket depends on the one created before it (so each create checks its
+//!   dep exists and its edge for a cycle, against the batch's uncommitted tickets too).
+//! - `durable/markdown/*`: one write in a markdown store of 1 000 tickets, each durable when
+//!   it returns (temp file, fsync, rename, directory fsync; audit log append, fsync):
+//!   `create`, `note`, and `close` + `reopen` (two writes).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ayo_benches::{markdown_project, ticket_id};
+use ayo_tickets::store::markdown::MarkdownStore;
+use ayo_tickets::store::memory::MemoryStore;
+use ayo_tickets::{NewTicket, Result, Store, Tickets};
+use criterion::{BenchmarkId, Criterion, SamplingMode};
+
+const BATCH: usize = 10_000;
+
+/// Creates `BATCH` tickets in one batch; chained: each depending on the one before.
+fn batch_create(t: &Tickets, chained: bool) -> Result<()> {
+    t.batch(|t| {
+        let mut last: Option<String> = None;
+        for i in 0..BATCH {
+            let mut new = NewTicket::new(format!("Invoice {i}: extract, validate, import"))
+                .assignee(format!("@agent-{}", i % 8));
+            if let Some(dep) = last.as_deref().filter(|_| chained) {
+                new = new.dep(dep);
+            }
+            last = Some(t.create(new)?.id);
+        }
+        Ok(())
+    })
+}
+
+fn batches(c: &mut Criterion) {
+    let mut g = c.benchmark_group("batch_create");
+    g.sample_size(10);
+    g.warm_up_time(Duration::from_millis(500));
+    g.measurement_time(Duration::from_secs(5));
+    g.sampling_mode(SamplingMode::Flat);
+    for (shape, chained) in [("independent", false), ("chained", true)] {
+        g.bench_function(BenchmarkId::new(format!("memory/{shape}"), "10k"), |b| {
+            b.iter_custom(|iters| {
+                (0..iters)
+                    .map(|_| {
+                        let t = Tickets::with_store(Arc::new(MemoryStore::new())).unwrap();
+                        let start = Instant::now();
+                        batch_create(&t, chained).unwrap();
+                        start.elapsed()
+                    })
+                    .sum()
+            })
+        });
+        g.bench_function(BenchmarkId::new(format!("markdown/{shape}"), "10k"), |b| {
+            b.iter_custom(|iters| {
+                (0..iters)
+                    .map(|_| {
+                        let dir = tempfile::tempdir().unwrap();
+                        let store: Arc<dyn Store> = Arc::new(MarkdownStore::new(dir.path()));
+                        let t = Tickets::with_store(store).unwrap();
+                        let start = Instant::now();
+                        batch_create(&t, chained).unwrap();
+                        start.elapsed()
+                    })
+                    .sum()
+            })
+        });
+    }
+    g.finish();
+}
+
+fn durable(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let t = markdown_project(dir.path(), 1_000).unwrap();
+    let open = ticket_id(900);
+    let mut g = c.benchmark_group("durable");
+    g.sample_size(20);
+    g.warm_up_time(Duration::from_millis(500));
+    g.measurement_time(Duration::from_secs(3));
+    g.bench_function(BenchmarkId::new("markdown/create", "1k"), |b| {
+        b.iter(|| t.create(NewTicket::new("One more")).unwrap())
+    });
+    g.bench_function(BenchmarkId::new("markdown/note", "1k"), |b| {
+        b.iter(|| t.note(&open, "Checked the totals").unwrap())
+    });
+    g.bench_function(BenchmarkId::new("markdown/close_and_reopen", "1k"), |b| {
+        b.iter(|| {
+            t.close(&open, None).unwrap();
+            t.reopen(&open).unwrap()
+        })
+    });
+    g.finish();
+}
+
+fn main() {
+    let mut c = Criterion::default().configure_from_args();
+    batches(&mut c);
+    durable(&mut c);
+    c.final_summary();
+}
