@@ -5,6 +5,7 @@
 #
 #   benches/cli.sh                     # 10k and 100k tickets, 15 rounds
 #   AYO_BENCH_SIZES="10000" AYO_BENCH_RUNS=30 benches/cli.sh
+#   AYO_BENCH_PYTHON=.venv/bin/python benches/cli.sh   # also 10k creates in one Python batch
 #
 # Builds the release CLI and the bench tools (benches/src/bin) into $CARGO_TARGET_DIR (default
 # target/), and the datasets (the bench project graph: chains with cross edges, a third
@@ -51,3 +52,11 @@ echo "\`ready\` at 10k tickets on its machine."
 echo
 echo "Memory store, 100k tickets of the same graph:"
 "$bin/bench-memory" 100000
+
+# The Python binding, when a Python with ayo_tickets installed (in release) is given.
+if [ -n "${AYO_BENCH_PYTHON:-}" ]; then
+    echo
+    echo "| what | tickets | median | target |"
+    echo "|---|---|---|---|"
+    "$AYO_BENCH_PYTHON" "$root/benches/python_batch.py" 10000 5
+fi
