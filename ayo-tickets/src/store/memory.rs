@@ -204,9 +204,10 @@ impl Txn for MemoryTxn {
 
     fn commit(mut self: Box<Self>) -> Result<()> {
         if self.writes && !self.overlay.is_empty() {
-            // Let go of this transaction's snapshot first, so that the store's map is updated
-            // in place instead of copied whole (when no reader holds a snapshot).
+            // Let go of this transaction's snapshots first, so that the store's map and log
+            // are updated in place instead of copied whole (when no reader holds them).
             drop(std::mem::take(&mut self.tickets));
+            drop(std::mem::take(&mut self.log));
             let mut state = lock(&self.inner.state);
             let tickets = Arc::make_mut(&mut state.tickets);
             for op in self.overlay.ops.drain(..) {
