@@ -6,25 +6,8 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
-use ayo_tickets::store::postgres::test_support::{Schema, available};
+use ayo_tickets::store::postgres::test_support::{Schema, available, md_files};
 use common::Ayo;
-
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".md"))
-        .map(|e| {
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
 
 #[test]
 fn export_to_postgres_and_back_keeps_every_byte() {
@@ -94,8 +77,12 @@ fn export_to_postgres_and_back_keeps_every_byte() {
         (r["tickets"].as_u64(), r["log_entries"].as_u64()),
         (Some(2), Some(3))
     );
-    assert_eq!(files(&back), files(&src), "byte for byte, unknown key too");
-    assert_eq!(files(&imported), files(&src));
+    assert_eq!(
+        md_files(&back),
+        md_files(&src),
+        "byte for byte, unknown key too"
+    );
+    assert_eq!(md_files(&imported), md_files(&src));
 
     // A second export finds the ids taken and writes nothing.
     let e = ayo.json_fails(

@@ -4,6 +4,8 @@
 //!
 //! Case counts follow `PROPTEST_CASES` (default 256).
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use ayo_tickets::format::{parse, render};
@@ -11,6 +13,7 @@ use ayo_tickets::{Error, Note, Status, Ticket};
 use chrono::{DateTime, TimeZone, Utc};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
+use support::mutation::{junk, mutate};
 
 const TK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tk");
 const AYO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ayo");
@@ -334,54 +337,6 @@ fn fixtures() -> Vec<(String, Ticket)> {
     out
 }
 
-/// Applies byte-level edits to a text: insert, delete, replace, duplicate or swap lines.
-fn mutate(text: &str, edits: &[(u8, usize, usize, Vec<u8>)]) -> Vec<u8> {
-    let mut bytes = text.as_bytes().to_vec();
-    for (op, a, b, junk) in edits {
-        let len = bytes.len().max(1);
-        let (a, b) = (a % len, b % len);
-        let (lo, hi) = (a.min(b).min(bytes.len()), a.max(b).min(bytes.len()));
-        match op % 5 {
-            0 => {
-                let at = a.min(bytes.len());
-                bytes.splice(at..at, junk.iter().copied());
-            }
-            1 => {
-                bytes.drain(lo..hi.min(lo + 40));
-            }
-            2 => {
-                if let Some(x) = bytes.get_mut(a) {
-                    *x = junk.first().copied().unwrap_or(b'\n');
-                }
-            }
-            _ => {
-                let s = String::from_utf8_lossy(&bytes).into_owned();
-                let mut lines: Vec<&str> = s.split('\n').collect();
-                let n = lines.len();
-                if op % 5 == 3 {
-                    let l = lines[a % n];
-                    lines.insert(b % n, l);
-                } else {
-                    lines.swap(a % n, b % n);
-                }
-                bytes = lines.join("\n").into_bytes();
-            }
-        }
-    }
-    bytes
-}
-
-/// Junk bytes biased towards the characters that matter to the format.
-fn junk() -> impl Strategy<Value = Vec<u8>> {
-    prop::collection::vec(
-        prop_oneof![
-            3 => prop::sample::select(b"-#:*[]{}'\"\\ \n\r\t|>&!%@,x0".to_vec()),
-            1 => any::<u8>(),
-        ],
-        0..12,
-    )
-}
-
 proptest! {
     #![proptest_config(config())]
 
@@ -475,7 +430,8 @@ proptest! {
             Some((text, _)) => text,
             None => render(&t, None).unwrap(),
         };
-        let bytes = mutate(&text, &edits);
+        let mut bytes = text.as_bytes().to_vec();
+        mutate(&mut bytes, &edits);
         let parsed = match parse(&bytes, Path::new("m.md")) {
             Ok(p) => p,
             Err(Error::Parse { .. }) => return Ok(()),

@@ -3,26 +3,10 @@
 
 mod postgres_support;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use ayo_tickets::{ClaimOptions, Filter, NewTicket, Ticket, Tickets};
-use postgres_support::{Schema, available};
-
-/// The `.md` files of a directory, by name.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".md"))
-        .map(|e| {
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
+use postgres_support::{Schema, available, md_files};
 
 fn all(t: &Tickets) -> Vec<Ticket> {
     t.list(&Filter::default()).unwrap()
@@ -33,7 +17,7 @@ fn all(t: &Tickets) -> Vec<Ticket> {
 fn sample(dir: &Path) -> Tickets {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     for dialect in ["tk", "ayo"] {
-        for (name, bytes) in files(&fixtures.join(dialect)) {
+        for (name, bytes) in md_files(&fixtures.join(dialect)) {
             std::fs::write(dir.join(name), bytes).unwrap();
         }
     }
@@ -81,7 +65,7 @@ fn markdown_to_postgres_to_markdown_loses_nothing() {
     }
     let src = tempfile::tempdir().unwrap();
     let md = sample(src.path());
-    let original = files(src.path());
+    let original = md_files(src.path());
     let schema = Schema::new("copy");
     let pg = Tickets::connect(&schema.url).unwrap();
 
@@ -102,7 +86,7 @@ fn markdown_to_postgres_to_markdown_loses_nothing() {
     assert_eq!(exported, copied);
     assert_eq!(all(&back), all(&md), "every field, back in markdown");
     assert_eq!(back.history(None).unwrap(), md.history(None).unwrap());
-    assert_eq!(files(out.path()), original, "byte for byte");
+    assert_eq!(md_files(out.path()), original, "byte for byte");
 }
 
 #[test]
@@ -125,8 +109,8 @@ fn an_export_carries_changes_made_in_postgres_and_keeps_unknown_keys() {
     let back = Tickets::open(out.path()).unwrap();
     pg.copy_to(&back).unwrap();
     assert_eq!(all(&back), all(&pg));
-    let before = String::from_utf8(files(src.path())["web-x7k2.md"].clone()).unwrap();
-    let after = String::from_utf8(files(out.path())["web-x7k2.md"].clone()).unwrap();
+    let before = String::from_utf8(md_files(src.path())["web-x7k2.md"].clone()).unwrap();
+    let after = String::from_utf8(md_files(out.path())["web-x7k2.md"].clone()).unwrap();
     assert!(after.contains("noted in PostgreSQL") && after.contains("@dba"));
     // tk's keys that ayo's model has no field for are still there, as they were.
     for line in before

@@ -28,22 +28,11 @@ const ORDER: [&str; 14] = [
     "lease_secs",
 ];
 
-/// The keys read into the ticket (`links` is in [`ORDER`] but is an unknown key).
-const KNOWN: [&str; 13] = [
-    "id",
-    "status",
-    "deps",
-    "created",
-    "started",
-    "closed",
-    "type",
-    "priority",
-    "assignee",
-    "tags",
-    "parent",
-    "lease_until",
-    "lease_secs",
-];
+/// True for the keys read into the ticket: those of [`ORDER`] but `links`, which is kept as an
+/// unknown key.
+fn is_known(key: &str) -> bool {
+    key != "links" && ORDER.contains(&key)
+}
 
 /// A run of frontmatter lines `start..end` (indices into the file's lines): a `key: value`
 /// entry with its continuation lines, or one other line (blank, comment, anything else).
@@ -138,7 +127,7 @@ pub(super) fn read(lines: &[&str], close: usize) -> Result<Front, Failure> {
         .filter_map(|it| it.key.as_ref().map(|k| (k.name.as_str(), it)))
         .collect();
     let mut fields: HashMap<&str, Field<'_>> = HashMap::new();
-    for key in KNOWN {
+    for key in ORDER.into_iter().filter(|k| is_known(k)) {
         match (mapping.get(key), by_key.get(key)) {
             (Some(value), Some(item)) => {
                 let (first, rest) = entry_parts(lines, item);

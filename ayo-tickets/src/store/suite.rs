@@ -517,6 +517,10 @@ pub(crate) fn waits(t: &Tickets) {
     let b = t
         .create(NewTicket::new("b").dep(&a.id).assignee("r"))
         .unwrap();
+    // A ticket nobody claims, so that the plain wait has something to see.
+    let c = t
+        .create(NewTicket::new("c").dep(&a.id).assignee("q"))
+        .unwrap();
     let other = Tickets::with_store(t.store().clone()).unwrap();
     std::thread::scope(|s| {
         let waiter = s.spawn(|| {
@@ -529,14 +533,16 @@ pub(crate) fn waits(t: &Tickets) {
                 },
             )
         });
-        let ready = s.spawn(|| t.wait_ready(Some("r"), Some(Duration::from_secs(20))));
+        let ready = s.spawn(|| t.wait_ready(Some("q"), Some(Duration::from_secs(20))));
         std::thread::sleep(Duration::from_millis(150));
         other.close(&a.id, None).unwrap();
         let got = waiter.join().unwrap().unwrap().unwrap();
         assert_eq!(got.id, b.id);
-        // wait_ready may see b before or after the claim; it returned a ticket or timed out
-        // only if b was claimed first.
-        let _ = ready.join().unwrap().unwrap();
+        // wait_ready returns the ticket without claiming it.
+        let seen = ready.join().unwrap().unwrap().unwrap();
+        assert_eq!(seen.id, c.id);
+        assert!(seen.ready);
+        assert_eq!(t.get(&c.id).unwrap().status, Status::Open);
     });
 }
 

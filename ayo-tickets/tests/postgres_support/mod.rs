@@ -2,4 +2,6 @@
 //! test).
 #![allow(unused_imports)]
 
-pub use ayo_tickets::store::postgres::test_support::{Schema, available, base_url, client};
+pub use ayo_tickets::store::postgres::test_support::{
+    Schema, available, base_url, client, md_files,
+};

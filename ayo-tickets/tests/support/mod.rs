@@ -2,6 +2,7 @@
 //! they report, and snapshots of directory trees.
 #![allow(dead_code)]
 
+pub mod mutation;
 pub mod replay;
 
 use std::collections::BTreeMap;

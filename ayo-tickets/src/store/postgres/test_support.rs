@@ -5,6 +5,8 @@
 //! it cannot be reached, [`available`] prints a notice and returns false, except with
 //! `CI=true`, where it panics: in CI a PostgreSQL test that cannot run fails.
 
+use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -90,4 +92,19 @@ impl Drop for Schema {
 pub fn notice(text: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "NOTICE: {text}");
+}
+
+/// The `.md` files of a directory, by name, with their bytes (to compare stores byte for byte).
+pub fn md_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".md"))
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
 }
