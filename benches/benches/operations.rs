@@ -6,7 +6,9 @@
 //! (written in one batch, then scanned once its files are old enough for the index to trust).
 //!
 //! Variants:
-//! - `memory`: one `Tickets` over a `MemoryStore`.
+//! - `memory`: one `Tickets` over a `MemoryStore`. `ready` on it is kept until the store
+//!   changes; `memory_after_write` (ready only) changes the store (a title, untimed) before each
+//!   call.
 //! - `markdown_warm`: one long-lived `Tickets` over the directory (its scan index in memory,
 //!   as in a Python or Node process).
 //! - `markdown_cold`: a new `Tickets` for each call (as a new `ayo` process): the index is read
@@ -27,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use ayo_benches::{AGENTS, agent, markdown_project, memory_project, ticket_id};
 use ayo_tickets::store::markdown::MarkdownStore;
-use ayo_tickets::{ClaimOptions, Filter, NewTicket, Status, Tickets};
+use ayo_tickets::{ClaimOptions, Filter, NewTicket, Status, Tickets, Update};
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, measurement::WallTime};
 
 fn sizes() -> Vec<usize> {
@@ -161,6 +163,24 @@ fn bench_size(c: &mut Criterion, n: usize) {
             b.iter(|| v.with(|t| t.ready(None).expect("ready")))
         });
     }
+    // The memory store's `ready` is kept until the store changes: here it changes (a title,
+    // untimed) before every call.
+    g.bench_function(BenchmarkId::new("memory_after_write", &size), |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for i in 0..iters {
+                let retitle = Update {
+                    title: Some(format!("Renamed {}", i % 2)),
+                    ..Update::default()
+                };
+                memory.update(&target.some_id, retitle).expect("update");
+                let start = Instant::now();
+                memory.ready(None).expect("ready");
+                total += start.elapsed();
+            }
+            total
+        })
+    });
     let index = dir.path().join(".ayo").join("index.bin");
     g.bench_function(BenchmarkId::new("markdown_noindex", &size), |b| {
         b.iter_custom(|iters| {

@@ -5,7 +5,8 @@
 //! belongs to an open file description, so two handles in one process exclude each other too),
 //! re-read what they need inside the lock, and write each file to a temp file in `.ayo/`,
 //! fsync it, rename it into place and fsync the directory. Readers take no lock and never see
-//! half a file.
+//! half a file. A commit is recorded in a journal before its renames (`markdown/journal.rs`),
+//! so that one whose writer was killed is finished by the next transaction.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -20,11 +21,14 @@ use crate::error::{Error, Result};
 use crate::format;
 use crate::hooks::pause;
 use crate::ticket::{Ticket, validate_id};
+use journal::{Journal, LOG_FILE, Step};
+use rustc_hash::FxHashMap as FastMap;
+
+mod journal;
 
 /// The folder, inside a store directory, that holds the store's own files.
 pub const META_DIR: &str = ".ayo";
 const LOCK_FILE: &str = "lock";
-const LOG_FILE: &str = "log.jsonl";
 /// Temp files (of writers and of index saves) start with this; writers remove stale ones.
 pub(crate) const TEMP_PREFIX: &str = "tmp-";
 
@@ -82,6 +86,15 @@ impl MarkdownStore {
         Ok(file)
     }
 
+    /// Takes the writers' lock, finishes a commit left by a writer that died, and removes its
+    /// stale temp files.
+    fn lock_and_recover(&self) -> Result<File> {
+        let lock = self.lock()?;
+        journal::recover(&self.dir, &self.meta())?;
+        self.clean_temps();
+        Ok(lock)
+    }
+
     /// Removes temp files left by writers that died: only writers make them, and we hold the
     /// lock, so every one there now is stale.
     fn clean_temps(&self) {
@@ -98,12 +111,14 @@ impl MarkdownStore {
 impl Store for MarkdownStore {
     fn begin(&self, access: Access) -> Result<Box<dyn Txn>> {
         let lock = match access {
-            Access::Read => None,
-            Access::Write | Access::Batch => {
-                let lock = self.lock()?;
-                self.clean_temps();
-                Some(lock)
+            Access::Read => {
+                // A commit whose writer died is finished before anyone reads.
+                if journal::pending(&self.meta()) {
+                    drop(self.lock_and_recover()?);
+                }
+                None
             }
+            Access::Write | Access::Batch => Some(self.lock_and_recover()?),
         };
         Ok(Box::new(MarkdownTxn {
             store: self.clone(),
@@ -220,8 +235,9 @@ impl MarkdownTxn {
         }
     }
 
-    /// Writes one ticket file: temp file, fsync, rename, (directory fsync at commit).
-    fn write_ticket(&self, ticket: &Ticket, seq: u64) -> Result<()> {
+    /// Writes a ticket's new text to the temp file `temp` in `.ayo/` (fsynced when the
+    /// transaction is durable); `false` when `may_skip` and the file already holds that text.
+    fn prepare(&self, ticket: &Ticket, temp: &str, may_skip: bool) -> Result<bool> {
         let path = self.path_of(&ticket.id);
         let previous = match fs::read(&path) {
             Ok(bytes) => Some(
@@ -240,67 +256,73 @@ impl MarkdownTxn {
             .as_deref()
             .or(self.sources.get(&ticket.id).map(String::as_str));
         let text = format::render(ticket, base)?;
-        if previous.as_deref() == Some(text.as_str()) {
-            return Ok(());
+        if may_skip && previous.as_deref() == Some(text.as_str()) {
+            return Ok(false);
         }
-        let temp = self.store.meta().join(format!(
-            "{TEMP_PREFIX}{}-{seq}-{}.md",
-            std::process::id(),
-            ticket.id
-        ));
+        let temp = self.store.meta().join(temp);
         let mut file = File::create(&temp).map_err(|e| io_err(&temp, e))?;
         file.write_all(text.as_bytes())
             .map_err(|e| io_err(&temp, e))?;
         if self.durable {
             file.sync_all().map_err(|e| io_err(&temp, e))?;
         }
-        drop(file);
         pause("after_temp");
-        fs::rename(&temp, &path).map_err(|e| io_err(&path, e))?;
-        pause("after_rename");
-        Ok(())
+        Ok(true)
     }
 
-    fn append_log(&self, entries: &[LogEntry]) -> Result<()> {
-        if entries.is_empty() {
-            return Ok(());
-        }
-        let path = self.store.meta().join(LOG_FILE);
-        let mut file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .read(true)
-            .open(&path)
-            .map_err(|e| io_err(&path, e))?;
-        let mut out = String::new();
-        // A writer killed mid-append leaves a torn last line: end it before appending.
-        let len = file.metadata().map_err(|e| io_err(&path, e))?.len();
-        if len > 0 {
-            use std::io::{Seek, SeekFrom};
-            let mut last = [0u8; 1];
-            let mut reader = &file;
-            reader
-                .seek(SeekFrom::Start(len - 1))
-                .and_then(|_| reader.read_exact(&mut last))
-                .map_err(|e| io_err(&path, e))?;
-            if last[0] != b'\n' {
-                out.push('\n');
+    /// Writes the temp files of `puts` (op index, ticket, whether an unchanged file may be left
+    /// as it is): (op index, temp file name) of each written.
+    fn prepare_all(
+        &self,
+        puts: &[(usize, &Arc<Ticket>, bool)],
+        pid: u32,
+    ) -> Result<Vec<(usize, String)>> {
+        let mut temps = Vec::new();
+        for &(i, t, may_skip) in puts {
+            let seq = SEQ.fetch_add(1, Ordering::Relaxed);
+            let temp = format!("{TEMP_PREFIX}{pid}-{seq}-{}.md", t.id);
+            if self.prepare(t, &temp, may_skip)? {
+                temps.push((i, temp));
             }
         }
-        for e in entries {
-            out.push_str(&serde_json::to_string(e).map_err(|e| Error::storage(e.to_string()))?);
-            out.push('\n');
-        }
-        file.write_all(out.as_bytes())
-            .map_err(|e| io_err(&path, e))?;
-        if self.durable {
-            file.sync_data().map_err(|e| io_err(&path, e))?;
-        }
-        Ok(())
+        Ok(temps)
     }
 }
 
 static SEQ: AtomicU64 = AtomicU64::new(0);
+
+/// A commit writing at least this many files spreads them over the cores.
+const PARALLEL_WRITES: usize = 256;
+/// At most this many threads write one commit's files.
+const MAX_WRITERS: usize = 4;
+
+/// `f` over `items`, in parts on several threads when there are many (rendering and writing
+/// a big batch's files), the results joined in order; the first error wins.
+fn spread<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&[T]) -> Result<Vec<R>> + Sync,
+) -> Result<Vec<R>> {
+    let workers = if items.len() < PARALLEL_WRITES {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_WRITERS))
+    };
+    if workers == 1 {
+        return f(items);
+    }
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(items.len().div_ceil(workers))
+            .map(|part| s.spawn(move || f(part)))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for h in handles {
+            out.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?);
+        }
+        Ok(out)
+    })
+}
 
 impl Txn for MarkdownTxn {
     fn get(&mut self, id: &str) -> Result<Option<Arc<Ticket>>> {
@@ -407,38 +429,65 @@ impl Txn for MarkdownTxn {
             .collect())
     }
 
+    /// Writes the temp files (spread over the cores for a big batch), records the commit in
+    /// the journal, renames them into place in the order the transaction wrote, so that a
+    /// reader meanwhile sees a state the transaction passed through, and appends the audit
+    /// entries: see `markdown/journal.rs`.
     fn commit(mut self: Box<Self>) -> Result<()> {
         if self.lock.is_none() || self.overlay.is_empty() {
             return Ok(());
         }
         let ops = std::mem::take(&mut self.overlay.ops);
-        for op in &ops {
+        // For each id, how many writes and its last put.
+        let mut writes: FastMap<&str, (usize, Option<usize>)> = FastMap::default();
+        for (i, op) in ops.iter().enumerate() {
+            let (id, put) = match op {
+                Op::Put(t) => (t.id.as_str(), Some(i)),
+                Op::Delete(id) => (id.as_str(), None),
+            };
+            let w = writes.entry(id).or_default();
+            w.0 += 1;
+            w.1 = put.or(w.1);
+        }
+        let puts: Vec<(usize, &Arc<Ticket>, bool)> = ops
+            .iter()
+            .enumerate()
+            .filter_map(|(i, op)| match op {
+                // An unchanged file is left alone only when nothing else in the transaction
+                // wrote it (an earlier write may have changed what it holds by then).
+                Op::Put(t) => Some((i, t, writes[t.id.as_str()].0 == 1)),
+                Op::Delete(_) => None,
+            })
+            .collect();
+        let pid = std::process::id();
+        let mut temps: FastMap<usize, String> = spread(&puts, |part| self.prepare_all(part, pid))?
+            .into_iter()
+            .collect();
+        let mut steps = Vec::new();
+        for (i, op) in ops.iter().enumerate() {
             match op {
-                Op::Put(t) => self.write_ticket(t, SEQ.fetch_add(1, Ordering::Relaxed))?,
+                Op::Put(t) => {
+                    if let Some(temp) = temps.remove(&i) {
+                        steps.push(Step::Rename(temp, t.id.clone()));
+                    }
+                }
+                // A removal that a later put undoes is left out (the rename replaces the file),
+                // so that finishing a commit twice never removes what it put.
                 Op::Delete(id) => {
-                    let path = self.path_of(id);
-                    match fs::remove_file(&path) {
-                        Ok(()) => {}
-                        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                        Err(e) => return Err(io_err(&path, e)),
+                    if writes[id.as_str()].1.is_none_or(|last| last < i) {
+                        steps.push(Step::Remove(id.clone()));
                     }
                 }
             }
         }
-        let dir = &*self.store.dir;
-        if self.durable {
-            File::open(dir)
-                .and_then(|d| d.sync_all())
-                .map_err(|e| io_err(dir, e))?;
+        let journal = Journal {
+            steps,
+            log: std::mem::take(&mut self.overlay.log),
+        };
+        if journal.steps.is_empty() && journal.log.is_empty() {
+            return Ok(());
         }
-        let log = std::mem::take(&mut self.overlay.log);
-        self.append_log(&log)?;
-        if !self.durable {
-            // A batch pays for durability once, for the whole file system.
-            let d = File::open(dir).map_err(|e| io_err(dir, e))?;
-            rustix::fs::syncfs(&d).map_err(|e| io_err(dir, e.into()))?;
-        }
-        Ok(())
+        journal.run(&self.store.dir, &self.store.meta(), self.durable)
     }
 }
 
@@ -456,4 +505,44 @@ mod tests {
         .unwrap();
         (t, dir)
     });
+
+    fn retitle(to: &str) -> crate::Update {
+        crate::Update {
+            title: Some(to.to_string()),
+            ..crate::Update::default()
+        }
+    }
+
+    /// Writes of one ticket in one transaction: the file ends as the last one left it, even
+    /// when that is what the file held before (an unchanged file is kept only when nothing
+    /// else wrote it), and a removal undone by a later create keeps the new file.
+    #[test]
+    fn a_ticket_written_several_times_in_one_commit_ends_as_last_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = Tickets::open(dir.path()).unwrap();
+        let a = t.create(crate::NewTicket::new("A").id("aaaa")).unwrap();
+        let file = dir.path().join("aaaa.md");
+        let before = std::fs::read(&file).unwrap();
+        t.batch(|t| {
+            t.update(&a.id, retitle("B"))?;
+            t.update(&a.id, retitle("A"))
+        })
+        .unwrap();
+        assert_eq!(t.get(&a.id).unwrap().title, "A");
+        assert_eq!(std::fs::read(&file).unwrap(), before);
+        t.batch(|t| {
+            t.update(&a.id, retitle("C"))?;
+            t.delete(&a.id, false)?;
+            t.create(crate::NewTicket::new("D").id("aaaa"))
+        })
+        .unwrap();
+        assert_eq!(t.get(&a.id).unwrap().title, "D");
+        t.batch(|t| {
+            t.create(crate::NewTicket::new("E").id("eeee"))?;
+            t.delete("eeee", false)
+        })
+        .unwrap();
+        assert_eq!(t.get("eeee").unwrap_err().code(), "NOT_FOUND");
+        assert!(!dir.path().join("eeee.md").exists());
+    }
 }

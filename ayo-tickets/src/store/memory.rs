@@ -70,6 +70,7 @@ impl Store for MemoryStore {
             inner: self.inner.clone(),
             tickets: state.tickets.clone(),
             log: state.log.clone(),
+            version: state.version,
             writes,
             batch: access == Access::Batch,
             overlay: Overlay::default(),
@@ -94,6 +95,8 @@ struct MemoryTxn {
     inner: Arc<Inner>,
     tickets: Arc<HashMap<String, Arc<Ticket>>>,
     log: Arc<Vec<LogEntry>>,
+    /// The store's version when this transaction began.
+    version: u64,
     writes: bool,
     batch: bool,
     overlay: Overlay,
@@ -200,6 +203,11 @@ impl Txn for MemoryTxn {
             .filter(|e| ticket.is_none_or(|id| e.ticket == id))
             .cloned()
             .collect())
+    }
+
+    /// The commit count: readers that began between two commits see the same state.
+    fn version(&self) -> Option<u64> {
+        self.overlay.is_empty().then_some(self.version)
     }
 
     fn commit(mut self: Box<Self>) -> Result<()> {

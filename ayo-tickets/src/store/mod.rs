@@ -166,6 +166,13 @@ pub trait Txn: Send {
         let _ = source;
         self.put(ticket)
     }
+    /// A number for the committed state this transaction reads, that changes at every commit
+    /// of the store, so that [`crate::Tickets`] may keep what it derived from one state (the
+    /// `ready` list) until the next. `None` when the store cannot tell cheaply, or when this
+    /// transaction holds writes of its own. The default is `None`.
+    fn version(&self) -> Option<u64> {
+        None
+    }
     /// Makes every write of this transaction durable and visible.
     fn commit(self: Box<Self>) -> Result<()>;
 }

@@ -476,6 +476,43 @@ pub(crate) fn batches_and_txns(t: &Tickets) {
     );
 }
 
+/// `ready` asked again follows every change: another handle's writes, a batch's own writes,
+/// a failed batch (which changes nothing), and a direct transaction on the store.
+pub(crate) fn ready_follows_changes(t: &Tickets) {
+    let other = clone_as(t, "w");
+    let a = mk(t, "a", &[]);
+    let b = mk(t, "b", &[&a.id]);
+    assert_eq!(ids(&t.ready(None).unwrap()), [a.id.as_str()]);
+    assert_eq!(ids(&t.ready(None).unwrap()), [a.id.as_str()], "asked twice");
+    other.close(&a.id, None).unwrap();
+    assert_eq!(ids(&t.ready(None).unwrap()), [b.id.as_str()]);
+    assert!(t.ready(Some("w")).unwrap().is_empty());
+    other.claim("w", ClaimOptions::default()).unwrap().unwrap();
+    assert!(t.ready(None).unwrap().is_empty());
+    other.release(&b.id, None).unwrap();
+    assert_eq!(ids(&t.ready(None).unwrap()), [b.id.as_str()]);
+    t.batch(|t| {
+        assert_eq!(
+            ids(&t.ready(None)?),
+            [b.id.as_str()],
+            "before the batch writes"
+        );
+        let c = mk(t, "c", &[]);
+        let ready = t.ready(None)?;
+        assert_eq!(ready.len(), 2, "the batch's own ticket is ready in it");
+        assert!(ready.iter().any(|x| x.id == c.id));
+        Err::<(), _>(Error::invalid("roll back"))
+    })
+    .unwrap_err();
+    assert_eq!(ids(&t.ready(None).unwrap()), [b.id.as_str()]);
+    let mut txn = t.store().begin(Access::Write).unwrap();
+    let mut z = Ticket::new("zz", "Z");
+    z.created = b.created;
+    assert!(txn.create(&z).unwrap());
+    txn.commit().unwrap();
+    assert_eq!(t.ready(None).unwrap().len(), 2);
+}
+
 pub(crate) fn threads_claim_each_once(t: &Tickets) {
     t.batch(|t| {
         for i in 0..40 {
@@ -579,6 +616,7 @@ macro_rules! store_suite {
             case!(claims_and_leases);
             case!(history_and_actor);
             case!(batches_and_txns);
+            case!(ready_follows_changes);
             case!(threads_claim_each_once);
             case!(waits);
         }

@@ -45,6 +45,8 @@ pub struct Tickets {
     default_lease: Option<u64>,
     batch: Mutex<Option<Batch>>,
     warn: WarningHandler,
+    /// The last `ready` list, kept while the store's version stays the same.
+    ready_view: Mutex<Option<read::ReadyView>>,
 }
 
 struct Batch {
@@ -80,12 +82,22 @@ impl Tickets {
             None => None,
         };
         Ok(Tickets {
-            store,
             actor,
             default_lease,
+            ..Self::plain(store)
+        })
+    }
+
+    /// Tickets in a store with no actor, no default lease, and warnings to stderr.
+    fn plain(store: Arc<dyn Store>) -> Self {
+        Tickets {
+            store,
+            actor: None,
+            default_lease: None,
             batch: Mutex::new(None),
             warn: Arc::new(|u: &Unreadable| eprintln!("warning: skipped {}", u.error)),
-        })
+            ready_view: Mutex::new(None),
+        }
     }
 
     /// Tickets in a directory of markdown files (created at the first write).
@@ -118,13 +130,10 @@ impl Tickets {
 
     /// Tickets in memory, gone when the handle drops.
     pub fn in_memory() -> Self {
-        Self::with_store(Arc::new(MemoryStore::new())).unwrap_or_else(|_| Tickets {
-            store: Arc::new(MemoryStore::new()),
-            actor: None,
-            default_lease: None,
-            batch: Mutex::new(None),
-            warn: Arc::new(|_: &Unreadable| {}),
-        })
+        // Only the environment can make `with_store` fail; a bad `$AYO_AGENT` or `$AYO_LEASE`
+        // leaves this handle without an actor or a default lease.
+        Self::with_store(Arc::new(MemoryStore::new()))
+            .unwrap_or_else(|_| Self::plain(Arc::new(MemoryStore::new())))
     }
 
     /// Opens the store a [`StoreChoice`] names.

@@ -2,6 +2,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -126,6 +127,13 @@ fn pick(
     kept.into_iter().map(|b| whole(b, is_closed)).collect()
 }
 
+/// Every agent's `ready` list for one version of a store ([`Txn::version`]), whole and in the
+/// `ready` order: asked again before the store changes, `ready` only copies out the tickets.
+pub(super) struct ReadyView {
+    version: u64,
+    tickets: Arc<Vec<Ticket>>,
+}
+
 /// True when `agent` is none or holds the ticket.
 fn assigned(assignee: Option<&str>, agent: Option<&str>) -> bool {
     agent.is_none_or(|a| agent_matches(assignee, a))
@@ -170,11 +178,40 @@ impl Tickets {
     /// when given.
     pub fn ready(&self, assignee: Option<&str>) -> Result<Vec<Ticket>> {
         self.read(|txn| {
-            let briefs = self.scan_briefs(txn)?;
-            let open = |b: &Brief| b.status() == Status::Open && assigned(b.assignee(), assignee);
-            let unblocked = |b: &Brief, is_closed: &dyn Fn(&str) -> bool| b.deps().all(is_closed);
-            pick(&briefs, open, unblocked, ready_order)
+            let Some(version) = txn.version() else {
+                return self.compute_ready(txn, assignee);
+            };
+            let kept = {
+                let view = self.ready_view.lock().unwrap_or_else(|e| e.into_inner());
+                view.as_ref()
+                    .filter(|v| v.version == version)
+                    .map(|v| v.tickets.clone())
+            };
+            let all = match kept {
+                Some(all) => all,
+                None => {
+                    let all = Arc::new(self.compute_ready(txn, None)?);
+                    *self.ready_view.lock().unwrap_or_else(|e| e.into_inner()) = Some(ReadyView {
+                        version,
+                        tickets: all.clone(),
+                    });
+                    all
+                }
+            };
+            Ok(all
+                .iter()
+                .filter(|t| assigned(t.assignee.as_deref(), assignee))
+                .cloned()
+                .collect())
         })
+    }
+
+    /// `ready` from a scan of the store.
+    fn compute_ready(&self, txn: &mut dyn Txn, assignee: Option<&str>) -> Result<Vec<Ticket>> {
+        let briefs = self.scan_briefs(txn)?;
+        let open = |b: &Brief| b.status() == Status::Open && assigned(b.assignee(), assignee);
+        let unblocked = |b: &Brief, is_closed: &dyn Fn(&str) -> bool| b.deps().all(is_closed);
+        pick(&briefs, open, unblocked, ready_order)
     }
 
     /// Open or in-progress tickets with a non-empty `blocked_by`, oldest first.

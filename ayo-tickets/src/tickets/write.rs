@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use rand::{Rng, TryRngCore};
+use rand::{RngCore, TryRngCore};
 
 use super::{Tickets, annotate_one, resolve};
 use crate::error::{Error, Result};
@@ -15,15 +15,27 @@ use crate::ticket::{
     validate_note, validate_priority, validate_tag, validate_title, validate_type,
 };
 
-/// A fresh id: a lowercase letter, then five of `[a-z0-9]`, from OS randomness.
+/// A fresh id: a lowercase letter, then five of `[a-z0-9]`, from OS randomness (one call to
+/// the OS for the whole id, not one per character).
 pub(crate) fn generate_id() -> String {
     const FIRST: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
     const REST: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
     let mut rng = rand::rngs::OsRng.unwrap_err();
     let mut id = String::with_capacity(6);
-    id.push(FIRST[rng.random_range(0..FIRST.len())] as char);
-    for _ in 0..5 {
-        id.push(REST[rng.random_range(0..REST.len())] as char);
+    let mut bytes = [0u8; 16];
+    while id.len() < 6 {
+        rng.fill_bytes(&mut bytes);
+        for b in bytes {
+            let set = if id.is_empty() { FIRST } else { REST };
+            // A byte at or past the last whole multiple of the set's size is skipped, so that
+            // every character is equally likely.
+            if usize::from(b) < 256 - 256 % set.len() {
+                id.push(char::from(set[usize::from(b) % set.len()]));
+                if id.len() == 6 {
+                    break;
+                }
+            }
+        }
     }
     id
 }
@@ -341,5 +353,35 @@ impl Tickets {
                 .collect();
             Ok(crate::graph::annotate(&t, |d| closed.contains(d)))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::generate_id;
+
+    #[test]
+    fn ids_are_well_formed_and_use_every_character() {
+        let ids: Vec<String> = (0..4000).map(|_| generate_id()).collect();
+        for id in &ids {
+            let b = id.as_bytes();
+            assert_eq!(b.len(), 6, "{id}");
+            assert!(b[0].is_ascii_lowercase(), "{id}");
+            assert!(
+                b[1..]
+                    .iter()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()),
+                "{id}"
+            );
+        }
+        let first: std::collections::HashSet<u8> = ids.iter().map(|i| i.as_bytes()[0]).collect();
+        let rest: std::collections::HashSet<u8> = ids
+            .iter()
+            .flat_map(|i| i.as_bytes()[1..].to_vec())
+            .collect();
+        assert_eq!(first.len(), 26);
+        assert_eq!(rest.len(), 36);
+        let distinct: std::collections::HashSet<&String> = ids.iter().collect();
+        assert!(distinct.len() > 3990, "{} distinct of 4000", distinct.len());
     }
 }

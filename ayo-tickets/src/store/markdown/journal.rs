@@ -1,0 +1,248 @@
+//! The commit journal: a writer records in `.ayo/commit.json` what its commit is about to make
+//! visible (temp files to rename into place, files to remove, audit entries) before it touches
+//! a ticket file, and removes the record when it is done. A writer killed in between leaves the
+//! record, and the next transaction on the store (a writer, or a reader that sees the record)
+//! takes the lock and finishes the commit. So a commit is seen whole once the next one
+//! begins, with its audit entries exactly once.
+//!
+//! The record is not fsynced of its own: it guards against a killed process, whose writes the
+//! kernel keeps; after a power cut, a commit that had not returned may be partly applied (and
+//! one that returned is durable, as before).
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{TEMP_PREFIX, io_err};
+use crate::error::{Error, Result};
+use crate::hooks::pause;
+use crate::store::LogEntry;
+
+/// The record's file name in `.ayo/`.
+const JOURNAL: &str = "commit.json";
+/// The audit log's file name in `.ayo/`.
+pub(super) const LOG_FILE: &str = "log.jsonl";
+
+/// One change to the directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) enum Step {
+    /// (temp file name in `.ayo/`, ticket id): the temp file becomes `<id>.md`.
+    Rename(String, String),
+    /// The ticket's file is removed (never followed by a put of the same id).
+    Remove(String),
+}
+
+/// What one commit makes visible, in order.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(super) struct Journal {
+    /// The changes, in the order the transaction made them.
+    pub steps: Vec<Step>,
+    /// Audit entries, appended once the files are in place.
+    pub log: Vec<LogEntry>,
+}
+
+/// True when a commit was left unfinished (one stat).
+pub(super) fn pending(meta: &Path) -> bool {
+    fs::symlink_metadata(meta.join(JOURNAL)).is_ok()
+}
+
+/// Finishes a commit left unfinished by a writer that died; the caller holds the lock.
+pub(super) fn recover(dir: &Path, meta: &Path) -> Result<()> {
+    let path = meta.join(JOURNAL);
+    let text = match fs::read(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io_err(&path, e)),
+    };
+    // The record is renamed into place whole, so it always parses unless edited by hand; then
+    // nothing in it can be trusted, and its temp files go with the other stale ones.
+    match serde_json::from_slice::<Journal>(&text) {
+        Ok(journal) => journal.apply(dir, meta, true),
+        Err(_) => fs::remove_file(&path).map_err(|e| io_err(&path, e)),
+    }
+}
+
+impl Journal {
+    /// Records the commit, makes it visible, and removes the record. `durable`: fsync the
+    /// directory and the log; otherwise one `syncfs` at the end pays for everything.
+    pub(super) fn run(&self, dir: &Path, meta: &Path, durable: bool) -> Result<()> {
+        let temp = meta.join(format!("{TEMP_PREFIX}{}-{JOURNAL}", std::process::id()));
+        let text = serde_json::to_vec(self).map_err(|e| Error::storage(e.to_string()))?;
+        fs::write(&temp, text).map_err(|e| io_err(&temp, e))?;
+        let path = meta.join(JOURNAL);
+        fs::rename(&temp, &path).map_err(|e| io_err(&path, e))?;
+        self.apply(dir, meta, durable)
+    }
+
+    /// Renames and removes in order, appends the audit entries (unless the log already ends
+    /// with them), and removes the record. Each step may already be done: a rename whose temp
+    /// file is gone was made, a removal of a missing file was made.
+    fn apply(&self, dir: &Path, meta: &Path, durable: bool) -> Result<()> {
+        for step in &self.steps {
+            match step {
+                Step::Rename(temp, id) => {
+                    let (from, to) = (meta.join(temp), dir.join(format!("{id}.md")));
+                    match fs::rename(&from, &to) {
+                        Ok(()) => pause("after_rename"),
+                        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                        Err(e) => return Err(io_err(&to, e)),
+                    }
+                }
+                Step::Remove(id) => {
+                    let path = dir.join(format!("{id}.md"));
+                    match fs::remove_file(&path) {
+                        Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                            return Err(io_err(&path, e));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        if durable {
+            File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(|e| io_err(dir, e))?;
+        }
+        append_log(meta, &self.log, durable)?;
+        if !durable {
+            // A batch pays for durability once, for the whole file system.
+            let d = File::open(dir).map_err(|e| io_err(dir, e))?;
+            rustix::fs::syncfs(&d).map_err(|e| io_err(dir, e.into()))?;
+        }
+        let path = meta.join(JOURNAL);
+        fs::remove_file(&path).map_err(|e| io_err(&path, e))
+    }
+}
+
+/// Appends entries to the audit log, unless it already ends with exactly them (a commit
+/// finished again after its writer died between the append and the record's removal).
+fn append_log(meta: &Path, entries: &[LogEntry], durable: bool) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let mut lines = String::new();
+    for e in entries {
+        lines.push_str(&serde_json::to_string(e).map_err(|e| Error::storage(e.to_string()))?);
+        lines.push('\n');
+    }
+    let path = meta.join(LOG_FILE);
+    let mut file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .read(true)
+        .open(&path)
+        .map_err(|e| io_err(&path, e))?;
+    let len = file.metadata().map_err(|e| io_err(&path, e))?.len();
+    // The last bytes: to see whether the entries are there, and whether the last line is torn
+    // (a writer killed mid-append), which is ended before appending.
+    let tail_len = (lines.len() as u64).min(len);
+    let mut tail = vec![0u8; tail_len as usize];
+    (&file)
+        .seek(SeekFrom::Start(len - tail_len))
+        .and_then(|_| (&file).read_exact(&mut tail))
+        .map_err(|e| io_err(&path, e))?;
+    if tail == lines.as_bytes() {
+        return Ok(());
+    }
+    let mut out = String::with_capacity(lines.len() + 1);
+    if tail.last().is_some_and(|&b| b != b'\n') {
+        out.push('\n');
+    }
+    out.push_str(&lines);
+    file.write_all(out.as_bytes())
+        .map_err(|e| io_err(&path, e))?;
+    if durable {
+        file.sync_data().map_err(|e| io_err(&path, e))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ticket::Ticket;
+    use crate::{Filter, NewTicket, Tickets};
+
+    /// A dead writer's commit: ticket `bbbbbb` written to a temp file, `a` to be removed, one
+    /// audit entry; recorded, nothing applied.
+    fn leave_unfinished(meta: &Path, a: &str) -> Journal {
+        let text = crate::format::render(&Ticket::new("bbbbbb", "B"), None).unwrap();
+        fs::write(meta.join("tmp-1-0-bbbbbb.md"), text).unwrap();
+        let journal = Journal {
+            steps: vec![
+                Step::Rename("tmp-1-0-bbbbbb.md".into(), "bbbbbb".into()),
+                Step::Remove(a.into()),
+            ],
+            log: vec![LogEntry {
+                at: crate::ticket::now(),
+                actor: Some("@dead".into()),
+                ticket: "bbbbbb".into(),
+                action: "create".into(),
+                detail: String::new(),
+            }],
+        };
+        fs::write(meta.join(JOURNAL), serde_json::to_vec(&journal).unwrap()).unwrap();
+        journal
+    }
+
+    fn dead_entries(t: &Tickets) -> usize {
+        let log = t.history(None).unwrap();
+        log.iter()
+            .filter(|e| e.actor.as_deref() == Some("@dead"))
+            .count()
+    }
+
+    #[test]
+    fn a_reader_finishes_a_dead_writers_commit_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let meta = dir.path().join(".ayo");
+        let a = Tickets::open(dir.path())
+            .unwrap()
+            .create(NewTicket::new("A"))
+            .unwrap();
+        let journal = leave_unfinished(&meta, &a.id);
+        let t = Tickets::open(dir.path()).unwrap();
+        let ids: Vec<String> = t
+            .list(&Filter::default())
+            .unwrap()
+            .into_iter()
+            .map(|x| x.id)
+            .collect();
+        assert_eq!(ids, ["bbbbbb"]);
+        assert_eq!(dead_entries(&t), 1);
+        assert!(!pending(&meta));
+        // Finished again (the writer died after the log append): the entry stays single.
+        fs::write(meta.join(JOURNAL), serde_json::to_vec(&journal).unwrap()).unwrap();
+        recover(dir.path(), &meta).unwrap();
+        assert_eq!(dead_entries(&t), 1);
+        assert!(!pending(&meta));
+        assert_eq!(t.list(&Filter::default()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_writer_finishes_it_before_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let meta = dir.path().join(".ayo");
+        let t = Tickets::open(dir.path()).unwrap();
+        let a = t.create(NewTicket::new("A")).unwrap();
+        leave_unfinished(&meta, &a.id);
+        // The writer's own check of `a` runs after the dead commit removed it.
+        assert_eq!(t.note(&a.id, "x").unwrap_err().code(), "NOT_FOUND");
+        assert_eq!(t.get("bbbbbb").unwrap().title, "B");
+        assert_eq!(dead_entries(&t), 1);
+    }
+
+    #[test]
+    fn a_hand_damaged_record_is_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let meta = dir.path().join(".ayo");
+        let t = Tickets::open(dir.path()).unwrap();
+        let a = t.create(NewTicket::new("A")).unwrap();
+        fs::write(meta.join(JOURNAL), "{not json").unwrap();
+        assert_eq!(t.get(&a.id).unwrap().id, a.id);
+        assert!(!pending(&meta));
+    }
+}
