@@ -112,9 +112,11 @@ impl Store for MarkdownStore {
     fn begin(&self, access: Access) -> Result<Box<dyn Txn>> {
         let lock = match access {
             Access::Read => {
-                // A commit whose writer died is finished before anyone reads.
+                // A commit whose writer died is finished before anyone reads; a reader that
+                // may not write here (a read-only mount, another user's store) reads what is
+                // there, as it would have before the record.
                 if journal::pending(&self.meta()) {
-                    drop(self.lock_and_recover()?);
+                    drop(self.lock_and_recover());
                 }
                 None
             }

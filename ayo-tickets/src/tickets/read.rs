@@ -101,16 +101,16 @@ pub(super) fn whole(b: &Brief, is_closed: impl Fn(&str) -> bool) -> Result<Ticke
     Ok(t)
 }
 
-/// The tickets that pass `first` (on their own fields) and then `then` (given a test for
-/// "closed"), in `order`, whole and with their derived fields. Only these are decoded in full.
-/// One pass collects the closed ids and the tickets that pass `first`, so that each ticket is
-/// looked at once (the memory store's tickets are scattered over the heap).
-fn pick(
+/// The briefs that pass `first` (on their own fields) and then `then` (given a test for
+/// "closed"), in `order`, and the closed ids. One pass collects the closed ids and the briefs
+/// that pass `first`, so that each ticket is looked at once (the memory store's tickets are
+/// scattered over the heap).
+fn select(
     briefs: &Briefs,
     first: impl Fn(&Brief) -> bool,
     then: impl Fn(&Brief, &dyn Fn(&str) -> bool) -> bool,
     order: fn(&Brief, &Brief) -> Ordering,
-) -> Result<Vec<Ticket>> {
+) -> (Vec<&Brief>, FastSet<&str>) {
     let mut closed = closed_set(briefs.tickets.len());
     let mut kept: Vec<&Brief> = Vec::new();
     for b in &briefs.tickets {
@@ -121,17 +121,49 @@ fn pick(
             kept.push(b);
         }
     }
-    let is_closed = |id: &str| closed.contains(id);
-    kept.retain(|b| then(b, &is_closed));
+    kept.retain(|b| then(b, &|id| closed.contains(id)));
     kept.sort_unstable_by(|a, b| order(a, b));
-    kept.into_iter().map(|b| whole(b, is_closed)).collect()
+    (kept, closed)
+}
+
+/// [`select`], whole and with their derived fields: only these are decoded in full.
+fn pick(
+    briefs: &Briefs,
+    first: impl Fn(&Brief) -> bool,
+    then: impl Fn(&Brief, &dyn Fn(&str) -> bool) -> bool,
+    order: fn(&Brief, &Brief) -> Ordering,
+) -> Result<Vec<Ticket>> {
+    let (kept, closed) = select(briefs, first, then, order);
+    kept.into_iter()
+        .map(|b| whole(b, |id| closed.contains(id)))
+        .collect()
+}
+
+/// A ready ticket with its derived fields: every dep closed, so nothing blocks it.
+fn as_ready(t: &Ticket) -> Ticket {
+    Ticket {
+        blocked_by: Vec::new(),
+        ready: true,
+        ..t.clone()
+    }
 }
 
 /// Every agent's `ready` list for one version of a store ([`Txn::version`]), whole and in the
 /// `ready` order: asked again before the store changes, `ready` only copies out the tickets.
 pub(super) struct ReadyView {
     version: u64,
-    tickets: Arc<Vec<Ticket>>,
+    /// As the store holds them (their derived fields are set when copied out).
+    tickets: Arc<Vec<Arc<Ticket>>>,
+}
+
+/// The first test of `ready`: open.
+fn is_open(b: &Brief) -> bool {
+    b.status() == Status::Open
+}
+
+/// The second test of `ready`: every dep closed.
+fn unblocked(b: &Brief, is_closed: &dyn Fn(&str) -> bool) -> bool {
+    b.deps().all(is_closed)
 }
 
 /// True when `agent` is none or holds the ticket.
@@ -190,7 +222,10 @@ impl Tickets {
             let all = match kept {
                 Some(all) => all,
                 None => {
-                    let all = Arc::new(self.compute_ready(txn, None)?);
+                    let briefs = self.scan_briefs(txn)?;
+                    let (kept, _) = select(&briefs, is_open, unblocked, ready_order);
+                    let all: Arc<Vec<Arc<Ticket>>> =
+                        Arc::new(kept.into_iter().map(Brief::ticket).collect::<Result<_>>()?);
                     *self.ready_view.lock().unwrap_or_else(|e| e.into_inner()) = Some(ReadyView {
                         version,
                         tickets: all.clone(),
@@ -201,7 +236,7 @@ impl Tickets {
             Ok(all
                 .iter()
                 .filter(|t| assigned(t.assignee.as_deref(), assignee))
-                .cloned()
+                .map(|t| as_ready(t))
                 .collect())
         })
     }
@@ -209,8 +244,7 @@ impl Tickets {
     /// `ready` from a scan of the store.
     fn compute_ready(&self, txn: &mut dyn Txn, assignee: Option<&str>) -> Result<Vec<Ticket>> {
         let briefs = self.scan_briefs(txn)?;
-        let open = |b: &Brief| b.status() == Status::Open && assigned(b.assignee(), assignee);
-        let unblocked = |b: &Brief, is_closed: &dyn Fn(&str) -> bool| b.deps().all(is_closed);
+        let open = |b: &Brief| is_open(b) && assigned(b.assignee(), assignee);
         pick(&briefs, open, unblocked, ready_order)
     }
 

@@ -19,6 +19,7 @@ use super::{TEMP_PREFIX, io_err};
 use crate::error::{Error, Result};
 use crate::hooks::pause;
 use crate::store::LogEntry;
+use crate::ticket::validate_id;
 
 /// The record's file name in `.ayo/`.
 const JOURNAL: &str = "commit.json";
@@ -59,12 +60,25 @@ pub(super) fn recover(dir: &Path, meta: &Path) -> Result<()> {
     // The record is renamed into place whole, so it always parses unless edited by hand; then
     // nothing in it can be trusted, and its temp files go with the other stale ones.
     match serde_json::from_slice::<Journal>(&text) {
-        Ok(journal) => journal.apply(dir, meta, true),
-        Err(_) => fs::remove_file(&path).map_err(|e| io_err(&path, e)),
+        Ok(journal) if journal.names_only_the_store() => journal.apply(dir, meta, true),
+        _ => fs::remove_file(&path).map_err(|e| io_err(&path, e)),
     }
 }
 
 impl Journal {
+    /// True when every step names a temp file of `.ayo/` and a valid ticket id: a record
+    /// edited by hand never moves or removes anything outside the store.
+    fn names_only_the_store(&self) -> bool {
+        self.steps.iter().all(|step| match step {
+            Step::Rename(temp, id) => {
+                temp.starts_with(TEMP_PREFIX)
+                    && !temp.contains(['/', '\\'])
+                    && validate_id(id).is_ok()
+            }
+            Step::Remove(id) => validate_id(id).is_ok(),
+        })
+    }
+
     /// Records the commit, makes it visible, and removes the record. `durable`: fsync the
     /// directory and the log; otherwise one `syncfs` at the end pays for everything.
     pub(super) fn run(&self, dir: &Path, meta: &Path, durable: bool) -> Result<()> {
@@ -244,5 +258,31 @@ mod tests {
         fs::write(meta.join(JOURNAL), "{not json").unwrap();
         assert_eq!(t.get(&a.id).unwrap().id, a.id);
         assert!(!pending(&meta));
+        // One that names files outside the store moves and removes nothing.
+        let outside = dir.path().join("outside.md");
+        fs::write(&outside, "keep").unwrap();
+        let store = dir.path().join("store");
+        let (t, meta) = (Tickets::open(&store).unwrap(), store.join(".ayo"));
+        t.create(NewTicket::new("A")).unwrap();
+        fs::create_dir(meta.join("tmp-x")).unwrap();
+        fs::write(meta.join("tmp-1-z"), "moved").unwrap();
+        for steps in [
+            vec![Step::Remove("../outside".into())],
+            vec![Step::Rename("../../outside.md".into(), "bbbbbb".into())],
+            vec![Step::Rename(
+                "tmp-x/../../../outside.md".into(),
+                "bbbbbb".into(),
+            )],
+            vec![Step::Rename("tmp-1-z".into(), "../outside".into())],
+        ] {
+            let journal = Journal {
+                steps,
+                log: Vec::new(),
+            };
+            fs::write(meta.join(JOURNAL), serde_json::to_vec(&journal).unwrap()).unwrap();
+            assert_eq!(t.list(&Filter::default()).unwrap().len(), 1);
+            assert!(!pending(&meta));
+            assert_eq!(fs::read_to_string(&outside).unwrap(), "keep");
+        }
     }
 }
