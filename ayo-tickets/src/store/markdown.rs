@@ -22,7 +22,7 @@ use crate::format;
 use crate::hooks::pause;
 use crate::ticket::{Ticket, validate_id};
 use journal::{Journal, LOG_FILE, Step};
-use rustc_hash::FxHashMap as FastMap;
+use rustc_hash::{FxHashMap as FastMap, FxHashSet as FastSet};
 
 mod journal;
 
@@ -129,6 +129,9 @@ impl Store for MarkdownStore {
             overlay: Overlay::default(),
             sources: Default::default(),
             committed_deps: CommittedDeps::default(),
+            created: FastSet::default(),
+            lookups: 0,
+            committed: None,
         }))
     }
 
@@ -154,6 +157,12 @@ struct MarkdownTxn {
     sources: std::collections::HashMap<String, String>,
     /// For [`Txn::names_as_dep`] in a batch.
     committed_deps: CommittedDeps,
+    /// Ids this transaction created: no file had them when it looked, under the lock.
+    created: FastSet<String>,
+    /// How often this transaction asked whether an id is taken, and, in a batch that asked
+    /// often, the ids of the files there (read once: the batch holds the lock throughout).
+    lookups: usize,
+    committed: Option<FastSet<String>>,
 }
 
 fn io_err(path: &Path, e: io::Error) -> Error {
@@ -229,26 +238,38 @@ impl MarkdownTxn {
         Ok(ids)
     }
 
-    fn exists(&self, id: &str) -> bool {
-        match self.overlay.get(id) {
-            Some(t) => t.is_some(),
+    fn exists(&mut self, id: &str) -> Result<bool> {
+        if let Some(t) = self.overlay.get(id) {
+            return Ok(t.is_some());
+        }
+        self.lookups += 1;
+        if self.committed.is_none() && !self.durable && self.lookups > BATCH_LOOKUPS {
+            self.committed = Some(self.committed_ids()?.into_iter().collect());
+        }
+        Ok(match &self.committed {
+            Some(ids) => ids.contains(id),
             // Not `exists()`, which follows links: a dangling link takes its id.
             None => fs::symlink_metadata(self.path_of(id)).is_ok(),
-        }
+        })
     }
 
     /// Writes a ticket's new text to the temp file `temp` in `.ayo/` (fsynced when the
     /// transaction is durable); `false` when `may_skip` and the file already holds that text.
     fn prepare(&self, ticket: &Ticket, temp: &str, may_skip: bool) -> Result<bool> {
         let path = self.path_of(&ticket.id);
-        let previous = match fs::read(&path) {
-            Ok(bytes) => Some(
-                String::from_utf8(bytes)
-                    .map_err(|_| Error::parse(&path, None, "not UTF-8; refusing to overwrite"))?,
-            ),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-            Err(e) => return Err(io_err(&path, e)),
-        };
+        let previous =
+            if self.created.contains(&ticket.id) {
+                // A ticket this transaction created has no file yet.
+                None
+            } else {
+                match fs::read(&path) {
+                    Ok(bytes) => Some(String::from_utf8(bytes).map_err(|_| {
+                        Error::parse(&path, None, "not UTF-8; refusing to overwrite")
+                    })?),
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+                    Err(e) => return Err(io_err(&path, e)),
+                }
+            };
         if let Some(prev) = &previous {
             // Never overwrite a file that cannot be read back.
             format::parse(prev.as_bytes(), &path)?;
@@ -295,6 +316,8 @@ static SEQ: AtomicU64 = AtomicU64::new(0);
 
 /// A commit writing at least this many files spreads them over the cores.
 const PARALLEL_WRITES: usize = 256;
+/// A batch that has asked this often whether an id is taken reads the directory's ids once.
+const BATCH_LOOKUPS: usize = 64;
 /// At most this many threads write one commit's files.
 const MAX_WRITERS: usize = 4;
 
@@ -367,10 +390,11 @@ impl Txn for MarkdownTxn {
     fn create(&mut self, ticket: &Ticket) -> Result<bool> {
         self.check_writable()?;
         validate_id(&ticket.id)?;
-        if self.exists(&ticket.id) {
+        if self.exists(&ticket.id)? {
             return Ok(false);
         }
         self.overlay.put(ticket);
+        self.created.insert(ticket.id.clone());
         Ok(true)
     }
 
@@ -384,7 +408,7 @@ impl Txn for MarkdownTxn {
     fn delete(&mut self, id: &str) -> Result<bool> {
         self.check_writable()?;
         validate_id(id)?;
-        if !self.exists(id) {
+        if !self.exists(id)? {
             return Ok(false);
         }
         self.overlay.delete(id);
@@ -507,6 +531,31 @@ mod tests {
         .unwrap();
         (t, dir)
     });
+
+    /// A batch that asked often whether ids are taken answers from the directory's ids, read
+    /// once: still every file counts, a dangling link named like a ticket too.
+    #[test]
+    fn a_long_batch_still_refuses_taken_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = Tickets::open(dir.path()).unwrap();
+        t.create(crate::NewTicket::new("Taken").id("taken"))
+            .unwrap();
+        std::os::unix::fs::symlink("nowhere", dir.path().join("dangle.md")).unwrap();
+        t.batch(|t| {
+            for i in 0..2 * super::BATCH_LOOKUPS {
+                t.create(crate::NewTicket::new(format!("n{i}")))?;
+            }
+            for id in ["taken", "dangle"] {
+                let again = t.create(crate::NewTicket::new("again").id(id));
+                assert_eq!(again.unwrap_err().code(), "EXISTS", "{id}");
+            }
+            t.create(crate::NewTicket::new("free").id("free"))
+        })
+        .unwrap();
+        let all = t.list(&crate::Filter::default()).unwrap();
+        assert_eq!(all.len(), 2 * super::BATCH_LOOKUPS + 2);
+        assert_eq!(t.get("taken").unwrap().title, "Taken");
+    }
 
     fn retitle(to: &str) -> crate::Update {
         crate::Update {

@@ -202,6 +202,15 @@ mod tests {
         journal
     }
 
+    /// A store with one ticket: its directory, `.ayo/`, a handle, the ticket.
+    fn store_with_a() -> (tempfile::TempDir, std::path::PathBuf, Tickets, Ticket) {
+        let dir = tempfile::tempdir().unwrap();
+        let meta = dir.path().join(".ayo");
+        let t = Tickets::open(dir.path()).unwrap();
+        let a = t.create(NewTicket::new("A")).unwrap();
+        (dir, meta, t, a)
+    }
+
     fn dead_entries(t: &Tickets) -> usize {
         let log = t.history(None).unwrap();
         log.iter()
@@ -211,14 +220,8 @@ mod tests {
 
     #[test]
     fn a_reader_finishes_a_dead_writers_commit_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let meta = dir.path().join(".ayo");
-        let a = Tickets::open(dir.path())
-            .unwrap()
-            .create(NewTicket::new("A"))
-            .unwrap();
+        let (dir, meta, t, a) = store_with_a();
         let journal = leave_unfinished(&meta, &a.id);
-        let t = Tickets::open(dir.path()).unwrap();
         let ids: Vec<String> = t
             .list(&Filter::default())
             .unwrap()
@@ -238,10 +241,7 @@ mod tests {
 
     #[test]
     fn a_writer_finishes_it_before_writing() {
-        let dir = tempfile::tempdir().unwrap();
-        let meta = dir.path().join(".ayo");
-        let t = Tickets::open(dir.path()).unwrap();
-        let a = t.create(NewTicket::new("A")).unwrap();
+        let (_dir, meta, t, a) = store_with_a();
         leave_unfinished(&meta, &a.id);
         // The writer's own check of `a` runs after the dead commit removed it.
         assert_eq!(t.note(&a.id, "x").unwrap_err().code(), "NOT_FOUND");
@@ -251,10 +251,7 @@ mod tests {
 
     #[test]
     fn a_hand_damaged_record_is_dropped() {
-        let dir = tempfile::tempdir().unwrap();
-        let meta = dir.path().join(".ayo");
-        let t = Tickets::open(dir.path()).unwrap();
-        let a = t.create(NewTicket::new("A")).unwrap();
+        let (dir, meta, t, a) = store_with_a();
         fs::write(meta.join(JOURNAL), "{not json").unwrap();
         assert_eq!(t.get(&a.id).unwrap().id, a.id);
         assert!(!pending(&meta));
