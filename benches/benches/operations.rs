@@ -21,7 +21,7 @@
 //! check; then removed, untimed). Writes on the markdown store are durable (fsync).
 //!
 //! `AYO_BENCH_SIZES=1000,10000` picks the sizes (default `1000,10000,100000`). The 100k
-//! markdown directory takes some 20 s to build and 450 MB of disk.
+//! markdown directory takes some 12 s to build and 450 MB of disk.
 
 use std::path::Path;
 use std::sync::Arc;
