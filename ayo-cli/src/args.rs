@@ -45,7 +45,9 @@ pub(crate) struct GlobalArgs {
     /// Use this store: a directory or a postgres:// URL [env: AYO_STORE].
     ///
     /// At most one of --store, --dir, --global and --session. Without any: $AYO_STORE, else
-    /// $AYO_TICKETS_DIR, else the session's tickets.
+    /// $AYO_TICKETS_DIR, else the session's tickets. A URL takes ?schema=NAME, and TLS as libpq
+    /// does: ?sslmode=disable|prefer|require|verify-ca|verify-full (default prefer) and
+    /// sslrootcert=PEM-FILE.
     #[arg(
         long,
         global = true,

@@ -30,7 +30,8 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use postgres::config::Host;
-use postgres::{Client, NoTls, Statement};
+use postgres::{Client, Statement};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::{Access, ChangeFeed, Store, Txn};
 use crate::error::{Error, Result};
@@ -42,6 +43,7 @@ mod schema;
 pub mod test_support;
 #[cfg(test)]
 mod tests;
+mod tls;
 mod txn;
 mod url;
 
@@ -60,6 +62,8 @@ pub struct PgStore {
 /// What every transaction and feed of a store shares.
 struct Shared {
     config: postgres::Config,
+    /// The TLS connector the URL's `sslmode` asks for.
+    tls: MakeRustlsConnect,
     schema: String,
     /// The schema's advisory lock key and channel name are derived from this hash.
     key: i32,
@@ -94,7 +98,7 @@ impl PgStore {
         let target = url::parse(url)?;
         let mut client = target
             .config
-            .connect(NoTls)
+            .connect(target.tls.clone())
             .map_err(|e| connect_err(&target.config, e))?;
         let schema = match target.schema {
             Some(s) => s,
@@ -106,6 +110,7 @@ impl PgStore {
         let location = location(&target.config, &schema);
         let shared = Shared {
             config: target.config,
+            tls: target.tls,
             key,
             channel: format!("ayo_{hash:016x}"),
             sql: schema::statements(&schema),
@@ -144,7 +149,7 @@ impl Shared {
     /// A new connection.
     fn connect(&self) -> Result<Client> {
         self.config
-            .connect(NoTls)
+            .connect(self.tls.clone())
             .map_err(|e| connect_err(&self.config, e))
     }
 

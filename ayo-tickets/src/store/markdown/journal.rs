@@ -57,8 +57,9 @@ pub(super) fn recover(dir: &Path, meta: &Path) -> Result<()> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(io_err(&path, e)),
     };
-    // The record is renamed into place whole, so it always parses unless edited by hand; then
-    // nothing in it can be trusted, and its temp files go with the other stale ones.
+    // A record that does not parse was cut short (its writer died writing it, before any step
+    // of its commit) or edited by hand: it is dropped, and its temp files go with the other
+    // stale ones.
     match serde_json::from_slice::<Journal>(&text) {
         Ok(journal) if journal.names_only_the_store() => journal.apply(dir, meta, true),
         _ => fs::remove_file(&path).map_err(|e| io_err(&path, e)),
@@ -82,11 +83,9 @@ impl Journal {
     /// Records the commit, makes it visible, and removes the record. `durable`: fsync the
     /// directory and the log; otherwise one `syncfs` at the end pays for everything.
     pub(super) fn run(&self, dir: &Path, meta: &Path, durable: bool) -> Result<()> {
-        let temp = meta.join(format!("{TEMP_PREFIX}{}-{JOURNAL}", std::process::id()));
         let text = serde_json::to_vec(self).map_err(|e| Error::storage(e.to_string()))?;
-        fs::write(&temp, text).map_err(|e| io_err(&temp, e))?;
         let path = meta.join(JOURNAL);
-        fs::rename(&temp, &path).map_err(|e| io_err(&path, e))?;
+        fs::write(&path, text).map_err(|e| io_err(&path, e))?;
         self.apply(dir, meta, durable)
     }
 
@@ -250,11 +249,15 @@ mod tests {
     }
 
     #[test]
-    fn a_hand_damaged_record_is_dropped() {
+    fn a_cut_short_or_hand_damaged_record_is_dropped() {
         let (dir, meta, t, a) = store_with_a();
-        fs::write(meta.join(JOURNAL), "{not json").unwrap();
+        let whole = serde_json::to_vec(&leave_unfinished(&meta, &a.id)).unwrap();
+        fs::write(meta.join(JOURNAL), &whole[..whole.len() / 2]).unwrap();
+        // Nothing of that commit happens: `a` stays, `bbbbbb` never comes, its temp file goes.
         assert_eq!(t.get(&a.id).unwrap().id, a.id);
+        assert_eq!(t.get("bbbbbb").unwrap_err().code(), "NOT_FOUND");
         assert!(!pending(&meta));
+        assert!(!meta.join("tmp-1-0-bbbbbb.md").exists());
         // One that names files outside the store moves and removes nothing.
         let outside = dir.path().join("outside.md");
         fs::write(&outside, "keep").unwrap();

@@ -262,3 +262,62 @@ fn a_pooled_connection_the_server_closed_is_replaced() {
     kill();
     assert_eq!(t.get(&a.id).unwrap().assignee.as_deref(), Some("@w"));
 }
+
+/// Whether a new connection of the store uses TLS, as the server sees it.
+fn uses_tls(store: &PgStore) -> bool {
+    let mut c = store.shared.connect().unwrap();
+    let row = c
+        .query_one(
+            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            &[],
+        )
+        .unwrap();
+    row.get(0)
+}
+
+#[test]
+fn tls_as_sslmode_asks() {
+    if !available() {
+        return;
+    }
+    let mut admin = postgres::Client::connect(&base_url(), postgres::NoTls).unwrap();
+    let ssl: String = admin.query_one("SHOW ssl", &[]).unwrap().get(0);
+    let cert: String = admin.query_one("SHOW ssl_cert_file", &[]).unwrap().get(0);
+    if ssl != "on" || !std::path::Path::new(&cert).is_file() {
+        eprintln!(
+            "NOTICE: the test server has no TLS (or its certificate is not readable): the TLS cases did not run"
+        );
+        return;
+    }
+    let schema = Schema::new("tls");
+    let with = |url: &str, query: &str| PgStore::connect(&format!("{url}&{query}"));
+    assert!(
+        uses_tls(&PgStore::connect(&schema.url).unwrap()),
+        "prefer, the default"
+    );
+    assert!(!uses_tls(&with(&schema.url, "sslmode=disable").unwrap()));
+    assert!(uses_tls(&with(&schema.url, "sslmode=require").unwrap()));
+    // The server's own certificate as the root: it signs itself.
+    let root = format!("sslrootcert={cert}");
+    let ca = with(&schema.url, &format!("sslmode=verify-ca&{root}")).unwrap();
+    assert!(uses_tls(&ca));
+    // verify-full also wants the host's name in the certificate: 127.0.0.1 is not in it (this
+    // test's server has Debian's certificate, made out to localhost).
+    let full = with(&schema.url, &format!("sslmode=verify-full&{root}"));
+    let err = full.unwrap_err();
+    assert_eq!(err.code(), "STORAGE");
+    assert!(err.to_string().contains("certificate"), "{err}");
+    let localhost = schema.url.replacen("@127.0.0.1", "@localhost", 1);
+    if localhost != schema.url {
+        let full = with(&localhost, &format!("sslmode=verify-full&{root}")).unwrap();
+        assert!(uses_tls(&full));
+    }
+    // Roots that did not sign it: no connection, in any verify mode.
+    let others = "sslrootcert=/etc/ssl/certs/ca-certificates.crt";
+    if std::path::Path::new("/etc/ssl/certs/ca-certificates.crt").is_file() {
+        for mode in ["require", "verify-ca", "verify-full"] {
+            let err = with(&schema.url, &format!("sslmode={mode}&{others}")).unwrap_err();
+            assert!(err.to_string().contains("certificate"), "{mode}: {err}");
+        }
+    }
+}

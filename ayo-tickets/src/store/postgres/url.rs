@@ -1,17 +1,33 @@
 //! Reading a store URL: `postgres://user[:password]@host[:port]/db[?schema=name&...]`.
 //!
-//! `schema` is ours; every other query parameter goes to the driver (`options`,
-//! `application_name`, `connect_timeout`, ...), so `options=-csearch_path%3Dname` works too.
+//! `schema` is ours, and so are `sslmode` and `sslrootcert` (libpq's meanings: see `tls.rs`);
+//! every other query parameter goes to the driver (`options`, `application_name`,
+//! `connect_timeout`, ...), so `options=-csearch_path%3Dname` works too.
 
+use std::path::PathBuf;
+
+use tokio_postgres_rustls::MakeRustlsConnect;
+
+use super::tls::{self, Mode};
 use crate::error::{Error, Result};
 
 /// A parsed store URL.
-#[derive(Debug)]
 pub(super) struct Target {
     /// The driver's configuration (without our parameters).
     pub(super) config: postgres::Config,
     /// The schema named by `?schema=`, if any.
     pub(super) schema: Option<String>,
+    /// The TLS connector `sslmode` and `sslrootcert` ask for.
+    pub(super) tls: MakeRustlsConnect,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target")
+            .field("config", &self.config)
+            .field("schema", &self.schema)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Parses a `postgres://` or `postgresql://` URL.
@@ -26,6 +42,8 @@ pub(super) fn parse(url: &str) -> Result<Target> {
         None => (url, None),
     };
     let mut schema = None;
+    let mut mode = Mode::Prefer;
+    let mut root = None;
     let mut kept = Vec::new();
     for pair in query.into_iter().flat_map(|q| q.split('&')) {
         match pair.split_once('=') {
@@ -34,6 +52,8 @@ pub(super) fn parse(url: &str) -> Result<Target> {
                 validate_schema(&name)?;
                 schema = Some(name);
             }
+            Some(("sslmode", value)) => mode = Mode::parse(&percent_decode(value)?)?,
+            Some(("sslrootcert", value)) => root = Some(PathBuf::from(percent_decode(value)?)),
             _ if pair.is_empty() => {}
             _ => kept.push(pair),
         }
@@ -52,7 +72,13 @@ pub(super) fn parse(url: &str) -> Result<Target> {
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(std::time::Duration::from_secs(10));
     }
-    Ok(Target { config, schema })
+    config.ssl_mode(mode.driver());
+    let tls = tls::connector(mode, root.as_deref())?;
+    Ok(Target {
+        config,
+        schema,
+        tls,
+    })
 }
 
 /// Checks a schema name: 1 to 63 bytes, no NUL.
@@ -135,6 +161,43 @@ mod tests {
             parse("postgres://h/db?bogus=1").unwrap_err().code(),
             "INVALID"
         );
+    }
+
+    #[test]
+    fn sslmode_and_sslrootcert_are_ours() {
+        use postgres::config::SslMode;
+        let mode = |url: &str| parse(url).map(|t| t.config.get_ssl_mode());
+        assert_eq!(mode("postgres://h/db").unwrap(), SslMode::Prefer);
+        assert_eq!(
+            mode("postgres://h/db?sslmode=disable").unwrap(),
+            SslMode::Disable
+        );
+        assert_eq!(
+            mode("postgres://h/db?sslmode=allow").unwrap(),
+            SslMode::Prefer
+        );
+        assert_eq!(
+            mode("postgres://h/db?sslmode=require").unwrap(),
+            SslMode::Require
+        );
+        let err = mode("postgres://h/db?sslmode=sometimes").unwrap_err();
+        assert_eq!(err.code(), "INVALID");
+        assert!(err.to_string().contains("verify-full"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let empty = dir.path().join("empty.pem");
+        std::fs::write(&empty, "").unwrap();
+        for (root, why) in [
+            (dir.path().join("none.pem"), "none.pem"),
+            (empty, "no certificate"),
+        ] {
+            let url = format!(
+                "postgres://h/db?sslmode=verify-full&sslrootcert={}",
+                root.display()
+            );
+            let err = mode(&url).unwrap_err();
+            assert_eq!(err.code(), "INVALID");
+            assert!(err.to_string().contains(why), "{err}");
+        }
     }
 
     #[test]
