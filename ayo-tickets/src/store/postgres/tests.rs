@@ -317,6 +317,7 @@ fn tls_as_sslmode_asks() {
     if std::path::Path::new("/etc/ssl/certs/ca-certificates.crt").is_file() {
         for mode in ["require", "verify-ca", "verify-full"] {
             let err = with(&schema.url, &format!("sslmode={mode}&{others}")).unwrap_err();
+            assert_eq!(err.code(), "STORAGE", "{mode}: {err}");
             assert!(err.to_string().contains("certificate"), "{mode}: {err}");
         }
     }

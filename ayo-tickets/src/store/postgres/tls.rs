@@ -106,13 +106,15 @@ fn webpki(
         })?,
     };
     let bad = |why: String| Error::invalid(format!("sslrootcert {}: {why}", path.display()));
+    let certs = CertificateDer::pem_file_iter(&path)
+        .map_err(|e| bad(e.to_string()))?
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| bad(e.to_string()))?;
+    // A bundle may hold certificates webpki cannot use; the others still count.
     let mut roots = RootCertStore::empty();
-    for cert in CertificateDer::pem_file_iter(&path).map_err(|e| bad(e.to_string()))? {
-        let cert = cert.map_err(|e| bad(e.to_string()))?;
-        roots.add(cert).map_err(|e| bad(e.to_string()))?;
-    }
+    roots.add_parsable_certificates(certs);
     if roots.is_empty() {
-        return Err(bad("no certificate in it".into()));
+        return Err(bad("no usable certificate in it".into()));
     }
     WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .build()

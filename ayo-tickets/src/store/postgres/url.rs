@@ -188,7 +188,7 @@ mod tests {
         std::fs::write(&empty, "").unwrap();
         for (root, why) in [
             (dir.path().join("none.pem"), "none.pem"),
-            (empty, "no certificate"),
+            (empty, "no usable certificate"),
         ] {
             let url = format!(
                 "postgres://h/db?sslmode=verify-full&sslrootcert={}",
