@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::format;
 use crate::hooks::pause;
 use crate::ticket::{Ticket, validate_id};
-use journal::{Journal, LOG_FILE, Step};
+use journal::{Journal, LOG_FILE};
 use rustc_hash::{FxHashMap as FastMap, FxHashSet as FastSet};
 
 mod journal;
@@ -293,22 +293,16 @@ impl MarkdownTxn {
         Ok(true)
     }
 
-    /// Writes the temp files of `puts` (op index, ticket, whether an unchanged file may be left
-    /// as it is): (op index, temp file name) of each written.
-    fn prepare_all(
-        &self,
-        puts: &[(usize, &Arc<Ticket>, bool)],
-        pid: u32,
-    ) -> Result<Vec<(usize, String)>> {
-        let mut temps = Vec::new();
-        for &(i, t, may_skip) in puts {
-            let seq = SEQ.fetch_add(1, Ordering::Relaxed);
-            let temp = format!("{TEMP_PREFIX}{pid}-{seq}-{}.md", t.id);
-            if self.prepare(t, &temp, may_skip)? {
-                temps.push((i, temp));
-            }
-        }
-        Ok(temps)
+    /// Writes the temp files of `puts` (each with whether an unchanged file may be left as it
+    /// is): the name of each temp file written, `None` for a file left as it is.
+    fn prepare_all(&self, puts: &[(&Arc<Ticket>, bool)], pid: u32) -> Result<Vec<Option<String>>> {
+        puts.iter()
+            .map(|&(t, may_skip)| {
+                let seq = SEQ.fetch_add(1, Ordering::Relaxed);
+                let temp = format!("{TEMP_PREFIX}{pid}-{seq}-{}.md", t.id);
+                Ok(self.prepare(t, &temp, may_skip)?.then_some(temp))
+            })
+            .collect()
     }
 }
 
@@ -464,48 +458,22 @@ impl Txn for MarkdownTxn {
             return Ok(());
         }
         let ops = std::mem::take(&mut self.overlay.ops);
-        // For each id, how many writes and its last put.
-        let mut writes: FastMap<&str, (usize, Option<usize>)> = FastMap::default();
-        for (i, op) in ops.iter().enumerate() {
-            let (id, put) = match op {
-                Op::Put(t) => (t.id.as_str(), Some(i)),
-                Op::Delete(id) => (id.as_str(), None),
-            };
-            let w = writes.entry(id).or_default();
-            w.0 += 1;
-            w.1 = put.or(w.1);
+        let mut writes: FastMap<&str, usize> = FastMap::default();
+        for op in &ops {
+            *writes.entry(op.id()).or_default() += 1;
         }
-        let puts: Vec<(usize, &Arc<Ticket>, bool)> = ops
+        let puts: Vec<(&Arc<Ticket>, bool)> = ops
             .iter()
-            .enumerate()
-            .filter_map(|(i, op)| match op {
+            .filter_map(|op| match op {
                 // An unchanged file is left alone only when nothing else in the transaction
                 // wrote it (an earlier write may have changed what it holds by then).
-                Op::Put(t) => Some((i, t, writes[t.id.as_str()].0 == 1)),
+                Op::Put(t) => Some((t, writes[t.id.as_str()] == 1)),
                 Op::Delete(_) => None,
             })
             .collect();
         let pid = std::process::id();
-        let mut temps: FastMap<usize, String> = spread(&puts, |part| self.prepare_all(part, pid))?
-            .into_iter()
-            .collect();
-        let mut steps = Vec::new();
-        for (i, op) in ops.iter().enumerate() {
-            match op {
-                Op::Put(t) => {
-                    if let Some(temp) = temps.remove(&i) {
-                        steps.push(Step::Rename(temp, t.id.clone()));
-                    }
-                }
-                // A removal that a later put undoes is left out (the rename replaces the file),
-                // so that finishing a commit twice never removes what it put.
-                Op::Delete(id) => {
-                    if writes[id.as_str()].1.is_none_or(|last| last < i) {
-                        steps.push(Step::Remove(id.clone()));
-                    }
-                }
-            }
-        }
+        let temps = spread(&puts, |part| self.prepare_all(part, pid))?;
+        let steps = journal::steps(&ops, temps);
         let journal = Journal {
             steps,
             log: std::mem::take(&mut self.overlay.log),

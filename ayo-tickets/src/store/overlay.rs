@@ -17,6 +17,16 @@ pub(crate) enum Op {
     Delete(String),
 }
 
+impl Op {
+    /// The id it writes.
+    pub(crate) fn id(&self) -> &str {
+        match self {
+            Op::Put(t) => &t.id,
+            Op::Delete(id) => id,
+        }
+    }
+}
+
 /// The writes of an uncommitted transaction.
 #[derive(Debug, Default)]
 pub(crate) struct Overlay {

@@ -19,7 +19,9 @@ use super::{TEMP_PREFIX, io_err};
 use crate::error::{Error, Result};
 use crate::hooks::pause;
 use crate::store::LogEntry;
+use crate::store::overlay::Op;
 use crate::ticket::validate_id;
+use rustc_hash::FxHashMap as FastMap;
 
 /// The record's file name in `.ayo/`.
 const JOURNAL: &str = "commit.json";
@@ -42,6 +44,33 @@ pub(super) struct Journal {
     pub steps: Vec<Step>,
     /// Audit entries, appended once the files are in place.
     pub log: Vec<LogEntry>,
+}
+
+/// The steps of a commit of `ops`, in their order: each put whose temp file was written
+/// (`temps`: one per put, in order; `None` for a file left as it is) a rename. A removal that a
+/// later put of the same id undoes is left out (the rename replaces the file), so that finishing
+/// a commit again never removes what it put.
+pub(super) fn steps(ops: &[Op], temps: Vec<Option<String>>) -> Vec<Step> {
+    let mut last_put: FastMap<&str, usize> = FastMap::default();
+    for (i, op) in ops.iter().enumerate() {
+        if let Op::Put(t) = op {
+            last_put.insert(&t.id, i);
+        }
+    }
+    let mut temps = temps.into_iter();
+    ops.iter()
+        .enumerate()
+        .filter_map(|(i, op)| match op {
+            Op::Put(t) => temps
+                .next()
+                .flatten()
+                .map(|temp| Step::Rename(temp, t.id.clone())),
+            Op::Delete(id) => last_put
+                .get(id.as_str())
+                .is_none_or(|&last| last < i)
+                .then(|| Step::Remove(id.clone())),
+        })
+        .collect()
 }
 
 /// True when a commit was left unfinished (one stat).
@@ -236,6 +265,59 @@ mod tests {
         assert_eq!(dead_entries(&t), 1);
         assert!(!pending(&meta));
         assert_eq!(t.list(&Filter::default()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn steps_follow_the_ops_and_a_removal_undone_later_is_left_out() {
+        let put = |id: &str| Op::Put(std::sync::Arc::new(Ticket::new(id, "T")));
+        let del = |id: &str| Op::Delete(id.into());
+        let rename = |temp: &str, id: &str| Step::Rename(temp.into(), id.into());
+        let ops = [
+            put("x"),
+            del("x"),
+            put("x"),
+            del("y"),
+            put("z"),
+            put("w"),
+            del("w"),
+        ];
+        let temps = vec![
+            Some("t1".into()),
+            Some("t2".into()),
+            None,
+            Some("t3".into()),
+        ];
+        assert_eq!(
+            steps(&ops, temps),
+            [
+                rename("t1", "x"),
+                rename("t2", "x"),
+                Step::Remove("y".into()),
+                rename("t3", "w"),
+                Step::Remove("w".into()),
+            ]
+        );
+    }
+
+    /// A commit that removes a ticket and creates it again, finished twice (its writer died
+    /// before removing the record): the new file stays.
+    #[test]
+    fn a_commit_finished_twice_keeps_what_it_put() {
+        let (_dir, meta, t, a) = store_with_a();
+        let mut again = Ticket::new(&a.id, "Again");
+        again.created = a.created;
+        let text = crate::format::render(&again, None).unwrap();
+        fs::write(meta.join("tmp-1-0-again.md"), text).unwrap();
+        let ops = [Op::Delete(a.id.clone()), Op::Put(again.into())];
+        let journal = Journal {
+            steps: steps(&ops, vec![Some("tmp-1-0-again.md".into())]),
+            log: Vec::new(),
+        };
+        for _ in 0..2 {
+            fs::write(meta.join(JOURNAL), serde_json::to_vec(&journal).unwrap()).unwrap();
+            recover(meta.parent().unwrap(), &meta).unwrap();
+            assert_eq!(t.get(&a.id).unwrap().title, "Again");
+        }
     }
 
     #[test]
