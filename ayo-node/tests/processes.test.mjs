@@ -34,22 +34,26 @@ test("a wait is resolved by another process's close while timers keep ticking", 
   const tickets = Tickets.open(dir);
   const a = tickets.create('Extract', { assignee: 'extractor' });
   const b = tickets.create('Validate', { assignee: 'validator', deps: [a.id] });
+  // waitReady watches a ticket nobody claims: were it to watch b, the claim below could take b
+  // before waitReady looked, and b would never be ready for it.
+  const c = tickets.create('Report', { assignee: 'reporter', deps: [a.id] });
   let ticks = 0;
   const timer = setInterval(() => ticks++, 10);
   const started = Date.now();
   const waiting = tickets.claim('validator', { wait: true, timeout: 30 });
-  const ready = tickets.waitReady({ assignee: 'validator', timeout: 30 });
+  const ready = tickets.waitReady({ assignee: 'reporter', timeout: 30 });
   const closer = runNode(path.join(SUPPORT, 'closer.mjs'), [dir, a.id, '500']);
   const claimed = await waiting;
   const elapsed = Date.now() - started;
   clearInterval(timer);
   const closerRun = await closer;
   assert.equal(closerRun.code, 0, closerRun.stderr);
-  assert.deepEqual(JSON.parse(closerRun.stdout), [b.id]);
+  assert.deepEqual(JSON.parse(closerRun.stdout).sort(), [b.id, c.id].sort());
   assert.equal(claimed.id, b.id);
   assert.equal(claimed.assignee, '@validator');
   const seen = await ready;
-  assert.equal(seen.id, b.id);
+  assert.equal(seen.id, c.id);
+  assert.equal(tickets.get(c.id).status, 'open', 'waitReady claims nothing');
   assert.ok(elapsed >= 450, `woke after ${elapsed} ms, before the close`);
   assert.ok(elapsed < 10_000, `woke only after ${elapsed} ms`);
   // The loop ran all along: about one tick per 10 ms (allow for a busy machine).

@@ -6,7 +6,7 @@ mod postgres_support;
 use std::sync::Barrier;
 use std::time::{Duration, Instant};
 
-use ayo_tickets::{ClaimOptions, Error, NewTicket, Tickets};
+use ayo_tickets::{ClaimOptions, Error, NewTicket, Status, Tickets};
 use postgres_support::{Schema, available};
 
 /// A handle with a store (and so connections) of its own.
@@ -27,6 +27,10 @@ fn a_waiter_is_woken_by_another_connections_close() {
     let b = closer
         .create(NewTicket::new("validate").assignee("validator").dep(&a.id))
         .unwrap();
+    // The watcher waits on a ticket nobody claims: on b, the claim could take it first.
+    let c = closer
+        .create(NewTicket::new("report").assignee("reporter").dep(&a.id))
+        .unwrap();
     let claimer = connect(&schema);
     let watcher = connect(&schema);
     std::thread::scope(|s| {
@@ -44,7 +48,7 @@ fn a_waiter_is_woken_by_another_connections_close() {
             (r, Instant::now())
         });
         let ready = s.spawn(|| {
-            let r = watcher.wait_ready(Some("@validator"), Some(Duration::from_secs(30)));
+            let r = watcher.wait_ready(Some("@reporter"), Some(Duration::from_secs(30)));
             (r, Instant::now())
         });
         std::thread::sleep(Duration::from_millis(500));
@@ -65,13 +69,15 @@ fn a_waiter_is_woken_by_another_connections_close() {
             "{:?}",
             woke - closed_at
         );
-        // The watcher saw b ready, or saw it claimed first and waits on: either way it was
-        // woken, and does not claim.
         let (seen, woke) = ready.join().unwrap();
-        if let Some(t) = seen.unwrap() {
-            assert_eq!(t.id, b.id);
-            assert!(woke - closed_at < Duration::from_secs(5));
-        }
+        let seen = seen.unwrap().expect("c was ready after the close");
+        assert_eq!(seen.id, c.id);
+        assert_eq!(seen.status, Status::Open, "wait_ready claims nothing");
+        assert!(
+            woke - closed_at < Duration::from_secs(5),
+            "{:?}",
+            woke - closed_at
+        );
     });
     assert_eq!(
         closer.get(&b.id).unwrap().assignee.as_deref(),
