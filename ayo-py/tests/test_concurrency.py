@@ -200,8 +200,10 @@ def test_cancelling_an_asyncio_wait_stops_its_thread(t: Tickets) -> None:
 def test_ctrl_c_interrupts_a_wait(tmp_path: Path, call: str) -> None:
     script = textwrap.dedent(
         f"""
-        import sys
+        import signal, sys
         from ayo_tickets import Tickets
+        # As in a terminal, even when this test runs with SIGINT ignored (a background job).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         t = Tickets.open(sys.argv[1])
         print("waiting", flush=True)
         {call}
