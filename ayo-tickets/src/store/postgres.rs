@@ -44,6 +44,8 @@ pub mod test_support;
 #[cfg(test)]
 mod tests;
 mod tls;
+#[cfg(test)]
+mod tls_tests;
 mod txn;
 mod url;
 
@@ -64,6 +66,8 @@ struct Shared {
     config: postgres::Config,
     /// The TLS connector the URL's `sslmode` asks for.
     tls: MakeRustlsConnect,
+    /// The URL's `sslmode`.
+    mode: tls::Mode,
     schema: String,
     /// The schema's advisory lock key and channel name are derived from this hash.
     key: i32,
@@ -96,9 +100,7 @@ impl PgStore {
     /// server cannot be reached or refuses.
     pub fn connect(url: &str) -> Result<Self> {
         let target = url::parse(url)?;
-        let mut client = target
-            .config
-            .connect(target.tls.clone())
+        let mut client = tls::open(&target.config, &target.tls, target.mode)
             .map_err(|e| connect_err(&target.config, e))?;
         let schema = match target.schema {
             Some(s) => s,
@@ -111,6 +113,7 @@ impl PgStore {
         let shared = Shared {
             config: target.config,
             tls: target.tls,
+            mode: target.mode,
             key,
             channel: format!("ayo_{hash:016x}"),
             sql: schema::statements(&schema),
@@ -148,9 +151,7 @@ impl Store for PgStore {
 impl Shared {
     /// A new connection.
     fn connect(&self) -> Result<Client> {
-        self.config
-            .connect(self.tls.clone())
-            .map_err(|e| connect_err(&self.config, e))
+        tls::open(&self.config, &self.tls, self.mode).map_err(|e| connect_err(&self.config, e))
     }
 
     fn pool(&self) -> MutexGuard<'_, Vec<Conn>> {

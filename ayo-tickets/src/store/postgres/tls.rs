@@ -9,11 +9,16 @@
 //! - `verify-full`: as `verify-ca`, and made out to the host connected to.
 //!
 //! `sslrootcert` is a PEM file of root certificates; the verify modes default to
-//! `~/.postgresql/root.crt`, as libpq does.
+//! `~/.postgresql/root.crt`, as libpq does. `sslrootcert=system` takes the system's trusted
+//! roots instead, and then, as in libpq, `verify-full` is the default and the only mode allowed.
+//!
+//! Under `prefer`, a TLS handshake that fails is tried again without TLS, as libpq does: a
+//! server whose TLS this client cannot speak (below TLS 1.2, say) is still reached.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use postgres::Client;
 use postgres::config::SslMode;
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -56,6 +61,17 @@ impl Mode {
         })
     }
 
+    /// The mode's name, as `sslmode` spells it.
+    fn name(self) -> &'static str {
+        match self {
+            Mode::Disable => "disable",
+            Mode::Prefer => "prefer",
+            Mode::Require => "require",
+            Mode::VerifyCa => "verify-ca",
+            Mode::VerifyFull => "verify-full",
+        }
+    }
+
     /// What the driver is told: whether TLS may, must or must not be used.
     pub(super) fn driver(self) -> SslMode {
         match self {
@@ -66,20 +82,54 @@ impl Mode {
     }
 }
 
-/// The TLS connector for `mode`, with the roots of `root_file` when given.
-pub(super) fn connector(mode: Mode, root_file: Option<&Path>) -> Result<MakeRustlsConnect> {
+/// Where the roots that check the server's certificate come from (`sslrootcert`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Roots {
+    /// A PEM file of root certificates.
+    File(PathBuf),
+    /// The system's trusted roots (`sslrootcert=system`).
+    System,
+}
+
+impl Roots {
+    /// Reads an `sslrootcert` value.
+    pub(super) fn parse(value: &str) -> Roots {
+        match value {
+            "system" => Roots::System,
+            path => Roots::File(PathBuf::from(path)),
+        }
+    }
+}
+
+/// The mode a URL means: the one it names, else `prefer`; with `sslrootcert=system`,
+/// `verify-full`, the only mode allowed there (a weaker one is [`Error::Invalid`]).
+pub(super) fn resolve(asked: Option<Mode>, roots: Option<&Roots>) -> Result<Mode> {
+    match (asked, roots) {
+        (None, Some(Roots::System)) => Ok(Mode::VerifyFull),
+        (Some(mode), Some(Roots::System)) if mode != Mode::VerifyFull => {
+            Err(Error::invalid(format!(
+                "sslmode {} may not be used with sslrootcert=system (use verify-full)",
+                mode.name()
+            )))
+        }
+        (asked, _) => Ok(asked.unwrap_or(Mode::Prefer)),
+    }
+}
+
+/// The TLS connector for `mode`, with `roots` when given.
+pub(super) fn connector(mode: Mode, roots: Option<&Roots>) -> Result<MakeRustlsConnect> {
     let provider = Arc::new(ring::default_provider());
     let algorithms = provider.signature_verification_algorithms;
-    let verifier: Arc<dyn ServerCertVerifier> = match (mode, root_file) {
+    let verifier: Arc<dyn ServerCertVerifier> = match (mode, roots) {
         (Mode::Disable | Mode::Prefer, _) | (Mode::Require, None) => Arc::new(Lenient {
             chain: None,
             algorithms,
         }),
-        (Mode::Require | Mode::VerifyCa, root) => Arc::new(Lenient {
-            chain: Some(webpki(&provider, root)?),
+        (Mode::Require | Mode::VerifyCa, roots) => Arc::new(Lenient {
+            chain: Some(webpki(&provider, roots)?),
             algorithms,
         }),
-        (Mode::VerifyFull, root) => webpki(&provider, root)?,
+        (Mode::VerifyFull, roots) => webpki(&provider, roots)?,
     };
     let config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -90,35 +140,69 @@ pub(super) fn connector(mode: Mode, root_file: Option<&Path>) -> Result<MakeRust
     Ok(MakeRustlsConnect::new(config))
 }
 
-/// A verifier of the certificate chain and host name against the roots in `root_file` (by
-/// default `~/.postgresql/root.crt`).
+/// Opens a connection as `mode` asks: under `prefer`, a failed TLS handshake is tried again
+/// without TLS.
+pub(super) fn open(
+    config: &postgres::Config,
+    tls: &MakeRustlsConnect,
+    mode: Mode,
+) -> std::result::Result<Client, postgres::Error> {
+    match config.connect(tls.clone()) {
+        Err(e) if mode == Mode::Prefer && handshake_failed(&e) => {
+            let mut plain = config.clone();
+            plain.ssl_mode(SslMode::Disable);
+            plain.connect(tls.clone())
+        }
+        other => other,
+    }
+}
+
+/// Whether the driver failed in the TLS handshake (its error kinds are private; their text is
+/// not, and the broken-TLS test pins it).
+fn handshake_failed(e: &postgres::Error) -> bool {
+    e.to_string().starts_with("error performing TLS handshake")
+}
+
+/// A verifier of the certificate chain and host name against `roots` (by default
+/// `~/.postgresql/root.crt`).
 fn webpki(
     provider: &Arc<CryptoProvider>,
-    root_file: Option<&Path>,
+    roots: Option<&Roots>,
 ) -> Result<Arc<WebPkiServerVerifier>> {
-    let path = match root_file {
-        Some(p) => p.to_path_buf(),
-        None => default_root().ok_or_else(|| {
+    let (certs, source) = match roots {
+        Some(Roots::System) => (
+            rustls_native_certs::load_native_certs().certs,
+            "sslrootcert=system".to_string(),
+        ),
+        Some(Roots::File(path)) => read_pem(path)?,
+        None => read_pem(&default_root().ok_or_else(|| {
             Error::invalid(
                 "sslmode verify-ca and verify-full need root certificates: sslrootcert=PATH \
-                 (~/.postgresql/root.crt is not there)",
+                 or sslrootcert=system (~/.postgresql/root.crt is not there)",
             )
-        })?,
+        })?)?,
     };
-    let bad = |why: String| Error::invalid(format!("sslrootcert {}: {why}", path.display()));
-    let certs = CertificateDer::pem_file_iter(&path)
+    let bad = |why: String| Error::invalid(format!("{source}: {why}"));
+    // A bundle may hold certificates webpki cannot use; the others still count.
+    let mut store = RootCertStore::empty();
+    store.add_parsable_certificates(certs);
+    if store.is_empty() {
+        return Err(bad("no usable certificate in it".into()));
+    }
+    WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider.clone())
+        .build()
+        .map_err(|e| bad(e.to_string()))
+}
+
+/// The certificates of the PEM file at `path`, and how errors name it.
+fn read_pem(path: &Path) -> Result<(Vec<CertificateDer<'static>>, String)> {
+    let source = format!("sslrootcert {}", path.display());
+    let bad = |why: String| Error::invalid(format!("{source}: {why}"));
+    let certs = CertificateDer::pem_file_iter(path)
         .map_err(|e| bad(e.to_string()))?
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|e| bad(e.to_string()))?;
-    // A bundle may hold certificates webpki cannot use; the others still count.
-    let mut roots = RootCertStore::empty();
-    roots.add_parsable_certificates(certs);
-    if roots.is_empty() {
-        return Err(bad("no usable certificate in it".into()));
-    }
-    WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-        .build()
-        .map_err(|e| bad(e.to_string()))
+    Ok((certs, source))
 }
 
 /// `~/.postgresql/root.crt`, if it is there.

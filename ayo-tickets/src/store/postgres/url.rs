@@ -4,11 +4,9 @@
 //! every other query parameter goes to the driver (`options`, `application_name`,
 //! `connect_timeout`, ...), so `options=-csearch_path%3Dname` works too.
 
-use std::path::PathBuf;
-
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use super::tls::{self, Mode};
+use super::tls::{self, Mode, Roots};
 use crate::error::{Error, Result};
 
 /// A parsed store URL.
@@ -19,6 +17,8 @@ pub(super) struct Target {
     pub(super) schema: Option<String>,
     /// The TLS connector `sslmode` and `sslrootcert` ask for.
     pub(super) tls: MakeRustlsConnect,
+    /// The `sslmode` (whether a failed handshake is tried again without TLS).
+    pub(super) mode: Mode,
 }
 
 impl std::fmt::Debug for Target {
@@ -42,8 +42,8 @@ pub(super) fn parse(url: &str) -> Result<Target> {
         None => (url, None),
     };
     let mut schema = None;
-    let mut mode = Mode::Prefer;
-    let mut root = None;
+    let mut mode = None;
+    let mut roots = None;
     let mut kept = Vec::new();
     for pair in query.into_iter().flat_map(|q| q.split('&')) {
         match pair.split_once('=') {
@@ -52,8 +52,8 @@ pub(super) fn parse(url: &str) -> Result<Target> {
                 validate_schema(&name)?;
                 schema = Some(name);
             }
-            Some(("sslmode", value)) => mode = Mode::parse(&percent_decode(value)?)?,
-            Some(("sslrootcert", value)) => root = Some(PathBuf::from(percent_decode(value)?)),
+            Some(("sslmode", value)) => mode = Some(Mode::parse(&percent_decode(value)?)?),
+            Some(("sslrootcert", value)) => roots = Some(Roots::parse(&percent_decode(value)?)),
             _ if pair.is_empty() => {}
             _ => kept.push(pair),
         }
@@ -72,12 +72,14 @@ pub(super) fn parse(url: &str) -> Result<Target> {
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(std::time::Duration::from_secs(10));
     }
+    let mode = tls::resolve(mode, roots.as_ref())?;
     config.ssl_mode(mode.driver());
-    let tls = tls::connector(mode, root.as_deref())?;
+    let tls = tls::connector(mode, roots.as_ref())?;
     Ok(Target {
         config,
         schema,
         tls,
+        mode,
     })
 }
 
@@ -180,6 +182,25 @@ mod tests {
             mode("postgres://h/db?sslmode=require").unwrap(),
             SslMode::Require
         );
+        // sslrootcert=system: verify-full by default, and no weaker mode.
+        for weak in ["disable", "prefer", "require", "verify-ca"] {
+            let err = parse(&format!(
+                "postgres://h/db?sslmode={weak}&sslrootcert=system"
+            ))
+            .unwrap_err();
+            assert_eq!(err.code(), "INVALID");
+            assert!(err.to_string().contains("use verify-full"), "{err}");
+        }
+        if !rustls_native_certs::load_native_certs().certs.is_empty() {
+            for url in [
+                "postgres://h/db?sslrootcert=system",
+                "postgres://h/db?sslrootcert=system&sslmode=verify-full",
+            ] {
+                let t = parse(url).unwrap();
+                assert_eq!(t.mode, Mode::VerifyFull, "{url}");
+                assert_eq!(t.config.get_ssl_mode(), SslMode::Require);
+            }
+        }
         let err = mode("postgres://h/db?sslmode=sometimes").unwrap_err();
         assert_eq!(err.code(), "INVALID");
         assert!(err.to_string().contains("verify-full"), "{err}");
