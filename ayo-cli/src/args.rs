@@ -47,7 +47,8 @@ pub(crate) struct GlobalArgs {
     /// At most one of --store, --dir, --global and --session. Without any: $AYO_STORE, else
     /// $AYO_TICKETS_DIR, else the session's tickets. A URL takes ?schema=NAME, and TLS as libpq
     /// does: ?sslmode=disable|prefer|require|verify-ca|verify-full (default prefer) and
-    /// sslrootcert=PEM-FILE|system (system: the system's roots, verify-full).
+    /// sslrootcert=PEM-FILE|system (system: the system's roots, verify-full); a client
+    /// certificate with sslcert=PEM-FILE&sslkey=PEM-FILE.
     #[arg(
         long,
         global = true,

@@ -37,6 +37,7 @@ use super::{Access, ChangeFeed, Store, Txn};
 use crate::error::{Error, Result};
 
 mod feed;
+mod pem;
 mod row;
 mod schema;
 #[doc(hidden)]
@@ -44,6 +45,8 @@ pub mod test_support;
 #[cfg(test)]
 mod tests;
 mod tls;
+#[cfg(test)]
+mod tls_client_tests;
 #[cfg(test)]
 mod tls_tests;
 mod txn;

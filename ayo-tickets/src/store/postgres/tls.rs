@@ -11,11 +11,11 @@
 //! `sslrootcert` is a PEM file of root certificates; the verify modes default to
 //! `~/.postgresql/root.crt`, as libpq does. `sslrootcert=system` takes the system's trusted
 //! roots instead, and then, as in libpq, `verify-full` is the default and the only mode allowed.
+//! A server that asks for a client certificate gets `sslcert` and `sslkey` (see `pem.rs`).
 //!
 //! Under `prefer`, a TLS handshake that fails is tried again without TLS, as libpq does: a
 //! server whose TLS this client cannot speak (below TLS 1.2, say) is still reached.
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use postgres::Client;
@@ -23,13 +23,13 @@ use postgres::config::SslMode;
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms, ring};
-use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{
     CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
 };
 use tokio_postgres_rustls::MakeRustlsConnect;
 
+use super::pem::{self, Identity, Roots};
 use crate::error::{Error, Result};
 
 /// An `sslmode`.
@@ -82,25 +82,6 @@ impl Mode {
     }
 }
 
-/// Where the roots that check the server's certificate come from (`sslrootcert`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Roots {
-    /// A PEM file of root certificates.
-    File(PathBuf),
-    /// The system's trusted roots (`sslrootcert=system`).
-    System,
-}
-
-impl Roots {
-    /// Reads an `sslrootcert` value.
-    pub(super) fn parse(value: &str) -> Roots {
-        match value {
-            "system" => Roots::System,
-            path => Roots::File(PathBuf::from(path)),
-        }
-    }
-}
-
 /// The mode a URL means: the one it names, else `prefer`; with `sslrootcert=system`,
 /// `verify-full`, the only mode allowed there (a weaker one is [`Error::Invalid`]).
 pub(super) fn resolve(asked: Option<Mode>, roots: Option<&Roots>) -> Result<Mode> {
@@ -116,8 +97,13 @@ pub(super) fn resolve(asked: Option<Mode>, roots: Option<&Roots>) -> Result<Mode
     }
 }
 
-/// The TLS connector for `mode`, with `roots` when given.
-pub(super) fn connector(mode: Mode, roots: Option<&Roots>) -> Result<MakeRustlsConnect> {
+/// The TLS connector for `mode`, with `roots` when given, presenting `identity` when the server
+/// asks for a client certificate.
+pub(super) fn connector(
+    mode: Mode,
+    roots: Option<&Roots>,
+    identity: Option<Identity>,
+) -> Result<MakeRustlsConnect> {
     let provider = Arc::new(ring::default_provider());
     let algorithms = provider.signature_verification_algorithms;
     let verifier: Arc<dyn ServerCertVerifier> = match (mode, roots) {
@@ -131,12 +117,17 @@ pub(super) fn connector(mode: Mode, roots: Option<&Roots>) -> Result<MakeRustlsC
         }),
         (Mode::VerifyFull, roots) => webpki(&provider, roots)?,
     };
-    let config = ClientConfig::builder_with_provider(provider)
+    let builder = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::storage(format!("TLS setup: {e}")))?
         .dangerous()
-        .with_custom_certificate_verifier(verifier)
-        .with_no_client_auth();
+        .with_custom_certificate_verifier(verifier);
+    let config = match identity {
+        None => builder.with_no_client_auth(),
+        Some(id) => builder
+            .with_client_auth_cert(id.chain, id.key)
+            .map_err(|e| Error::invalid(format!("{}: {e}", id.source)))?,
+    };
     Ok(MakeRustlsConnect::new(config))
 }
 
@@ -169,19 +160,7 @@ fn webpki(
     provider: &Arc<CryptoProvider>,
     roots: Option<&Roots>,
 ) -> Result<Arc<WebPkiServerVerifier>> {
-    let (certs, source) = match roots {
-        Some(Roots::System) => (
-            rustls_native_certs::load_native_certs().certs,
-            "sslrootcert=system".to_string(),
-        ),
-        Some(Roots::File(path)) => read_pem(path)?,
-        None => read_pem(&default_root().ok_or_else(|| {
-            Error::invalid(
-                "sslmode verify-ca and verify-full need root certificates: sslrootcert=PATH \
-                 or sslrootcert=system (~/.postgresql/root.crt is not there)",
-            )
-        })?)?,
-    };
+    let (certs, source) = pem::roots(roots)?;
     let bad = |why: String| Error::invalid(format!("{source}: {why}"));
     // A bundle may hold certificates webpki cannot use; the others still count.
     let mut store = RootCertStore::empty();
@@ -192,23 +171,6 @@ fn webpki(
     WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider.clone())
         .build()
         .map_err(|e| bad(e.to_string()))
-}
-
-/// The certificates of the PEM file at `path`, and how errors name it.
-fn read_pem(path: &Path) -> Result<(Vec<CertificateDer<'static>>, String)> {
-    let source = format!("sslrootcert {}", path.display());
-    let bad = |why: String| Error::invalid(format!("{source}: {why}"));
-    let certs = CertificateDer::pem_file_iter(path)
-        .map_err(|e| bad(e.to_string()))?
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| bad(e.to_string()))?;
-    Ok((certs, source))
-}
-
-/// `~/.postgresql/root.crt`, if it is there.
-fn default_root() -> Option<PathBuf> {
-    let path = PathBuf::from(std::env::var_os("HOME")?).join(".postgresql/root.crt");
-    path.is_file().then_some(path)
 }
 
 /// A verifier that does not check the host name (libpq's `verify-ca`, with the roots' chain

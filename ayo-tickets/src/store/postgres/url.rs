@@ -1,12 +1,16 @@
 //! Reading a store URL: `postgres://user[:password]@host[:port]/db[?schema=name&...]`.
 //!
-//! `schema` is ours, and so are `sslmode` and `sslrootcert` (libpq's meanings: see `tls.rs`);
-//! every other query parameter goes to the driver (`options`, `application_name`,
-//! `connect_timeout`, ...), so `options=-csearch_path%3Dname` works too.
+//! `schema` is ours, and so are `sslmode`, `sslrootcert`, `sslcert` and `sslkey` (libpq's
+//! meanings: see `tls.rs` and `pem.rs`); every other query parameter goes to the driver
+//! (`options`, `application_name`, `connect_timeout`, ...), so `options=-csearch_path%3Dname`
+//! works too.
+
+use std::path::PathBuf;
 
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use super::tls::{self, Mode, Roots};
+use super::pem::{self, Roots};
+use super::tls::{self, Mode};
 use crate::error::{Error, Result};
 
 /// A parsed store URL.
@@ -44,6 +48,7 @@ pub(super) fn parse(url: &str) -> Result<Target> {
     let mut schema = None;
     let mut mode = None;
     let mut roots = None;
+    let (mut cert, mut key) = (None, None);
     let mut kept = Vec::new();
     for pair in query.into_iter().flat_map(|q| q.split('&')) {
         match pair.split_once('=') {
@@ -54,6 +59,8 @@ pub(super) fn parse(url: &str) -> Result<Target> {
             }
             Some(("sslmode", value)) => mode = Some(Mode::parse(&percent_decode(value)?)?),
             Some(("sslrootcert", value)) => roots = Some(Roots::parse(&percent_decode(value)?)),
+            Some(("sslcert", value)) => cert = Some(PathBuf::from(percent_decode(value)?)),
+            Some(("sslkey", value)) => key = Some(PathBuf::from(percent_decode(value)?)),
             _ if pair.is_empty() => {}
             _ => kept.push(pair),
         }
@@ -74,7 +81,8 @@ pub(super) fn parse(url: &str) -> Result<Target> {
     }
     let mode = tls::resolve(mode, roots.as_ref())?;
     config.ssl_mode(mode.driver());
-    let tls = tls::connector(mode, roots.as_ref())?;
+    let identity = pem::identity(cert.as_deref(), key.as_deref())?;
+    let tls = tls::connector(mode, roots.as_ref(), identity)?;
     Ok(Target {
         config,
         schema,
