@@ -46,8 +46,6 @@ pub mod test_support;
 mod tests;
 mod tls;
 #[cfg(test)]
-mod tls_client_tests;
-#[cfg(test)]
 mod tls_tests;
 mod txn;
 mod url;
