@@ -217,7 +217,7 @@ mod tests {
         std::fs::write(&empty, "").unwrap();
         for (root, why) in [
             (dir.path().join("none.pem"), "none.pem"),
-            (empty, "no usable certificate"),
+            (empty, "no certificate in it"),
         ] {
             let url = format!(
                 "postgres://h/db?sslmode=verify-full&sslrootcert={}",
