@@ -416,6 +416,48 @@ fn clone_as(t: &Tickets, actor: &str) -> Tickets {
         .unwrap()
 }
 
+/// A holder displaced by a takeover gets Conflict even when the claim that took over has no
+/// lease; an agent that never held the ticket may still note it.
+pub(crate) fn a_takeover_without_a_lease_displaces(t: &Tickets) {
+    let a = mk(t, "a", &[]);
+    let lease = ClaimOptions {
+        lease: Some(1),
+        ..ClaimOptions::default()
+    };
+    assert_eq!(t.claim("w1", lease).unwrap().unwrap().id, a.id);
+    std::thread::sleep(Duration::from_millis(1100));
+    let taken = t.claim("w2", ClaimOptions::default()).unwrap().unwrap();
+    assert_eq!(
+        (taken.id.as_str(), taken.lease_until),
+        (a.id.as_str(), None)
+    );
+    let displaced = clone_as(t, "w1");
+    let err = displaced.note(&a.id, "still me").unwrap_err();
+    assert_eq!(err.code(), "CONFLICT", "{err}");
+    assert!(err.to_string().contains("taken over from @w1"), "{err}");
+    assert_eq!(displaced.close(&a.id, None).unwrap_err().code(), "CONFLICT");
+    assert_eq!(
+        displaced.release(&a.id, Some("w1")).unwrap_err().code(),
+        "CONFLICT"
+    );
+    clone_as(t, "reviewer").note(&a.id, "looks fine").unwrap();
+    let now = t.get(&a.id).unwrap();
+    assert_eq!(
+        (now.status, now.assignee.as_deref()),
+        (Status::InProgress, Some("@w2"))
+    );
+    assert_eq!(now.notes.last().unwrap().text, "looks fine");
+    // Once the new holder gives it back to the first one, it is theirs again.
+    clone_as(t, "w2").release(&a.id, Some("w2")).unwrap();
+    t.assign(&a.id, Some("w1")).unwrap();
+    assert_eq!(
+        t.claim("w1", ClaimOptions::default()).unwrap().unwrap().id,
+        a.id
+    );
+    displaced.note(&a.id, "mine again").unwrap();
+    displaced.close(&a.id, None).unwrap();
+}
+
 pub(crate) fn history_and_actor(t: &Tickets) {
     let t = clone_as(t, "boss");
     let a = mk(&t, "a", &[]);
@@ -614,6 +656,7 @@ macro_rules! store_suite {
             case!(deps_and_cycles);
             case!(delete_rules);
             case!(claims_and_leases);
+            case!(a_takeover_without_a_lease_displaces);
             case!(history_and_actor);
             case!(batches_and_txns);
             case!(ready_follows_changes);

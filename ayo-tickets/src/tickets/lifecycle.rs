@@ -38,6 +38,21 @@ fn transition(t: &Ticket, action: &str) -> Error {
     }
 }
 
+/// The takeover note: "Lease of @a ran out at <time>; taken over by @b."
+const TAKEOVER_PREFIX: &str = "Lease of ";
+const TAKEOVER_RAN_OUT: &str = " ran out at ";
+const TAKEOVER_BY: &str = "; taken over by ";
+
+/// The (previous holder, new holder) of the ticket's last takeover note, if it has one.
+fn last_takeover(t: &Ticket) -> Option<(&str, &str)> {
+    t.notes.iter().rev().find_map(|n| {
+        let rest = n.text.strip_prefix(TAKEOVER_PREFIX)?;
+        let (previous, rest) = rest.split_once(TAKEOVER_RAN_OUT)?;
+        let (_, by) = rest.split_once(TAKEOVER_BY)?;
+        Some((previous, by.strip_suffix('.')?))
+    })
+}
+
 /// A ticket as a claim leaves it: in progress for the agent, started now, with the lease; a
 /// takeover of a run-out lease adds a note naming the previous holder. Also says whether it
 /// was a takeover.
@@ -54,7 +69,7 @@ fn apply_claim(t: &Ticket, request: &ClaimRequest<'_>, actor: Option<&str>) -> (
             at: request.now,
             author: actor.map(str::to_string),
             text: format!(
-                "Lease of {previous} ran out at {until}; taken over by {}.",
+                "{TAKEOVER_PREFIX}{previous}{TAKEOVER_RAN_OUT}{until}{TAKEOVER_BY}{}.",
                 request.agent
             ),
         });
@@ -89,22 +104,36 @@ impl Tickets {
         self.actor.clone().or_else(|| agent.map(str::to_string))
     }
 
-    /// Refuses an act by `who` on a ticket whose lease another agent holds (a displaced holder).
+    /// Refuses an act by `who` on an in-progress ticket another agent holds, when that agent
+    /// holds a lease on it or took it over from `who` (a displaced holder, with or without a
+    /// lease of its own).
     pub(crate) fn check_not_displaced(&self, t: &Ticket, who: Option<&str>) -> Result<()> {
-        if let (Status::InProgress, Some(holder), Some(who), Some(until)) =
-            (t.status, t.assignee.as_deref(), who, t.lease_until)
-            && !agent_matches(Some(holder), who)
-        {
-            return Err(Error::Conflict {
-                id: t.id.clone(),
-                message: format!(
-                    "ticket '{}' is held by {holder} (lease until {}); {who} does not hold it",
-                    t.id,
-                    until.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-                ),
-            });
+        let (Status::InProgress, Some(holder), Some(who)) = (t.status, t.assignee.as_deref(), who)
+        else {
+            return Ok(());
+        };
+        if agent_matches(Some(holder), who) {
+            return Ok(());
         }
-        Ok(())
+        let why = match (t.lease_until, last_takeover(t)) {
+            (Some(until), _) => format!(
+                "lease until {}",
+                until.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+            ),
+            (None, Some((previous, by)))
+                if agent_matches(Some(previous), who) && agent_matches(Some(by), holder) =>
+            {
+                format!("taken over from {previous}")
+            }
+            (None, _) => return Ok(()),
+        };
+        Err(Error::Conflict {
+            id: t.id.clone(),
+            message: format!(
+                "ticket '{}' is held by {holder} ({why}); {who} does not hold it",
+                t.id
+            ),
+        })
     }
 
     /// open → in_progress; sets `started`, and the assignee when given. Blocked tickets are
