@@ -50,7 +50,7 @@ pub(crate) const INDEX_FILE: &str = "index.bin";
 /// Entries whose mtime is within this of the recording scan's start are not trusted.
 const RACY_MARGIN_NS: i128 = 2_000_000_000;
 /// Files larger than this are not tickets; they are reported, not read whole.
-pub(crate) const MAX_FILE: u64 = 16 * 1024 * 1024;
+pub(crate) const MAX_FILE: u64 = crate::ticket::MAX_TICKET_BYTES as u64;
 
 /// What identifies one version of a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -279,6 +279,14 @@ impl MarkdownTxn {
             .as_deref()
             .or(self.sources.get(&ticket.id).map(String::as_str));
         let text = format::render(ticket, base)?;
+        if text.len() as u64 > MAX_FILE {
+            // Kept from the file it had, the text may pass what the core checked.
+            return Err(Error::invalid(format!(
+                "ticket '{}' would be {} bytes: a ticket file holds at most {MAX_FILE}",
+                ticket.id,
+                text.len()
+            )));
+        }
         if may_skip && previous.as_deref() == Some(text.as_str()) {
             return Ok(false);
         }
@@ -523,6 +531,35 @@ mod tests {
         let all = t.list(&crate::Filter::default()).unwrap();
         assert_eq!(all.len(), 2 * super::BATCH_LOOKUPS + 2);
         assert_eq!(t.get("taken").unwrap().title, "Taken");
+    }
+
+    /// A file kept near the limit by a frontmatter key the core does not know: a note that
+    /// would take it past 16 MiB is refused by the store (the core's check cannot see the key),
+    /// and the file is left as it was.
+    #[test]
+    fn a_write_past_the_file_limit_is_refused_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = Tickets::open(dir.path()).unwrap();
+        let max = super::MAX_FILE as usize;
+        let description = "d".repeat(max - 900 * 1024);
+        let a = t
+            .create(
+                crate::NewTicket::new("A")
+                    .id("aaaa")
+                    .description(description),
+            )
+            .unwrap();
+        let file = dir.path().join("aaaa.md");
+        let text = std::fs::read_to_string(&file).unwrap();
+        let pad = max - text.len() - 100 - "blob: \n".len();
+        let padded = text.replacen("---\n", &format!("---\nblob: {}\n", "x".repeat(pad)), 1);
+        std::fs::write(&file, &padded).unwrap();
+        assert_eq!(t.get(&a.id).unwrap().title, "A");
+        let err = t.note(&a.id, &"n".repeat(1024)).unwrap_err();
+        assert_eq!(err.code(), "INVALID", "{err}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), padded);
+        t.note(&a.id, "short").unwrap();
+        assert_eq!(t.get(&a.id).unwrap().notes.len(), 1);
     }
 
     fn retitle(to: &str) -> crate::Update {

@@ -458,6 +458,44 @@ pub(crate) fn a_takeover_without_a_lease_displaces(t: &Tickets) {
     displaced.close(&a.id, None).unwrap();
 }
 
+/// No write makes a ticket too large to read back: create, edit, note and close refuse text
+/// that would take a file past 16 MiB less 64 KiB, and change nothing; an empty note is refused.
+pub(crate) fn sizes_stay_readable(t: &Tickets) {
+    let limit = crate::ticket::MAX_TICKET_BYTES - 64 * 1024;
+    let huge = "a".repeat(limit);
+    let err = t
+        .create(NewTicket::new("big").description(huge.as_str()))
+        .unwrap_err();
+    assert_eq!(err.code(), "INVALID", "{err}");
+    assert!(
+        t.list(&Filter::default()).unwrap().is_empty(),
+        "nothing created"
+    );
+    let near = "b".repeat(limit - 8 * 1024);
+    let a = t
+        .create(NewTicket::new("near the limit").description(near.as_str()))
+        .unwrap();
+    let five = "c".repeat(5 * 1024);
+    let a = t.note(&a.id, &five).unwrap();
+    let err = t.note(&a.id, &five).unwrap_err();
+    assert_eq!(err.code(), "INVALID", "{err}");
+    assert!(err.to_string().contains("16 MiB"), "{err}");
+    assert_eq!(t.close(&a.id, Some(&five)).unwrap_err().code(), "INVALID");
+    let edit = Update {
+        description: Some(huge.clone()),
+        ..Update::default()
+    };
+    assert_eq!(t.update(&a.id, edit).unwrap_err().code(), "INVALID");
+    assert_eq!(t.note(&a.id, " \n").unwrap_err().code(), "INVALID");
+    let now = t.get(&a.id).unwrap();
+    assert_eq!((now.status, now.notes.len()), (Status::Open, 1));
+    assert_eq!(now.description, near);
+    // What was written reads back (a new handle reads it from the store).
+    let again = Tickets::with_store(t.store().clone()).unwrap();
+    assert_eq!(again.get(&a.id).unwrap().notes[0].text, five);
+    again.close(&a.id, Some("done")).unwrap();
+}
+
 pub(crate) fn history_and_actor(t: &Tickets) {
     let t = clone_as(t, "boss");
     let a = mk(&t, "a", &[]);
@@ -657,6 +695,7 @@ macro_rules! store_suite {
             case!(delete_rules);
             case!(claims_and_leases);
             case!(a_takeover_without_a_lease_displaces);
+            case!(sizes_stay_readable);
             case!(history_and_actor);
             case!(batches_and_txns);
             case!(ready_follows_changes);

@@ -364,6 +364,7 @@ impl Tickets {
                     author: self.actor.clone(),
                     text: r.to_string(),
                 });
+                t.check_size()?;
             }
             txn.put(&t)?;
             self.log(

@@ -115,6 +115,7 @@ impl Tickets {
             ticket.description = description.clone();
             ticket.parent = parent;
             ticket.created = Some(txn.now()?);
+            ticket.check_size()?;
             match &new.id {
                 Some(id) => {
                     ticket.id = id.clone();
@@ -224,6 +225,7 @@ impl Tickets {
                 };
                 what.push("parent");
             }
+            t.check_size()?;
             txn.put(&t)?;
             self.log(txn, self.actor.as_deref(), &t.id, "update", what.join(", "))?;
             annotate_one(txn, &t)
@@ -243,10 +245,13 @@ impl Tickets {
         })
     }
 
-    /// Appends a timestamped note by the actor. A holder displaced by a lease takeover gets
-    /// Conflict.
+    /// Appends a timestamped note by the actor; an empty one is refused. A holder displaced by
+    /// a lease takeover gets Conflict.
     pub fn note(&self, id: &str, text: &str) -> Result<Ticket> {
         validate_note(text, self.actor.as_deref())?;
+        if text.trim().is_empty() {
+            return Err(Error::invalid("the note is empty"));
+        }
         self.write(|txn| {
             let mut t = (*resolve(txn, id)?).clone();
             self.check_not_displaced(&t, self.actor.as_deref())?;
@@ -256,6 +261,7 @@ impl Tickets {
                 author: self.actor.clone(),
                 text: text.to_string(),
             });
+            t.check_size()?;
             txn.put(&t)?;
             self.log(txn, self.actor.as_deref(), &t.id, "note", text.to_string())?;
             annotate_one(txn, &t)
