@@ -85,7 +85,9 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<Parsed> {
             "the file is not valid UTF-8",
         )
     })?;
-    let doc = parse_doc(text).map_err(|f| Error::parse(path, f.line, f.message))?;
+    let lf = lf_of_crlf(text);
+    let doc = parse_doc(lf.as_deref().unwrap_or(text))
+        .map_err(|f| Error::parse(path, f.line, f.message))?;
     let mut ticket = doc.ticket;
     ticket.id = path
         .file_stem()
@@ -115,9 +117,16 @@ pub fn render(ticket: &Ticket, previous: Option<&str>) -> Result<String> {
     check_writable(ticket)?;
     let text = match previous {
         None => render_new(ticket),
-        Some(prev) => match patch(ticket, prev)? {
-            Some(text) => text,
-            None => return Ok(prev.to_string()),
+        // A file with Windows line endings is patched as its `\n` twin and keeps them.
+        Some(prev) => match lf_of_crlf(prev) {
+            Some(lf) => match patch(ticket, &lf)? {
+                Some(text) => text.replace('\n', "\r\n"),
+                None => return Ok(prev.to_string()),
+            },
+            None => match patch(ticket, prev)? {
+                Some(text) => text,
+                None => return Ok(prev.to_string()),
+            },
         },
     };
     verify(&text, ticket)?;
@@ -173,6 +182,13 @@ fn line_of(bytes: &[u8], pos: usize) -> usize {
         .filter(|&&b| b == b'\n')
         .count()
         + 1
+}
+
+/// The text with `\n` for `\r\n` when every line break in it is `\r\n` (a file with
+/// Windows line endings); `None` for any other text, which is read as it is.
+fn lf_of_crlf(text: &str) -> Option<String> {
+    let crlf = text.matches("\r\n").count();
+    (crlf > 0 && crlf == text.matches('\n').count()).then(|| text.replace("\r\n", "\n"))
 }
 
 /// Splits a text into lines without their `\n`, and whether the last one ended with `\n`.
@@ -364,7 +380,8 @@ fn verify(text: &str, ticket: &Ticket) -> Result<()> {
         }
         t
     };
-    let back = parse_doc(text).map_err(|f| {
+    let lf = lf_of_crlf(text);
+    let back = parse_doc(lf.as_deref().unwrap_or(text)).map_err(|f| {
         Error::parse(
             PathBuf::new(),
             f.line,

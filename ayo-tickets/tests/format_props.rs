@@ -404,6 +404,24 @@ proptest! {
     }
 
     #[test]
+    fn windows_line_endings_read_as_unix_ones_and_are_kept(
+        t1 in ticket(),
+        other in ticket(),
+        mask in any::<u32>(),
+        extra in prop::collection::vec(note(), 0..3),
+    ) {
+        let lf = render(&t1, None).unwrap();
+        let crlf = lf.replace('\n', "\r\n");
+        let read = parse(crlf.as_bytes(), &path_of(&t1)).unwrap().ticket;
+        prop_assert_eq!(&read, &t1, "file:\n{:?}", crlf);
+        let t2 = edit(&t1, &other, mask, extra);
+        let patched = render(&t2, Some(&crlf)).unwrap();
+        let patched_lf = render(&t2, Some(&lf)).unwrap();
+        prop_assert_eq!(&patched, &patched_lf.replace('\n', "\r\n"));
+        prop_assert_eq!(&read_back(&patched, &t2), &t2);
+    }
+
+    #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
         match parse(&bytes, Path::new("x.md")) {
             Ok(_) | Err(Error::Parse { .. }) => {}
