@@ -216,12 +216,17 @@ def test_ctrl_c_interrupts_a_wait(tmp_path: Path, call: str) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    assert proc.stdout is not None and proc.stdout.readline().strip() == "waiting"
-    time.sleep(0.5)
-    assert proc.poll() is None
-    sent = time.monotonic()
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=10)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "waiting"
+        time.sleep(0.5)
+        assert proc.poll() is None
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:  # a failed run leaves no waiter behind
+            proc.kill()
+            proc.wait()
     assert time.monotonic() - sent < 5
     assert "returned" not in out
     assert "KeyboardInterrupt" in err
