@@ -196,6 +196,39 @@ fn check_finds_missing_deps_and_exits_1() {
 }
 
 #[test]
+fn parent_ids_are_checked_and_resolved() {
+    let ayo = Ayo::new();
+    ayo.create(&["Epic", "--id", "epic1"]);
+    ayo.create(&["Child", "--id", "child1", "--parent", "epi"]);
+    let e = ayo.json_fails(
+        1,
+        "INVALID",
+        &["ticket", "edit", "epic1", "--parent", "epic1"],
+    );
+    assert_eq!(e["message"], "ticket 'epic1' cannot be its own parent");
+    human_error(
+        &ayo,
+        1,
+        &["ticket", "edit", "epic1", "--parent", "chi"],
+        &["parent cycle: epic1 -> child1 -> epic1"],
+    );
+    assert_eq!(
+        ayo.json(&["ticket", "show", "epic1"])["parent"],
+        json!(null)
+    );
+    // A loop made by hand is what check reports.
+    let file = ayo.session_dir("default").join("child1.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("parent: epic1\n"), "{text}");
+    std::fs::write(&file, text.replace("parent: epic1\n", "parent: child1\n")).unwrap();
+    let r = ayo.fails(1, &["ticket", "check"]);
+    assert!(
+        r.stdout.contains("parent_cycle") && r.stdout.contains("ticket 'child1' is its own parent"),
+        "{r:?}"
+    );
+}
+
+#[test]
 fn storage_failure() {
     let ayo = Ayo::new();
     let file = ayo.home().join("a-file");

@@ -189,6 +189,8 @@ pub enum ProblemKind {
     Cycle,
     /// A ticket whose stated id disagrees with its file name.
     IdMismatch,
+    /// A loop of parent links (made by hand edits), such as a ticket that is its own parent.
+    ParentCycle,
 }
 
 /// One problem `check` found.
@@ -202,7 +204,8 @@ pub struct Problem {
     pub path: Option<PathBuf>,
     /// The line, where known.
     pub line: Option<usize>,
-    /// The cycle, for a [`ProblemKind::Cycle`].
+    /// The cycle's ids, the first repeated at the end: along the dependency edges for a
+    /// [`ProblemKind::Cycle`], from child to parent for a [`ProblemKind::ParentCycle`].
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cycle: Vec<String>,
     /// What is wrong, in words.

@@ -5,8 +5,8 @@ use clap::Args;
 use crate::context::Ctx;
 use crate::error::CliError;
 
-/// Check the store: unreadable files, deps on missing tickets, cycles made by hand edits, ids
-/// that disagree with file names.
+/// Check the store: unreadable files, deps on missing tickets, cycles of deps or of parents made
+/// by hand edits (a ticket that is its own parent, too), ids that disagree with file names.
 ///
 /// Prints one line per problem and exits 1 when there is any (with --json, the list; `[]`
 /// when all is well).

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Tickets, annotate_one, resolve};
 use crate::error::{Error, Result};
-use crate::graph::{DepGraph, DepTree, GraphFormat};
+use crate::graph::{DepGraph, DepTree, GraphFormat, parent_cycles};
 use crate::request::{Filter, Problem, ProblemKind};
 use crate::store::{Brief, Briefs, LogEntry, Txn};
 use crate::ticket::{Status, Ticket, agent_matches, validate_id};
@@ -297,7 +297,7 @@ impl Tickets {
     }
 
     /// Everything wrong in the store: unreadable files, deps on missing tickets, cycles made by
-    /// hand edits, ids that disagree with file names.
+    /// hand edits (of deps, and of parents), ids that disagree with file names.
     pub fn check(&self) -> Result<Vec<Problem>> {
         self.read(|txn| {
             let scan = txn.scan()?;
@@ -363,6 +363,20 @@ impl Tickets {
                     path: None,
                     line: None,
                     message: format!("dependency cycle: {}", cycle.join(" -> ")),
+                    cycle,
+                });
+            }
+            for cycle in parent_cycles(&scan.tickets) {
+                let message = match cycle.as_slice() {
+                    [one, _] => format!("ticket '{one}' is its own parent"),
+                    _ => format!("parent cycle: {}", cycle.join(" -> ")),
+                };
+                out.push(Problem {
+                    kind: ProblemKind::ParentCycle,
+                    ticket: cycle.first().cloned(),
+                    path: None,
+                    line: None,
+                    message,
                     cycle,
                 });
             }
