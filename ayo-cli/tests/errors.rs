@@ -216,6 +216,12 @@ fn parent_ids_are_checked_and_resolved() {
         ayo.json(&["ticket", "show", "epic1"])["parent"],
         json!(null)
     );
+    // `list --parent` takes a unique prefix, as `create` and `edit` do.
+    assert_eq!(ayo.ids(&["ticket", "list", "--parent", "epi"]), ["child1"]);
+    ayo.json_fails(1, "NOT_FOUND", &["ticket", "list", "--parent", "zzz"]);
+    ayo.create(&["Other", "--id", "epic2"]);
+    let e = ayo.json_fails(1, "AMBIGUOUS", &["ticket", "list", "--parent", "epic"]);
+    assert_eq!(e["candidates"], json!(["epic1", "epic2"]));
     // A loop made by hand is what check reports.
     let file = ayo.session_dir("default").join("child1.md");
     let text = std::fs::read_to_string(&file).unwrap();

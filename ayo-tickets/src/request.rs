@@ -103,7 +103,8 @@ pub struct Filter {
     pub tag: Option<String>,
     /// Only this type.
     pub kind: Option<String>,
-    /// Only children of this ticket.
+    /// Only children of this ticket: the id they name, else an exact id or a unique prefix of
+    /// one ([`crate::Tickets::list`] resolves it; [`Filter::matches`] compares as given).
     pub parent: Option<String>,
 }
 

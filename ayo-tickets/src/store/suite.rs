@@ -238,6 +238,39 @@ pub(crate) fn parents(t: &Tickets) {
     );
 }
 
+pub(crate) fn parent_filter_takes_a_prefix(t: &Tickets) {
+    for (id, parent) in [("epic1", None), ("epic2", None), ("a1", Some("epic1"))] {
+        let n = NewTicket::new(id).id(id);
+        t.create(match parent {
+            Some(p) => n.parent(p),
+            None => n,
+        })
+        .unwrap();
+    }
+    t.create(NewTicket::new("b1").id("b1").parent("a1"))
+        .unwrap();
+    let children = |parent: &str| {
+        t.list(&Filter {
+            parent: Some(parent.into()),
+            ..Filter::default()
+        })
+    };
+    assert_eq!(ids(&children("epic1").unwrap()), ["a1"]);
+    // A unique prefix, as every id argument takes; NotFound and Ambiguous as for `get`.
+    assert_eq!(ids(&children("a").unwrap()), ["b1"]);
+    assert!(children("epic2").unwrap().is_empty());
+    assert_eq!(children("zz").unwrap_err().code(), "NOT_FOUND");
+    assert_eq!(children("").unwrap_err().code(), "INVALID");
+    match children("epic").unwrap_err() {
+        Error::Ambiguous { candidates, .. } => assert_eq!(candidates, ["epic1", "epic2"]),
+        e => panic!("{e:?}"),
+    }
+    // A parent that is gone is still found by the id its children name.
+    hand_set_parents(t, &[("epic2", Some("gone1"))]);
+    assert_eq!(ids(&children("gone1").unwrap()), ["epic2"]);
+    assert_eq!(children("gone").unwrap_err().code(), "NOT_FOUND");
+}
+
 pub(crate) fn transitions(t: &Tickets) {
     let a = mk(t, "a", &[]);
     let b = mk(t, "b", &[&a.id]);
@@ -707,6 +740,7 @@ macro_rules! store_suite {
             case!(create_and_get);
             case!(list_ready_blocked);
             case!(parents);
+            case!(parent_filter_takes_a_prefix);
             case!(transitions);
             case!(close_unblocks_only_the_last_dep);
             case!(edits_notes_assign);

@@ -189,10 +189,23 @@ impl Tickets {
         Ok(briefs)
     }
 
-    /// Every ticket that matches the filter, oldest first.
+    /// Every ticket that matches the filter, oldest first. The parent filter is an id as the
+    /// children name it, else an exact id or a unique prefix of one (NotFound, Ambiguous as for
+    /// [`Tickets::get`]).
     pub fn list(&self, filter: &Filter) -> Result<Vec<Ticket>> {
         self.read(|txn| {
             let briefs = self.scan_briefs(txn)?;
+            let resolved;
+            let filter = match filter.parent.as_deref() {
+                Some(p) if !briefs.tickets.iter().any(|b| b.parent() == Some(p)) => {
+                    resolved = Filter {
+                        parent: Some(resolve(txn, p)?.id.clone()),
+                        ..filter.clone()
+                    };
+                    &resolved
+                }
+                _ => filter,
+            };
             let keep = |b: &Brief| {
                 filter.matches_fields(
                     b.status(),
