@@ -235,6 +235,29 @@ fn parent_ids_are_checked_and_resolved() {
 }
 
 #[test]
+fn empty_agent_filters_are_invalid() {
+    let ayo = Ayo::new();
+    ayo.create(&["Mine", "-a", "@me"]);
+    for args in [
+        &["ticket", "list", "-a", ""][..],
+        &["ticket", "list", "--assignee", "@"],
+        &["ticket", "ready", "-a", ""],
+        &["ticket", "ready", "-a", " ", "--wait", "--timeout", "0"],
+        &["ticket", "blocked", "-a", ""],
+    ] {
+        ayo.json_fails(1, "INVALID", args);
+        human_error(&ayo, 1, args, &["agent filter"]);
+    }
+    assert_eq!(
+        ayo.json(&["ticket", "ready", "-a", "me"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
 fn storage_failure() {
     let ayo = Ayo::new();
     let file = ayo.home().join("a-file");

@@ -97,7 +97,7 @@ impl NewTicket {
 pub struct Filter {
     /// Only this status.
     pub status: Option<Status>,
-    /// Only this agent's (with or without the `@`).
+    /// Only this agent's (with or without the `@`); an empty one is Invalid.
     pub assignee: Option<String>,
     /// Only tickets with this tag.
     pub tag: Option<String>,

@@ -271,6 +271,22 @@ pub(crate) fn parent_filter_takes_a_prefix(t: &Tickets) {
     assert_eq!(children("gone").unwrap_err().code(), "NOT_FOUND");
 }
 
+pub(crate) fn empty_agent_filters_are_invalid(t: &Tickets) {
+    mk(t, "a", &[]);
+    for agent in ["", "  ", "@", " @ "] {
+        let filter = Filter {
+            assignee: Some(agent.into()),
+            ..Filter::default()
+        };
+        assert_eq!(t.list(&filter).unwrap_err().code(), "INVALID", "{agent:?}");
+        assert_eq!(t.ready(Some(agent)).unwrap_err().code(), "INVALID");
+        assert_eq!(t.blocked(Some(agent)).unwrap_err().code(), "INVALID");
+        let wait = t.wait_ready(Some(agent), Some(Duration::ZERO));
+        assert_eq!(wait.unwrap_err().code(), "INVALID");
+    }
+    assert_eq!(t.ready(None).unwrap().len(), 1);
+}
+
 pub(crate) fn transitions(t: &Tickets) {
     let a = mk(t, "a", &[]);
     let b = mk(t, "b", &[&a.id]);
@@ -741,6 +757,7 @@ macro_rules! store_suite {
             case!(list_ready_blocked);
             case!(parents);
             case!(parent_filter_takes_a_prefix);
+            case!(empty_agent_filters_are_invalid);
             case!(transitions);
             case!(close_unblocks_only_the_last_dep);
             case!(edits_notes_assign);

@@ -166,6 +166,16 @@ fn unblocked(b: &Brief, is_closed: &dyn Fn(&str) -> bool) -> bool {
     b.deps().all(is_closed)
 }
 
+/// Refuses an agent filter that names nobody: empty, blank or a bare `@`.
+fn agent_filter(agent: Option<&str>) -> Result<()> {
+    match agent.map(str::trim) {
+        Some(a) if a.strip_prefix('@').unwrap_or(a).trim().is_empty() => Err(Error::invalid(
+            "the agent filter is empty: name an agent such as @reviewer, or leave the filter out",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// True when `agent` is none or holds the ticket.
 fn assigned(assignee: Option<&str>, agent: Option<&str>) -> bool {
     agent.is_none_or(|a| agent_matches(assignee, a))
@@ -191,8 +201,9 @@ impl Tickets {
 
     /// Every ticket that matches the filter, oldest first. The parent filter is an id as the
     /// children name it, else an exact id or a unique prefix of one (NotFound, Ambiguous as for
-    /// [`Tickets::get`]).
+    /// [`Tickets::get`]); an empty agent filter is Invalid.
     pub fn list(&self, filter: &Filter) -> Result<Vec<Ticket>> {
+        agent_filter(filter.assignee.as_deref())?;
         self.read(|txn| {
             let briefs = self.scan_briefs(txn)?;
             let resolved;
@@ -220,8 +231,9 @@ impl Tickets {
     }
 
     /// Open tickets with no `blocked_by`, by priority, then created, then id; only `assignee`'s
-    /// when given.
+    /// when given (an empty one is Invalid).
     pub fn ready(&self, assignee: Option<&str>) -> Result<Vec<Ticket>> {
+        agent_filter(assignee)?;
         self.read(|txn| {
             let Some(version) = txn.version() else {
                 return self.compute_ready(txn, assignee);
@@ -261,8 +273,10 @@ impl Tickets {
         pick(&briefs, open, unblocked, ready_order)
     }
 
-    /// Open or in-progress tickets with a non-empty `blocked_by`, oldest first.
+    /// Open or in-progress tickets with a non-empty `blocked_by`, oldest first; only
+    /// `assignee`'s when given (an empty one is Invalid).
     pub fn blocked(&self, assignee: Option<&str>) -> Result<Vec<Ticket>> {
+        agent_filter(assignee)?;
         self.read(|txn| {
             let briefs = self.scan_briefs(txn)?;
             let active =
