@@ -196,9 +196,7 @@ pub(crate) fn usage_exit(e: &clap::Error, json: bool) -> ExitCode {
             ExitCode::from(EXIT_USAGE)
         }
         _ if json => {
-            let text = e.render().to_string();
-            let first = text.lines().next().unwrap_or_default();
-            let message = first.strip_prefix("error: ").unwrap_or(first);
+            let message = usage_message(&e.render().to_string());
             let v = json!({ "error": { "code": "INVALID", "message": message } });
             let _ = writeln!(io::stderr(), "{v}");
             ExitCode::from(EXIT_USAGE)
@@ -208,6 +206,31 @@ pub(crate) fn usage_exit(e: &clap::Error, json: bool) -> ExitCode {
             ExitCode::from(EXIT_USAGE)
         }
     }
+}
+
+/// A clap usage error, rendered as text, on one line: the error with what it names (the
+/// missing arguments, the possible values) and its tips, without the usage line and the
+/// pointer to `--help`. Continuation lines join the line they continue, after ", " where that
+/// line introduces a list (ends with ':'); tips follow after "; ".
+fn usage_message(rendered: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for paragraph in rendered.split("\n\n") {
+        let mut lines = paragraph.lines().map(str::trim).filter(|l| !l.is_empty());
+        let Some(first) = lines.next() else {
+            continue;
+        };
+        if first.starts_with("Usage:") || first.starts_with("For more information") {
+            continue;
+        }
+        let first = first.strip_prefix("error: ").unwrap_or(first);
+        let rest: Vec<&str> = lines.collect();
+        parts.push(match (rest.is_empty(), first.ends_with(':')) {
+            (true, _) => first.to_string(),
+            (false, true) => format!("{first} {}", rest.join(", ")),
+            (false, false) => format!("{first} {}", rest.join(" ")),
+        });
+    }
+    parts.join("; ")
 }
 
 #[cfg(test)]
@@ -245,6 +268,24 @@ mod tests {
         let v = e.to_json();
         assert_eq!(v["error"]["line"], 3);
         assert_eq!(v["error"]["message"], "/t/x.md:3: bad yaml", "one line");
+    }
+
+    #[test]
+    fn usage_messages_are_whole() {
+        let missing = "error: the following required arguments were not provided:\n  <ID>\n  \
+                       <TEXT>\n\nUsage: ayo ticket note <ID> <TEXT>\n\nFor more information, \
+                       try '--help'.\n";
+        assert_eq!(
+            usage_message(missing),
+            "the following required arguments were not provided: <ID>, <TEXT>"
+        );
+        let value = "error: invalid value 'tcsh' for '<SHELL>'\n  [possible values: bash, zsh]\n\n  \
+                     tip: a similar value exists: 'zsh'\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            usage_message(value),
+            "invalid value 'tcsh' for '<SHELL>' [possible values: bash, zsh]; \
+             tip: a similar value exists: 'zsh'"
+        );
     }
 
     #[test]

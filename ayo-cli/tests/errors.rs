@@ -284,7 +284,33 @@ fn bad_usage_exits_2() {
     ] {
         let r = ayo.fails(2, args);
         assert!(r.stderr.starts_with("error:"), "{args:?}: {r:?}");
-        ayo.json_fails(2, "INVALID", args);
+        let e = ayo.json_fails(2, "INVALID", args);
+        let message = e["message"].as_str().unwrap();
+        assert!(!message.ends_with(':'), "{args:?}: a whole message: {e}");
+    }
+    // The JSON message names what is missing or wrong, as the text does.
+    for (args, words) in [
+        (&["ticket", "create"][..], &["not provided: <TITLE>"][..]),
+        (&["ticket", "claim"], &["not provided: --assignee <AGENT>"]),
+        (&["ticket", "note"], &["not provided: <ID>, <TEXT>"]),
+        (
+            &["completions", "tcsh"],
+            &[
+                "'tcsh'",
+                "[possible values: bash,",
+                "tip: a similar value exists: 'zsh'",
+            ],
+        ),
+    ] {
+        let e = ayo.json_fails(2, "INVALID", args);
+        let message = e["message"].as_str().unwrap();
+        for w in words {
+            assert!(message.contains(w), "{w:?} in {message:?}");
+        }
+        assert!(
+            !message.contains("Usage:") && !message.contains("--help"),
+            "{message:?}"
+        );
     }
     // The core refuses two store flags, or a bad session name: also bad usage.
     let two = ["--global", "--session", "s1", "ticket", "list"];
