@@ -252,14 +252,14 @@ export interface Problem {
   path: string | null
   /** The 1-based line, where known. */
   line: number | null
-  /** The cycle, for a `cycle` problem (first id repeated at the end); else empty. */
+  /** The cycle (first id repeated at the end), for a `cycle` or `parent_cycle` problem; else empty. */
   cycle: Array<string>
   /** What is wrong, in words. */
   message: string
 }
 
 /** What kind of problem `check` found. */
-export type ProblemKind = 'unreadable' | 'missing_dep' | 'cycle' | 'id_mismatch'
+export type ProblemKind = 'unreadable' | 'missing_dep' | 'cycle' | 'id_mismatch' | 'parent_cycle'
 
 /** Options of `release`. */
 export interface ReleaseOptions {

@@ -4,6 +4,8 @@
 //! flags or variables); 3 nothing to do (a claim found nothing, a wait timed out); 130
 //! interrupted (Ctrl-C). A failure prints one line on stderr starting `error:`, or with
 //! `--json` the object `{"error": {"code": ..., "message": ...}}` plus the error's fields.
+//! Two outcomes are answers on stdout rather than errors, and print no JSON error: nothing to
+//! do (exit 3, `null`) and the problems `check` found (exit 1, the list of problems).
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -63,14 +65,14 @@ impl CliError {
         }
     }
 
-    /// The JSON error code: the core's code, or `PROBLEMS`, `INTERRUPTED`, `IO`.
-    fn code(&self) -> &'static str {
+    /// The JSON error code: the core's code, or `INTERRUPTED`, `IO`; none for the outcomes
+    /// whose answer is on stdout (nothing to do, the problems `check` found).
+    fn code(&self) -> Option<&'static str> {
         match self {
-            CliError::Core(e) | CliError::BadStoreChoice(e) => e.code(),
-            CliError::Nothing(_) => "NOTHING",
-            CliError::Problems(_) => "PROBLEMS",
-            CliError::Interrupted => "INTERRUPTED",
-            CliError::Output(_) => "IO",
+            CliError::Core(e) | CliError::BadStoreChoice(e) => Some(e.code()),
+            CliError::Nothing(_) | CliError::Problems(_) => None,
+            CliError::Interrupted => Some("INTERRUPTED"),
+            CliError::Output(_) => Some("IO"),
         }
     }
 
@@ -113,17 +115,18 @@ impl CliError {
         }
     }
 
-    /// The JSON error object: code, message, and the error's own fields.
-    fn to_json(&self) -> Value {
+    /// The JSON error object: code, message, and the error's own fields; none where
+    /// [`CliError::code`] has none.
+    fn to_json(&self) -> Option<Value> {
         let mut e = Map::new();
-        e.insert("code".into(), json!(self.code()));
+        e.insert("code".into(), json!(self.code()?));
         e.insert("message".into(), json!(self.message()));
         if let CliError::Core(err) | CliError::BadStoreChoice(err) = self {
             for (k, v) in fields(err) {
                 e.insert(k.into(), v);
             }
         }
-        json!({ "error": e })
+        Some(json!({ "error": e }))
     }
 }
 
@@ -169,7 +172,11 @@ pub(crate) fn report(err: &CliError, ctx: &Ctx) -> ExitCode {
         _ => {}
     }
     let line = if ctx.json() {
-        err.to_json().to_string()
+        match err.to_json() {
+            Some(v) => v.to_string(),
+            // `check` printed its problems on stdout: that list is the answer.
+            None => return ExitCode::from(err.exit_code()),
+        }
     } else {
         let style = Style::new(ctx.color_when(), io::stderr().is_terminal());
         let mut line = format!("{} {}", style.paint(Paint::Error, "error:"), err.message());
@@ -196,9 +203,7 @@ pub(crate) fn usage_exit(e: &clap::Error, json: bool) -> ExitCode {
             ExitCode::from(EXIT_USAGE)
         }
         _ if json => {
-            let text = e.render().to_string();
-            let first = text.lines().next().unwrap_or_default();
-            let message = first.strip_prefix("error: ").unwrap_or(first);
+            let message = usage_message(&e.render().to_string());
             let v = json!({ "error": { "code": "INVALID", "message": message } });
             let _ = writeln!(io::stderr(), "{v}");
             ExitCode::from(EXIT_USAGE)
@@ -210,6 +215,31 @@ pub(crate) fn usage_exit(e: &clap::Error, json: bool) -> ExitCode {
     }
 }
 
+/// A clap usage error, rendered as text, on one line: the error with what it names (the
+/// missing arguments, the possible values) and its tips, without the usage line and the
+/// pointer to `--help`. Continuation lines join the line they continue, after ", " where that
+/// line introduces a list (ends with ':'); tips follow after "; ".
+fn usage_message(rendered: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for paragraph in rendered.split("\n\n") {
+        let mut lines = paragraph.lines().map(str::trim).filter(|l| !l.is_empty());
+        let Some(first) = lines.next() else {
+            continue;
+        };
+        if first.starts_with("Usage:") || first.starts_with("For more information") {
+            continue;
+        }
+        let first = first.strip_prefix("error: ").unwrap_or(first);
+        let rest: Vec<&str> = lines.collect();
+        parts.push(match (rest.is_empty(), first.ends_with(':')) {
+            (true, _) => first.to_string(),
+            (false, true) => format!("{first} {}", rest.join(", ")),
+            (false, false) => format!("{first} {}", rest.join(" ")),
+        });
+    }
+    parts.join("; ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,10 +249,12 @@ mod tests {
         let core = CliError::Core(Error::NotFound { id: "x".into() });
         assert_eq!(core.exit_code(), 1);
         let usage = CliError::BadStoreChoice(Error::invalid("choose one"));
-        assert_eq!((usage.exit_code(), usage.code()), (2, "INVALID"));
+        assert_eq!((usage.exit_code(), usage.code()), (2, Some("INVALID")));
         assert_eq!(CliError::Nothing("none".into()).exit_code(), 3);
         assert_eq!(CliError::Problems(2).exit_code(), 1);
         assert_eq!(CliError::Problems(2).message(), "check found 2 problems");
+        // Problems are check's answer (on stdout), not an error with a code of its own.
+        assert_eq!(CliError::Problems(2).to_json(), None);
         assert_eq!(CliError::Interrupted.exit_code(), 130);
     }
 
@@ -232,7 +264,7 @@ mod tests {
             cycle: vec!["a".into(), "b".into(), "a".into()],
         });
         assert_eq!(
-            e.to_json(),
+            e.to_json().unwrap(),
             json!({"error": {"code": "CYCLE", "message": "dependency cycle: a -> b -> a",
                              "cycle": ["a", "b", "a"]}})
         );
@@ -240,11 +272,32 @@ mod tests {
             prefix: "ab".into(),
             candidates: vec!["ab1".into(), "ab2".into()],
         });
-        assert_eq!(e.to_json()["error"]["candidates"], json!(["ab1", "ab2"]));
+        assert_eq!(
+            e.to_json().unwrap()["error"]["candidates"],
+            json!(["ab1", "ab2"])
+        );
         let e = CliError::Core(Error::parse("/t/x.md", Some(3), "bad\nyaml"));
-        let v = e.to_json();
+        let v = e.to_json().unwrap();
         assert_eq!(v["error"]["line"], 3);
         assert_eq!(v["error"]["message"], "/t/x.md:3: bad yaml", "one line");
+    }
+
+    #[test]
+    fn usage_messages_are_whole() {
+        let missing = "error: the following required arguments were not provided:\n  <ID>\n  \
+                       <TEXT>\n\nUsage: ayo ticket note <ID> <TEXT>\n\nFor more information, \
+                       try '--help'.\n";
+        assert_eq!(
+            usage_message(missing),
+            "the following required arguments were not provided: <ID>, <TEXT>"
+        );
+        let value = "error: invalid value 'tcsh' for '<SHELL>'\n  [possible values: bash, zsh]\n\n  \
+                     tip: a similar value exists: 'zsh'\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            usage_message(value),
+            "invalid value 'tcsh' for '<SHELL>' [possible values: bash, zsh]; \
+             tip: a similar value exists: 'zsh'"
+        );
     }
 
     #[test]

@@ -172,10 +172,12 @@ fn unreadable_files_are_named_skipped_and_reported() {
         r.stderr.starts_with("error: check found 1 problem"),
         "{r:?}"
     );
+    // With --json the list on stdout is the answer, and exit 1 says it is not empty: no JSON
+    // error follows it (the contract's codes have none for "check found problems").
     let r = ayo.fails(1, &["--json", "--dir", d, "ticket", "check"]);
     let problems: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(problems[0]["kind"], "unreadable");
-    assert_eq!(r.json_error()["code"], "PROBLEMS");
+    assert_eq!(r.stderr, "", "{r:?}");
     std::fs::remove_file(dir.join("broken.md")).unwrap();
     assert_eq!(ayo.json(&["--dir", d, "ticket", "check"]), json!([]));
 }
@@ -192,6 +194,68 @@ fn check_finds_missing_deps_and_exits_1() {
     assert!(
         r.stdout.contains("missing_dep") && r.stdout.contains(&b),
         "{r:?}"
+    );
+}
+
+#[test]
+fn parent_ids_are_checked_and_resolved() {
+    let ayo = Ayo::new();
+    ayo.create(&["Epic", "--id", "epic1"]);
+    ayo.create(&["Child", "--id", "child1", "--parent", "epi"]);
+    let e = ayo.json_fails(
+        1,
+        "INVALID",
+        &["ticket", "edit", "epic1", "--parent", "epic1"],
+    );
+    assert_eq!(e["message"], "ticket 'epic1' cannot be its own parent");
+    human_error(
+        &ayo,
+        1,
+        &["ticket", "edit", "epic1", "--parent", "chi"],
+        &["parent cycle: epic1 -> child1 -> epic1"],
+    );
+    assert_eq!(
+        ayo.json(&["ticket", "show", "epic1"])["parent"],
+        json!(null)
+    );
+    // `list --parent` takes a unique prefix, as `create` and `edit` do.
+    assert_eq!(ayo.ids(&["ticket", "list", "--parent", "epi"]), ["child1"]);
+    ayo.json_fails(1, "NOT_FOUND", &["ticket", "list", "--parent", "zzz"]);
+    ayo.create(&["Other", "--id", "epic2"]);
+    let e = ayo.json_fails(1, "AMBIGUOUS", &["ticket", "list", "--parent", "epic"]);
+    assert_eq!(e["candidates"], json!(["epic1", "epic2"]));
+    // A loop made by hand is what check reports.
+    let file = ayo.session_dir("default").join("child1.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("parent: epic1\n"), "{text}");
+    std::fs::write(&file, text.replace("parent: epic1\n", "parent: child1\n")).unwrap();
+    let r = ayo.fails(1, &["ticket", "check"]);
+    assert!(
+        r.stdout.contains("parent_cycle") && r.stdout.contains("ticket 'child1' is its own parent"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn empty_agent_filters_are_invalid() {
+    let ayo = Ayo::new();
+    ayo.create(&["Mine", "-a", "@me"]);
+    for args in [
+        &["ticket", "list", "-a", ""][..],
+        &["ticket", "list", "--assignee", "@"],
+        &["ticket", "ready", "-a", ""],
+        &["ticket", "ready", "-a", " ", "--wait", "--timeout", "0"],
+        &["ticket", "blocked", "-a", ""],
+    ] {
+        ayo.json_fails(1, "INVALID", args);
+        human_error(&ayo, 1, args, &["agent filter"]);
+    }
+    assert_eq!(
+        ayo.json(&["ticket", "ready", "-a", "me"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
     );
 }
 
@@ -222,7 +286,33 @@ fn bad_usage_exits_2() {
     ] {
         let r = ayo.fails(2, args);
         assert!(r.stderr.starts_with("error:"), "{args:?}: {r:?}");
-        ayo.json_fails(2, "INVALID", args);
+        let e = ayo.json_fails(2, "INVALID", args);
+        let message = e["message"].as_str().unwrap();
+        assert!(!message.ends_with(':'), "{args:?}: a whole message: {e}");
+    }
+    // The JSON message names what is missing or wrong, as the text does.
+    for (args, words) in [
+        (&["ticket", "create"][..], &["not provided: <TITLE>"][..]),
+        (&["ticket", "claim"], &["not provided: --assignee <AGENT>"]),
+        (&["ticket", "note"], &["not provided: <ID>, <TEXT>"]),
+        (
+            &["completions", "tcsh"],
+            &[
+                "'tcsh'",
+                "[possible values: bash,",
+                "tip: a similar value exists: 'zsh'",
+            ],
+        ),
+    ] {
+        let e = ayo.json_fails(2, "INVALID", args);
+        let message = e["message"].as_str().unwrap();
+        for w in words {
+            assert!(message.contains(w), "{w:?} in {message:?}");
+        }
+        assert!(
+            !message.contains("Usage:") && !message.contains("--help"),
+            "{message:?}"
+        );
     }
     // The core refuses two store flags, or a bad session name: also bad usage.
     let two = ["--global", "--session", "s1", "ticket", "list"];

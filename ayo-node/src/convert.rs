@@ -209,6 +209,8 @@ pub enum ProblemKind {
     Cycle,
     /// A ticket whose stated id disagrees with its file name.
     IdMismatch,
+    /// A loop of parent links (made by hand edits), such as a ticket that is its own parent.
+    ParentCycle,
 }
 
 impl From<ayo::ProblemKind> for ProblemKind {
@@ -218,6 +220,7 @@ impl From<ayo::ProblemKind> for ProblemKind {
             ayo::ProblemKind::MissingDep => ProblemKind::MissingDep,
             ayo::ProblemKind::Cycle => ProblemKind::Cycle,
             ayo::ProblemKind::IdMismatch => ProblemKind::IdMismatch,
+            ayo::ProblemKind::ParentCycle => ProblemKind::ParentCycle,
         }
     }
 }
@@ -234,7 +237,7 @@ pub struct Problem {
     pub path: Option<String>,
     /// The 1-based line, where known.
     pub line: Option<u32>,
-    /// The cycle, for a `cycle` problem (first id repeated at the end); else empty.
+    /// The cycle (first id repeated at the end), for a `cycle` or `parent_cycle` problem; else empty.
     pub cycle: Vec<String>,
     /// What is wrong, in words.
     pub message: String,

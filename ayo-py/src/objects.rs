@@ -252,7 +252,7 @@ pub struct PyProblem(pub Problem);
 
 #[pymethods]
 impl PyProblem {
-    /// `unreadable`, `missing_dep`, `cycle` or `id_mismatch`.
+    /// `unreadable`, `missing_dep`, `cycle`, `id_mismatch` or `parent_cycle`.
     #[getter]
     fn kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_dict(py, &self.0.kind)
@@ -272,7 +272,7 @@ impl PyProblem {
     fn line(&self) -> Option<usize> {
         self.0.line
     }
-    /// The cycle's ids (first repeated at the end), for a cycle.
+    /// The cycle's ids (first repeated at the end), for a cycle or a parent cycle.
     #[getter]
     fn cycle(&self) -> Vec<String> {
         self.0.cycle.clone()

@@ -368,6 +368,43 @@ pub fn annotate(ticket: &Ticket, is_closed: impl Fn(&str) -> bool) -> Ticket {
     t
 }
 
+/// The loops of parent links among `tickets` (made by hand edits; `update` refuses them): each
+/// as its ids along the links, child to parent, from its smallest id back to it (`a -> b -> a`:
+/// a's parent is b, b's is a; a ticket that is its own parent gives `a -> a`). Sorted.
+pub(crate) fn parent_cycles(tickets: &[Arc<Ticket>]) -> Vec<Vec<String>> {
+    let parent: HashMap<&str, &str> = tickets
+        .iter()
+        .filter_map(|t| Some((t.id.as_str(), t.parent.as_deref()?)))
+        .collect();
+    // Each ticket has one parent at most, so every walk up either ends or enters one loop.
+    let mut done: HashSet<&str> = HashSet::new();
+    let mut out = Vec::new();
+    let mut ids: Vec<&str> = parent.keys().copied().collect();
+    ids.sort_unstable();
+    for start in ids {
+        let mut path: Vec<&str> = Vec::new();
+        let mut cur = Some(start);
+        while let Some(id) = cur {
+            if done.contains(id) {
+                break;
+            }
+            if let Some(at) = path.iter().position(|p| *p == id) {
+                let mut cycle: Vec<String> = path[at..].iter().map(|s| s.to_string()).collect();
+                let min = (0..cycle.len()).min_by_key(|&i| &cycle[i]).unwrap_or(0);
+                cycle.rotate_left(min);
+                cycle.push(cycle[0].clone());
+                out.push(cycle);
+                break;
+            }
+            path.push(id);
+            cur = parent.get(id).copied();
+        }
+        done.extend(path);
+    }
+    out.sort();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -447,5 +484,29 @@ mod tests {
         let mm = g.draw(GraphFormat::Mermaid, None);
         assert!(mm.starts_with("graph TD\n"));
         assert!(mm.contains("t_a --> t_b"));
+    }
+
+    #[test]
+    fn parent_cycles_from_their_smallest_id() {
+        let child = |id: &str, parent: Option<&str>| {
+            let mut t = Ticket::new(id, id);
+            t.parent = parent.map(str::to_string);
+            Arc::new(t)
+        };
+        let ts = [
+            child("epic", None),
+            child("a", Some("epic")),
+            child("c", Some("b")),
+            child("b", Some("d")),
+            child("d", Some("c")),
+            child("e", Some("c")),
+            child("s", Some("s")),
+            child("f", Some("gone")),
+        ];
+        assert_eq!(
+            parent_cycles(&ts),
+            vec![vec!["b", "d", "c", "b"], vec!["s", "s"]]
+        );
+        assert!(parent_cycles(&ts[..2]).is_empty());
     }
 }

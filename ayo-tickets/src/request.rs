@@ -97,13 +97,14 @@ impl NewTicket {
 pub struct Filter {
     /// Only this status.
     pub status: Option<Status>,
-    /// Only this agent's (with or without the `@`).
+    /// Only this agent's (with or without the `@`); an empty one is Invalid.
     pub assignee: Option<String>,
     /// Only tickets with this tag.
     pub tag: Option<String>,
     /// Only this type.
     pub kind: Option<String>,
-    /// Only children of this ticket.
+    /// Only children of this ticket: the id they name, else an exact id or a unique prefix of
+    /// one ([`crate::Tickets::list`] resolves it; [`Filter::matches`] compares as given).
     pub parent: Option<String>,
 }
 
@@ -189,6 +190,8 @@ pub enum ProblemKind {
     Cycle,
     /// A ticket whose stated id disagrees with its file name.
     IdMismatch,
+    /// A loop of parent links (made by hand edits), such as a ticket that is its own parent.
+    ParentCycle,
 }
 
 /// One problem `check` found.
@@ -202,7 +205,8 @@ pub struct Problem {
     pub path: Option<PathBuf>,
     /// The line, where known.
     pub line: Option<usize>,
-    /// The cycle, for a [`ProblemKind::Cycle`].
+    /// The cycle's ids, the first repeated at the end: along the dependency edges for a
+    /// [`ProblemKind::Cycle`], from child to parent for a [`ProblemKind::ParentCycle`].
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cycle: Vec<String>,
     /// What is wrong, in words.

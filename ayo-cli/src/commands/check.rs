@@ -5,11 +5,12 @@ use clap::Args;
 use crate::context::Ctx;
 use crate::error::CliError;
 
-/// Check the store: unreadable files, deps on missing tickets, cycles made by hand edits, ids
-/// that disagree with file names.
+/// Check the store: unreadable files, deps on missing tickets, cycles of deps or of parents made
+/// by hand edits (a ticket that is its own parent, too), ids that disagree with file names.
 ///
-/// Prints one line per problem and exits 1 when there is any (with --json, the list; `[]`
-/// when all is well).
+/// Prints one line per problem and exits 1 when there is any, saying how many on stderr. With
+/// --json it prints the list (`[]` when all is well), and nothing on stderr: the list is the
+/// answer, exit 1 says it is not empty.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   ayo ticket check

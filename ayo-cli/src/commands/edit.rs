@@ -46,7 +46,8 @@ pub(crate) struct EditArgs {
     #[arg(long, value_name = "TAGS")]
     tags: Option<String>,
 
-    /// A new parent ticket.
+    /// A new parent ticket: an id or a unique prefix of one; not the ticket itself, nor one of
+    /// its descendants.
     #[arg(long, value_name = "ID", conflicts_with = "no_parent")]
     parent: Option<String>,
 

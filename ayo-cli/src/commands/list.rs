@@ -35,7 +35,7 @@ pub(crate) struct ListArgs {
     #[arg(short = 't', long = "type", value_name = "TYPE")]
     kind: Option<String>,
 
-    /// Only tickets that belong to this one.
+    /// Only tickets that belong to this one: an id or a unique prefix of one.
     #[arg(long, value_name = "ID")]
     parent: Option<String>,
 }

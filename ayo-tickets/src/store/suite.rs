@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::error::Error;
-use crate::request::{ClaimOptions, Filter, NewTicket, Update};
+use crate::request::{ClaimOptions, Filter, NewTicket, ProblemKind, Update};
 use crate::store::{Access, LogEntry};
 use crate::ticket::{Status, Ticket};
 use crate::{GraphFormat, Tickets};
@@ -138,6 +138,153 @@ pub(crate) fn list_ready_blocked(t: &Tickets) {
         }),
         [c.id.as_str()]
     );
+}
+
+/// Sets parents behind the rules' back, as a hand edit of the files would.
+fn hand_set_parents(t: &Tickets, parents: &[(&str, Option<&str>)]) {
+    let mut txn = t.store().begin(Access::Write).unwrap();
+    for (id, parent) in parents {
+        let mut x = (*txn.get(id).unwrap().unwrap()).clone();
+        x.parent = parent.map(str::to_string);
+        txn.put(&x).unwrap();
+    }
+    txn.commit().unwrap();
+}
+
+pub(crate) fn parents(t: &Tickets) {
+    let new = |id: &str, parent: Option<&str>| {
+        let n = NewTicket::new(id).id(id);
+        t.create(match parent {
+            Some(p) => n.parent(p),
+            None => n,
+        })
+    };
+    let set = |id: &str, parent: &str| {
+        t.update(
+            id,
+            Update {
+                parent: Some(Some(parent.into())),
+                ..Update::default()
+            },
+        )
+    };
+    let message = |e: Error| (e.code(), e.to_string());
+    new("epic1", None).unwrap();
+    new("epic2", None).unwrap();
+    assert_eq!(
+        new("a1", Some("epic1")).unwrap().parent.as_deref(),
+        Some("epic1")
+    );
+    new("b1", Some("a")).unwrap();
+    // A ticket is not its own parent, nor its own ancestor; nothing is written.
+    for (id, parent) in [("epic1", "epic1"), ("a1", "a")] {
+        assert_eq!(
+            message(set(id, parent).unwrap_err()),
+            ("INVALID", format!("ticket '{id}' cannot be its own parent"))
+        );
+    }
+    assert_eq!(
+        message(set("epic1", "b").unwrap_err()),
+        (
+            "INVALID",
+            "parent 'b1' would make a parent cycle: epic1 -> b1 -> a1 -> epic1".into()
+        )
+    );
+    assert_eq!(t.get("epic1").unwrap().parent, None);
+    assert_eq!(
+        set("epic1", "epic2").unwrap().parent.as_deref(),
+        Some("epic2")
+    );
+    // A new ticket whose chosen id a parent already names (a dangling link) closes a loop too.
+    hand_set_parents(t, &[("epic2", Some("new1"))]);
+    let e = new("new1", Some("b1")).unwrap_err();
+    assert_eq!(
+        message(e),
+        (
+            "INVALID",
+            "parent 'b1' would make a parent cycle: new1 -> b1 -> a1 -> epic1 -> epic2 -> new1"
+                .into()
+        )
+    );
+    assert_eq!(t.get("new").unwrap_err().code(), "NOT_FOUND");
+    assert!(t.check().unwrap().is_empty());
+    // Loops made by hand edits are what check reports.
+    hand_set_parents(t, &[("epic2", Some("a1")), ("b1", Some("b1"))]);
+    let found: Vec<_> = t
+        .check()
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.kind, p.ticket, p.cycle.join(" "), p.message))
+        .collect();
+    let problem = |ticket: &str, cycle: &str, message: &str| {
+        let ticket = Some(ticket.to_string());
+        (
+            ProblemKind::ParentCycle,
+            ticket,
+            cycle.to_string(),
+            message.to_string(),
+        )
+    };
+    assert_eq!(
+        found,
+        [
+            problem(
+                "a1",
+                "a1 epic1 epic2 a1",
+                "parent cycle: a1 -> epic1 -> epic2 -> a1"
+            ),
+            problem("b1", "b1 b1", "ticket 'b1' is its own parent"),
+        ]
+    );
+}
+
+pub(crate) fn parent_filter_takes_a_prefix(t: &Tickets) {
+    for (id, parent) in [("epic1", None), ("epic2", None), ("a1", Some("epic1"))] {
+        let n = NewTicket::new(id).id(id);
+        t.create(match parent {
+            Some(p) => n.parent(p),
+            None => n,
+        })
+        .unwrap();
+    }
+    t.create(NewTicket::new("b1").id("b1").parent("a1"))
+        .unwrap();
+    let children = |parent: &str| {
+        t.list(&Filter {
+            parent: Some(parent.into()),
+            ..Filter::default()
+        })
+    };
+    assert_eq!(ids(&children("epic1").unwrap()), ["a1"]);
+    // A unique prefix, as every id argument takes; NotFound and Ambiguous as for `get`.
+    assert_eq!(ids(&children("a").unwrap()), ["b1"]);
+    assert!(children("epic2").unwrap().is_empty());
+    assert_eq!(children("zz").unwrap_err().code(), "NOT_FOUND");
+    assert_eq!(children("").unwrap_err().code(), "INVALID");
+    match children("epic").unwrap_err() {
+        Error::Ambiguous { candidates, .. } => assert_eq!(candidates, ["epic1", "epic2"]),
+        e => panic!("{e:?}"),
+    }
+    // A parent that is gone is still found by the id its children name.
+    hand_set_parents(t, &[("epic2", Some("gone1"))]);
+    assert_eq!(ids(&children("gone1").unwrap()), ["epic2"]);
+    assert_eq!(children("gone").unwrap_err().code(), "NOT_FOUND");
+}
+
+pub(crate) fn empty_agent_filters_are_invalid(t: &Tickets) {
+    mk(t, "a", &[]);
+    for agent in ["", "  ", "@", " @ "] {
+        let filter = Filter {
+            assignee: Some(agent.into()),
+            ..Filter::default()
+        };
+        assert_eq!(t.list(&filter).unwrap_err().code(), "INVALID", "{agent:?}");
+        assert_eq!(t.ready(Some(agent)).unwrap_err().code(), "INVALID");
+        assert_eq!(t.blocked(Some(agent)).unwrap_err().code(), "INVALID");
+        let wait = t.wait_ready(Some(agent), Some(Duration::ZERO));
+        assert_eq!(wait.unwrap_err().code(), "INVALID");
+    }
+    assert_eq!(t.ready(None).unwrap().len(), 1);
 }
 
 pub(crate) fn transitions(t: &Tickets) {
@@ -688,6 +835,9 @@ macro_rules! store_suite {
             }
             case!(create_and_get);
             case!(list_ready_blocked);
+            case!(parents);
+            case!(parent_filter_takes_a_prefix);
+            case!(empty_agent_filters_are_invalid);
             case!(transitions);
             case!(close_unblocks_only_the_last_dep);
             case!(edits_notes_assign);

@@ -345,6 +345,50 @@ fn resolve(txn: &mut dyn Txn, id: &str) -> Result<Arc<Ticket>> {
     }
 }
 
+/// Resolves `parent` (an exact id or a unique prefix of one) as the parent of the ticket
+/// `child` (`None` for a ticket whose id is still to be drawn). Refused (Invalid): the ticket
+/// itself, and a parent whose own chain of parents leads back to it, naming that chain. A chain
+/// that ends at a missing or unreadable ticket, or loops without `child`, ends the walk.
+fn resolve_parent(txn: &mut dyn Txn, child: Option<&str>, parent: &str) -> Result<String> {
+    let top = resolve(txn, parent)?;
+    let Some(child) = child else {
+        return Ok(top.id.clone());
+    };
+    let mut chain = vec![child.to_string(), top.id.clone()];
+    let mut up = Some(top.clone());
+    while let Some(t) = up {
+        if t.id == child {
+            break;
+        }
+        up = match t.parent.as_deref() {
+            Some(p) if p == child => {
+                chain.push(p.to_string());
+                break;
+            }
+            Some(p) if !chain.iter().any(|c| c == p) => {
+                chain.push(p.to_string());
+                match txn.get(p) {
+                    Ok(next) => next,
+                    Err(Error::Parse { .. }) | Err(Error::Invalid { .. }) => None,
+                    Err(e) => return Err(e),
+                }
+            }
+            _ => None,
+        };
+    }
+    match chain.as_slice() {
+        [_, p] if p == child => Err(Error::invalid(format!(
+            "ticket '{child}' cannot be its own parent"
+        ))),
+        [.., last] if last == child => Err(Error::invalid(format!(
+            "parent '{}' would make a parent cycle: {}",
+            top.id,
+            chain.join(" -> ")
+        ))),
+        _ => Ok(top.id.clone()),
+    }
+}
+
 /// The statuses of a ticket's deps, read one by one: `Ok(true)` when closed. An unreadable dep
 /// is an error when `strict`, else counts as not closed.
 fn closed_deps(txn: &mut dyn Txn, ticket: &Ticket, strict: bool) -> Result<HashSet<String>> {

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Tickets, annotate_one, resolve};
 use crate::error::{Error, Result};
-use crate::graph::{DepGraph, DepTree, GraphFormat};
+use crate::graph::{DepGraph, DepTree, GraphFormat, parent_cycles};
 use crate::request::{Filter, Problem, ProblemKind};
 use crate::store::{Brief, Briefs, LogEntry, Txn};
 use crate::ticket::{Status, Ticket, agent_matches, validate_id};
@@ -166,6 +166,16 @@ fn unblocked(b: &Brief, is_closed: &dyn Fn(&str) -> bool) -> bool {
     b.deps().all(is_closed)
 }
 
+/// Refuses an agent filter that names nobody: empty, blank or a bare `@`.
+fn agent_filter(agent: Option<&str>) -> Result<()> {
+    match agent.map(str::trim) {
+        Some(a) if a.strip_prefix('@').unwrap_or(a).trim().is_empty() => Err(Error::invalid(
+            "the agent filter is empty: name an agent such as @reviewer, or leave the filter out",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// True when `agent` is none or holds the ticket.
 fn assigned(assignee: Option<&str>, agent: Option<&str>) -> bool {
     agent.is_none_or(|a| agent_matches(assignee, a))
@@ -189,10 +199,24 @@ impl Tickets {
         Ok(briefs)
     }
 
-    /// Every ticket that matches the filter, oldest first.
+    /// Every ticket that matches the filter, oldest first. The parent filter is an id as the
+    /// children name it, else an exact id or a unique prefix of one (NotFound, Ambiguous as for
+    /// [`Tickets::get`]); an empty agent filter is Invalid.
     pub fn list(&self, filter: &Filter) -> Result<Vec<Ticket>> {
+        agent_filter(filter.assignee.as_deref())?;
         self.read(|txn| {
             let briefs = self.scan_briefs(txn)?;
+            let resolved;
+            let filter = match filter.parent.as_deref() {
+                Some(p) if !briefs.tickets.iter().any(|b| b.parent() == Some(p)) => {
+                    resolved = Filter {
+                        parent: Some(resolve(txn, p)?.id.clone()),
+                        ..filter.clone()
+                    };
+                    &resolved
+                }
+                _ => filter,
+            };
             let keep = |b: &Brief| {
                 filter.matches_fields(
                     b.status(),
@@ -207,8 +231,9 @@ impl Tickets {
     }
 
     /// Open tickets with no `blocked_by`, by priority, then created, then id; only `assignee`'s
-    /// when given.
+    /// when given (an empty one is Invalid).
     pub fn ready(&self, assignee: Option<&str>) -> Result<Vec<Ticket>> {
+        agent_filter(assignee)?;
         self.read(|txn| {
             let Some(version) = txn.version() else {
                 return self.compute_ready(txn, assignee);
@@ -248,8 +273,10 @@ impl Tickets {
         pick(&briefs, open, unblocked, ready_order)
     }
 
-    /// Open or in-progress tickets with a non-empty `blocked_by`, oldest first.
+    /// Open or in-progress tickets with a non-empty `blocked_by`, oldest first; only
+    /// `assignee`'s when given (an empty one is Invalid).
     pub fn blocked(&self, assignee: Option<&str>) -> Result<Vec<Ticket>> {
+        agent_filter(assignee)?;
         self.read(|txn| {
             let briefs = self.scan_briefs(txn)?;
             let active =
@@ -297,7 +324,7 @@ impl Tickets {
     }
 
     /// Everything wrong in the store: unreadable files, deps on missing tickets, cycles made by
-    /// hand edits, ids that disagree with file names.
+    /// hand edits (of deps, and of parents), ids that disagree with file names.
     pub fn check(&self) -> Result<Vec<Problem>> {
         self.read(|txn| {
             let scan = txn.scan()?;
@@ -363,6 +390,20 @@ impl Tickets {
                     path: None,
                     line: None,
                     message: format!("dependency cycle: {}", cycle.join(" -> ")),
+                    cycle,
+                });
+            }
+            for cycle in parent_cycles(&scan.tickets) {
+                let message = match cycle.as_slice() {
+                    [one, _] => format!("ticket '{one}' is its own parent"),
+                    _ => format!("parent cycle: {}", cycle.join(" -> ")),
+                };
+                out.push(Problem {
+                    kind: ProblemKind::ParentCycle,
+                    ticket: cycle.first().cloned(),
+                    path: None,
+                    line: None,
+                    message,
                     cycle,
                 });
             }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use rand::{RngCore, TryRngCore};
 
-use super::{Tickets, annotate_one, resolve};
+use super::{Tickets, annotate_one, resolve, resolve_parent};
 use crate::error::{Error, Result};
 use crate::graph::DepGraph;
 use crate::request::{NewTicket, Update};
@@ -105,7 +105,7 @@ impl Tickets {
             let parent = new
                 .parent
                 .as_deref()
-                .map(|p| resolve(txn, p).map(|t| t.id.clone()))
+                .map(|p| resolve_parent(txn, new.id.as_deref(), p))
                 .transpose()?;
             let mut ticket = Ticket::new(String::new(), title.clone());
             ticket.assignee = assignee.clone();
@@ -220,7 +220,7 @@ impl Tickets {
             }
             if let Some(p) = changes.parent {
                 t.parent = match p {
-                    Some(p) => Some(resolve(txn, &p)?.id.clone()),
+                    Some(p) => Some(resolve_parent(txn, Some(&t.id), &p)?),
                     None => None,
                 };
                 what.push("parent");
