@@ -134,6 +134,7 @@ impl CliError {
 fn fields(e: &Error) -> Vec<(&'static str, Value)> {
     match e {
         Error::NotFound { id } | Error::AlreadyExists { id } => vec![("id", json!(id))],
+        Error::NotADep { id, dep } => vec![("id", json!(id)), ("dep", json!(dep))],
         Error::Ambiguous { prefix, candidates } => {
             vec![("id", json!(prefix)), ("candidates", json!(candidates))]
         }

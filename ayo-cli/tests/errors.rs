@@ -36,6 +36,27 @@ fn not_found() {
 }
 
 #[test]
+fn removing_a_dep_that_is_not_there_names_both_tickets() {
+    let ayo = Ayo::new();
+    ayo.create(&["A", "--id", "a"]);
+    ayo.create(&["D", "--id", "d"]);
+    human_error(
+        &ayo,
+        1,
+        &["ticket", "dep", "remove", "a", "d"],
+        &["ticket 'a' does not depend on 'd'"],
+    );
+    let e = ayo.json_fails(1, "NOT_FOUND", &["ticket", "dep", "remove", "a", "d"]);
+    assert_eq!(e["id"], "a");
+    assert_eq!(e["dep"], "d");
+    assert_eq!(e["message"], "ticket 'a' does not depend on 'd'");
+    // A dep that names no ticket is a plain NOT_FOUND of that name.
+    let e = ayo.json_fails(1, "NOT_FOUND", &["ticket", "dep", "remove", "a", "zzz"]);
+    assert_eq!(e["id"], "zzz");
+    assert_eq!(e.get("dep"), None);
+}
+
+#[test]
 fn ambiguous_prefix_lists_its_candidates() {
     let ayo = Ayo::new();
     ayo.create(&["One", "--id", "ab1"]);

@@ -205,6 +205,42 @@ fn colour_only_when_asked_or_on_a_terminal_and_never_with_no_color() {
     assert!(r.stderr.starts_with("\x1b["), "{r:?}");
 }
 
+#[test]
+fn mermaid_gives_look_alike_ids_their_own_nodes() {
+    let ayo = Ayo::new();
+    let ids = ["a-b", "a__b", "a.b", "a_o_b"];
+    for id in ids {
+        ayo.create(&["x", "--id", id]);
+    }
+    ayo.ok(&["ticket", "dep", "add", "a-b", "a.b"]);
+    let mm = ayo.ok(&["ticket", "graph"]);
+    let lines: Vec<&str> = mm.lines().collect();
+    assert_eq!(lines[0], "graph TD", "{mm}");
+    let nodes: Vec<&str> = lines[1..=ids.len()]
+        .iter()
+        .map(|l| l.trim().split('[').next().unwrap())
+        .collect();
+    let distinct: std::collections::HashSet<&str> = nodes.iter().copied().collect();
+    assert_eq!(distinct.len(), ids.len(), "one node per ticket: {mm}");
+    for id in ids {
+        assert!(
+            mm.contains(&format!("[\"{id}: x (open)\"]")),
+            "{id} in {mm}"
+        );
+    }
+    // The edge joins the nodes of a-b and a.b, and no other.
+    let node = |id: &str| {
+        let label = format!("[\"{id}: x (open)\"]");
+        let line = lines.iter().find(|l| l.contains(&label)).unwrap();
+        line.trim().split('[').next().unwrap().to_string()
+    };
+    assert_eq!(
+        lines[ids.len() + 1..],
+        [format!("  {} --> {}", node("a-b"), node("a.b"))],
+        "{mm}"
+    );
+}
+
 fn strip_ansi(s: &str) -> String {
     let mut out = String::new();
     let mut chars = s.chars();

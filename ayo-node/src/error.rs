@@ -29,6 +29,10 @@ fn build<'e>(env: &'e Env, e: &ayo::Error) -> napi::Result<Object<'e>> {
         ayo::Error::NotFound { id } | ayo::Error::AlreadyExists { id } => {
             obj.set_named_property("id", id.as_str())?;
         }
+        ayo::Error::NotADep { id, dep } => {
+            obj.set_named_property("id", id.as_str())?;
+            obj.set_named_property("dep", dep.as_str())?;
+        }
         ayo::Error::Ambiguous { prefix, candidates } => {
             obj.set_named_property("prefix", prefix.as_str())?;
             obj.set_named_property("candidates", candidates.clone())?;

@@ -15,6 +15,16 @@ test('NOT_FOUND: no such id or prefix', () => {
   throwsCode(() => t.create('B', { deps: ['nope42'] }), 'NOT_FOUND');
 });
 
+test('NOT_FOUND: removeDep of a dep the ticket does not have names both', () => {
+  const t = Tickets.inMemory();
+  t.create('A', { id: 'a' });
+  t.create('D', { id: 'd' });
+  const e = throwsCode(() => t.removeDep('a', 'd'), 'NOT_FOUND');
+  assert.equal(e.id, 'a');
+  assert.equal(e.dep, 'd');
+  assert.equal(e.message, "ticket 'a' does not depend on 'd'");
+});
+
 test('AMBIGUOUS: a prefix of several ids names the candidates', () => {
   const t = Tickets.inMemory();
   t.create('One', { id: 'ab2' });

@@ -31,6 +31,11 @@ fn build(py: Python<'_>, error: Error) -> PyResult<PyErr> {
             kw.set_item("id", id)?;
             "TicketNotFound"
         }
+        Error::NotADep { id, dep } => {
+            kw.set_item("id", id)?;
+            kw.set_item("dep", dep)?;
+            "TicketNotFound"
+        }
         Error::Ambiguous { prefix, candidates } => {
             kw.set_item("prefix", prefix)?;
             kw.set_item("candidates", candidates)?;

@@ -52,6 +52,19 @@ def test_not_found() -> None:
     assert e.value.code == "NOT_FOUND" and e.value.id == "nope" and "nope" in str(e.value)
 
 
+def test_remove_dep_of_a_dep_the_ticket_does_not_have_names_both() -> None:
+    t = Tickets.in_memory()
+    t.create("A", id="a")
+    t.create("D", id="d")
+    with pytest.raises(ayo_tickets.TicketNotFound) as e:
+        t.remove_dep("a", "d")
+    assert e.value.code == "NOT_FOUND" and e.value.id == "a" and e.value.dep == "d"
+    assert str(e.value) == "ticket 'a' does not depend on 'd'"
+    with pytest.raises(ayo_tickets.TicketNotFound) as e:
+        t.get("nope")
+    assert e.value.dep is None
+
+
 def test_ambiguous_carries_candidates() -> None:
     t = Tickets.in_memory()
     for i in ("job1", "job2", "job3"):

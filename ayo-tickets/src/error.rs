@@ -14,6 +14,15 @@ pub enum Error {
         /// The id or prefix asked for.
         id: String,
     },
+    /// The ticket does not depend on this dep (a `remove_dep` of an edge that is not there).
+    /// Its code is `NOT_FOUND`, like [`Error::NotFound`]'s: what is missing is the edge.
+    #[error("ticket '{id}' does not depend on '{dep}'")]
+    NotADep {
+        /// The ticket.
+        id: String,
+        /// The dep it does not have.
+        dep: String,
+    },
     /// A prefix matches several tickets.
     #[error("'{prefix}' matches several tickets: {}", candidates.join(", "))]
     Ambiguous {
@@ -91,7 +100,7 @@ impl Error {
     /// `BLOCKED`, `CONFLICT`, `INVALID`, `PARSE` or `STORAGE`.
     pub fn code(&self) -> &'static str {
         match self {
-            Error::NotFound { .. } => "NOT_FOUND",
+            Error::NotFound { .. } | Error::NotADep { .. } => "NOT_FOUND",
             Error::Ambiguous { .. } => "AMBIGUOUS",
             Error::AlreadyExists { .. } => "EXISTS",
             Error::Cycle { .. } => "CYCLE",

@@ -332,15 +332,17 @@ impl DepGraph {
     }
 }
 
-/// Mermaid node ids may not contain `.` or `-` safely; map them to `_` plus a marker.
+/// The mermaid node name of an id: `t_` and the id with ASCII letters and digits kept and
+/// every other character, `_` included, written as `_` + its hex code + `_` (`a-b` is
+/// `t_a_2d_b`, `a_b` is `t_a_5f_b`). Escaping `_` too keeps the map one-to-one, so two
+/// tickets never share a node; the label shows the real id.
 fn mermaid_id(id: &str) -> String {
     let mut s = String::from("t_");
     for c in id.chars() {
-        match c {
-            'a'..='z' | 'A'..='Z' | '0'..='9' | '_' => s.push(c),
-            '-' => s.push_str("__"),
-            '.' => s.push_str("_o_"),
-            _ => s.push('_'),
+        if c.is_ascii_alphanumeric() {
+            s.push(c);
+        } else {
+            let _ = write!(s, "_{:x}_", u32::from(c));
         }
     }
     s
@@ -508,5 +510,60 @@ mod tests {
             vec![vec!["b", "d", "c", "b"], vec!["s", "s"]]
         );
         assert!(parent_cycles(&ts[..2]).is_empty());
+    }
+
+    /// The names `-`, `.` and `_` used to collide on: every id gets its own node, labelled
+    /// with the real id.
+    #[test]
+    fn mermaid_names_do_not_collide() {
+        let ids = ["a-b", "a__b", "a.b", "a_o_b", "a_b", "a_2d_b"];
+        let ts: Vec<Arc<Ticket>> = ids.iter().map(|i| t(i, Status::Open, &[])).collect();
+        let mm = DepGraph::new(&ts).draw(GraphFormat::Mermaid, None);
+        let names: Vec<&str> = mm
+            .lines()
+            .skip(1)
+            .map(|l| l.trim().split('[').next().unwrap())
+            .collect();
+        let distinct: HashSet<&str> = names.iter().copied().collect();
+        assert_eq!(
+            (names.len(), distinct.len()),
+            (ids.len(), ids.len()),
+            "{mm}"
+        );
+        for id in ids {
+            assert!(
+                mm.contains(&format!("[\"{id}: {id} (open)\"]")),
+                "{id} in {mm}"
+            );
+        }
+    }
+
+    /// Ids from a small alphabet rich in `-`, `.` and `_` (so that look-alikes such as `a-b`
+    /// and `a__b` come up often), full-length ids, and any string at all.
+    fn any_id() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::prop_oneof![
+            4 => proptest::string::string_regex("[ab._-]{1,5}").unwrap(),
+            1 => proptest::string::string_regex("[A-Za-z0-9._-]{1,64}").unwrap(),
+            1 => proptest::arbitrary::any::<String>(),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Distinct ids always get distinct mermaid node names, made only of the characters
+        /// mermaid takes in a name.
+        #[test]
+        fn mermaid_names_are_one_to_one(ids in proptest::collection::vec(any_id(), 1..40)) {
+            let mut by_name: HashMap<String, &str> = HashMap::new();
+            for id in &ids {
+                let name = mermaid_id(id);
+                proptest::prop_assert!(
+                    name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_'),
+                    "{}", name
+                );
+                if let Some(other) = by_name.insert(name.clone(), id) {
+                    proptest::prop_assert_eq!(other, id.as_str(), "both are {}", name);
+                }
+            }
+        }
     }
 }

@@ -141,3 +141,19 @@ fn a_copy_refuses_an_unreadable_ticket_and_writes_nothing() {
     assert!(all(&pg).is_empty());
     assert!(pg.history(None).unwrap().is_empty());
 }
+
+#[test]
+fn a_copy_of_a_schema_onto_itself_is_refused() {
+    if !available() {
+        return;
+    }
+    let schema = Schema::new("copy_self");
+    let a = Tickets::connect(&schema.url).unwrap();
+    a.create(NewTicket::new("one")).unwrap();
+    // Two connections to the same schema are one store.
+    let b = Tickets::connect(&schema.url).unwrap();
+    let err = a.copy_to(&b).unwrap_err();
+    assert_eq!(err.code(), "INVALID", "{err}");
+    assert!(err.to_string().contains("the same store"), "{err}");
+    assert_eq!(b.history(None).unwrap().len(), 1, "nothing appended");
+}

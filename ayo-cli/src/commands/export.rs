@@ -11,8 +11,9 @@ use crate::error::CliError;
 ///
 /// The other store is a directory (made if missing) or a postgres:// URL. Every field is kept,
 /// and the text each ticket was read from, so unknown frontmatter keys, comments and layout
-/// survive markdown → PostgreSQL → markdown. Nothing is written when an id is taken there or
-/// a ticket here cannot be read.
+/// survive markdown → PostgreSQL → markdown. Nothing is written when an id is taken there, a
+/// ticket here cannot be read, a file is where the directory should be, or it is this very
+/// store.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   ayo --dir .tickets ticket export --to 'postgres://db.internal/work?schema=team_a'

@@ -10,14 +10,15 @@ use crate::error::CliError;
 ///
 /// The other store is a directory or a postgres:// URL; this one is chosen as for every command
 /// (--store, --dir, ...). Every field is kept, and the text each ticket was read from, so
-/// unknown frontmatter keys and layout survive. Nothing is written when an id is taken here or
-/// a ticket there cannot be read.
+/// unknown frontmatter keys and layout survive. Nothing is written when an id is taken here, a
+/// ticket there cannot be read, the directory named is not there (or is not a store), or it is
+/// this very store.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   ayo --store 'postgres://db.internal/work?schema=team_a' ticket import --from .tickets
   AYO_STORE='postgres://db.internal/work?schema=team_a' ayo ticket import --from ~/old/.tickets")]
 pub(crate) struct ImportArgs {
-    /// Where to copy from: a directory or a postgres:// URL.
+    /// Where to copy from: an existing store directory or a postgres:// URL.
     #[arg(long, value_name = "URL|PATH")]
     from: String,
 }

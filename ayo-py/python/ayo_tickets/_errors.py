@@ -24,13 +24,15 @@ class AyoError(Exception):
 
 
 class TicketNotFound(AyoError):
-    """No ticket has this id, and no id starts with this prefix."""
+    """No ticket has this id, and no id starts with this prefix; or, with ``.dep`` set, the
+    ticket ``.id`` does not depend on ``.dep`` (``remove_dep`` of an edge that is not there)."""
 
     code: ClassVar[str] = "NOT_FOUND"
 
-    def __init__(self, message: str, id: str = "") -> None:
+    def __init__(self, message: str, id: str = "", dep: Optional[str] = None) -> None:
         super().__init__(message)
         self.id = id
+        self.dep = dep
 
 
 class AmbiguousId(AyoError):

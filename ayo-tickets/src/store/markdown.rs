@@ -144,6 +144,10 @@ impl Store for MarkdownStore {
     fn location(&self) -> String {
         self.dir.display().to_string()
     }
+
+    fn place(&self) -> Option<crate::scope::StoreChoice> {
+        Some(crate::scope::StoreChoice::Dir(self.dir.to_path_buf()))
+    }
 }
 
 struct MarkdownTxn {

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::scope::StoreChoice;
 use crate::ticket::Ticket;
 
 pub use brief::{Brief, Briefs, Strs};
@@ -197,6 +198,13 @@ pub trait Store: Send + Sync {
     }
     /// Where the store is, for messages (`/path/.tickets`, `memory`, `postgres://...`).
     fn location(&self) -> String;
+    /// Where the store is, for checks that two handles reach the same store (a copy onto
+    /// itself) and that a directory is there: [`StoreChoice::Dir`] with a markdown store's
+    /// directory, [`StoreChoice::Url`] with a database's [`Store::location`]. `None`, the
+    /// default, for a store no other handle reaches (memory).
+    fn place(&self) -> Option<StoreChoice> {
+        None
+    }
 }
 
 /// A [`ChangeFeed`] that reports a possible change at a fixed interval: the fallback when no

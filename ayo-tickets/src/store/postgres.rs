@@ -147,6 +147,10 @@ impl Store for PgStore {
     fn location(&self) -> String {
         self.shared.location.clone()
     }
+
+    fn place(&self) -> Option<crate::scope::StoreChoice> {
+        Some(crate::scope::StoreChoice::Url(self.location()))
+    }
 }
 
 impl Shared {

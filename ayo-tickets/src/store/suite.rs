@@ -426,7 +426,22 @@ pub(crate) fn deps_and_cycles(t: &Tickets) {
     let x = t.create(NewTicket::new("x").id("x")).unwrap();
     t.remove_dep("c", "b").unwrap();
     assert!(t.get("c").unwrap().deps.is_empty());
-    assert_eq!(t.remove_dep("c", "b").unwrap_err().code(), "NOT_FOUND");
+    // b exists but is no longer a dep of c: the error names both, and says so.
+    let e = t.remove_dep("c", "b").unwrap_err();
+    assert_eq!(e.code(), "NOT_FOUND");
+    assert_eq!(
+        e,
+        Error::NotADep {
+            id: "c".into(),
+            dep: "b".into()
+        }
+    );
+    assert_eq!(e.to_string(), "ticket 'c' does not depend on 'b'");
+    // A dep that names no ticket at all is a plain NotFound of that name.
+    assert_eq!(
+        t.remove_dep("c", "nope").unwrap_err(),
+        Error::NotFound { id: "nope".into() }
+    );
     t.add_dep("c", &x.id).unwrap();
     t.add_dep("c", &x.id).unwrap(); // twice is once
     assert_eq!(t.get("c").unwrap().deps, ["x"]);

@@ -295,6 +295,9 @@ impl Tickets {
     }
 
     /// Removes the dep `dep` (an exact dep id, or a unique prefix of a ticket's id) from `id`.
+    /// Fails with [`Error::NotFound`] when either names no ticket (a dep on a ticket that is
+    /// gone can still be removed by its exact id), and with [`Error::NotADep`] when `id` does
+    /// not depend on `dep`.
     pub fn remove_dep(&self, id: &str, dep: &str) -> Result<Ticket> {
         self.write(|txn| {
             let mut t = (*resolve(txn, id)?).clone();
@@ -303,8 +306,9 @@ impl Tickets {
             } else {
                 let d = resolve(txn, dep)?;
                 if !t.deps.contains(&d.id) {
-                    return Err(Error::NotFound {
-                        id: format!("{} (not a dep of {})", d.id, t.id),
+                    return Err(Error::NotADep {
+                        id: t.id.clone(),
+                        dep: d.id.clone(),
                     });
                 }
                 d.id.clone()
