@@ -187,6 +187,9 @@ fn line_of(bytes: &[u8], pos: usize) -> usize {
 /// The text with `\n` for `\r\n` when every line break in it is `\r\n` (a file with
 /// Windows line endings); `None` for any other text, which is read as it is.
 fn lf_of_crlf(text: &str) -> Option<String> {
+    if !text.contains('\r') {
+        return None; // one fast scan for the usual file
+    }
     let crlf = text.matches("\r\n").count();
     (crlf > 0 && crlf == text.matches('\n').count()).then(|| text.replace("\r\n", "\n"))
 }

@@ -35,9 +35,9 @@ impl Tickets {
     ///
     /// A typo must not pass for an empty store, so a directory store to copy from must exist
     /// and be a directory, and not the parent of one (a `.tickets` directory in it, and no
-    /// ticket or store files of its own) ([`Error::Storage`]); a directory to copy to is made if missing,
-    /// but not where a file is in the way ([`Error::Storage`]). A copy of a store onto itself
-    /// is refused ([`Error::Invalid`]).
+    /// ticket or store files of its own) ([`Error::Storage`]); a directory to copy to is made
+    /// if missing, but not where a file is in the way ([`Error::Storage`]). A copy of a store
+    /// onto itself is refused ([`Error::Invalid`]).
     ///
     /// ```
     /// use ayo_tickets::{NewTicket, Tickets};
