@@ -99,3 +99,40 @@ fn export_to_postgres_and_back_keeps_every_byte() {
         3
     );
 }
+
+#[test]
+fn import_from_a_schema_that_holds_no_store_fails_and_creates_nothing() {
+    if !available() {
+        return;
+    }
+    let ayo = Ayo::new();
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("here");
+    let dir = dir.to_str().unwrap();
+    ayo.create(&["--dir", dir, "Already here"]);
+    let typo = Schema::new("import_typo");
+    let err = ayo.json_fails(
+        1,
+        "STORAGE",
+        &["--dir", dir, "ticket", "import", "--from", &typo.url],
+    );
+    assert!(
+        err["message"].as_str().unwrap().contains("no ticket store"),
+        "{err}"
+    );
+    let schemas: i64 = ayo_tickets::store::postgres::test_support::client()
+        .query_one(
+            "SELECT count(*) FROM pg_namespace WHERE nspname = $1",
+            &[&typo.name],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(schemas, 0, "the mistyped schema was not created");
+    assert_eq!(
+        ayo.json(&["--dir", dir, "ticket", "list"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -157,3 +157,27 @@ fn a_copy_of_a_schema_onto_itself_is_refused() {
     assert!(err.to_string().contains("the same store"), "{err}");
     assert_eq!(b.history(None).unwrap().len(), 1, "nothing appended");
 }
+
+#[test]
+fn a_schema_to_copy_from_must_hold_a_store_and_is_not_created() {
+    if !available() {
+        return;
+    }
+    let missing = Schema::new("copy_typo");
+    let url = ayo_tickets::StoreChoice::Url(missing.url.clone());
+    let err = Tickets::open_source(&url).map(|_| ()).unwrap_err();
+    assert_eq!(err.code(), "STORAGE", "{err}");
+    assert!(err.to_string().contains("no ticket store"), "{err}");
+    let found: i64 = postgres_support::client()
+        .query_one(
+            "SELECT count(*) FROM pg_namespace WHERE nspname = $1",
+            &[&missing.name],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(found, 0, "the schema was not created");
+    // A store that is there opens, empty or not.
+    Tickets::connect(&missing.url).unwrap();
+    let opened = Tickets::open_source(&url).unwrap();
+    assert!(all(&opened).is_empty());
+}

@@ -1,8 +1,9 @@
 //! `ayo ticket import`.
 
+use ayo_tickets::{StoreChoice, Tickets};
 use clap::Args;
 
-use super::export::{open_other, report};
+use super::export::report;
 use crate::context::Ctx;
 use crate::error::CliError;
 
@@ -11,8 +12,8 @@ use crate::error::CliError;
 /// The other store is a directory or a postgres:// URL; this one is chosen as for every command
 /// (--store, --dir, ...). Every field is kept, and the text each ticket was read from, so
 /// unknown frontmatter keys and layout survive. Nothing is written when an id is taken here, a
-/// ticket there cannot be read, the directory named is not there (or is not a store), or it is
-/// this very store.
+/// ticket there cannot be read, the directory or database schema named holds no store, or it
+/// is this very store.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   ayo --store 'postgres://db.internal/work?schema=team_a' ticket import --from .tickets
@@ -26,7 +27,7 @@ pub(crate) struct ImportArgs {
 /// Runs `ayo ticket import`.
 pub(crate) fn run(args: ImportArgs, ctx: &Ctx) -> Result<(), CliError> {
     let to = ctx.tickets()?;
-    let from = open_other(&args.from)?;
+    let from = Tickets::open_source(&StoreChoice::from_store_arg(&args.from))?;
     let copied = from.copy_to(&to)?;
     report(ctx, "imported", copied, &from, &to)
 }

@@ -100,6 +100,18 @@ impl PgStore {
     /// Errors: [`Error::Invalid`] for a bad URL or schema name, [`Error::Storage`] when the
     /// server cannot be reached or refuses.
     pub fn connect(url: &str) -> Result<Self> {
+        Self::open(url, true)
+    }
+
+    /// Opens the store a `postgres://` URL names only when its schema already holds one
+    /// (migrating it if older): a store to copy from, where a mistyped schema must not pass
+    /// for an empty store. Errors as [`PgStore::connect`], and [`Error::Storage`] when there is
+    /// no store there (nothing is created).
+    pub fn connect_existing(url: &str) -> Result<Self> {
+        Self::open(url, false)
+    }
+
+    fn open(url: &str, create: bool) -> Result<Self> {
         let target = url::parse(url)?;
         let mut client = tls::open(&target.config, &target.tls, target.mode)
             .map_err(|e| connect_err(&target.config, e))?;
@@ -109,8 +121,13 @@ impl PgStore {
         };
         let hash = fnv1a(schema.as_bytes());
         let key = (hash ^ (hash >> 32)) as u32 as i32;
-        schema::migrate(&mut client, &schema, key)?;
         let location = location(&target.config, &schema);
+        if !create && !schema::exists(&mut client, &schema)? {
+            return Err(Error::storage(format!(
+                "no ticket store at {location} (nothing was created there)"
+            )));
+        }
+        schema::migrate(&mut client, &schema, key)?;
         let shared = Shared {
             config: target.config,
             tls: target.tls,

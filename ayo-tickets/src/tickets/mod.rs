@@ -150,6 +150,20 @@ impl Tickets {
         }
     }
 
+    /// Opens a store to copy from: as [`Tickets::open_choice`], except that a database store
+    /// must already be there ([`Error::Storage`] otherwise, and nothing is created), so that a
+    /// mistyped schema does not pass for an empty store. (A directory is checked by
+    /// [`Tickets::copy_to`].)
+    pub fn open_source(choice: &StoreChoice) -> Result<Self> {
+        match choice {
+            #[cfg(feature = "postgres")]
+            StoreChoice::Url(url) => Self::with_store(Arc::new(
+                crate::store::postgres::PgStore::connect_existing(url)?,
+            )),
+            other => Self::open_choice(other),
+        }
+    }
+
     /// Opens the store chosen by these flags and the environment (see [`StoreChoice::resolve`]).
     pub fn open_flags(flags: &StoreFlags) -> Result<Self> {
         Self::open_choice(&StoreChoice::resolve(flags)?)

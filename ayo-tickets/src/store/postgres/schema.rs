@@ -106,6 +106,11 @@ pub(super) fn migrate(client: &mut Client, schema: &str, key: i32) -> Result<()>
     tx.commit().map_err(db_err)
 }
 
+/// Whether the schema holds a store (of any version).
+pub(super) fn exists(client: &mut Client, schema: &str) -> Result<bool> {
+    Ok(version(client, schema)?.is_some())
+}
+
 /// The schema's version, `None` when it has no tables yet. Refuses a newer one.
 fn version(client: &mut Client, schema: &str) -> Result<Option<i32>> {
     let table = format!("{}.ayo_version", quote_ident(schema));
