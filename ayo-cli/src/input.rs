@@ -31,13 +31,17 @@ pub(crate) fn list(items: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// A number of seconds, possibly fractional (`--timeout 0.5`).
+/// A timeout in seconds, possibly fractional (`--timeout 0.5`); `inf`, or one too long for any
+/// clock, waits forever.
 pub(crate) fn seconds(s: &str) -> Result<Duration, String> {
     let secs: f64 = s
         .trim()
         .parse()
         .map_err(|_| format!("'{s}' is not a number of seconds"))?;
-    Duration::try_from_secs_f64(secs).map_err(|_| format!("'{s}' is not a number of seconds"))
+    match ayo_tickets::timeout_from_secs(secs) {
+        Ok(t) => Ok(t.unwrap_or(Duration::MAX)),
+        Err(_) => Err(format!("'{s}' is not a number of seconds")),
+    }
 }
 
 /// A status, by the core's names.

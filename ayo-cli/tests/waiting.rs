@@ -111,6 +111,30 @@ fn a_waiting_ready_is_woken_by_a_create_in_another_process() {
     assert_eq!(t["status"], "open", "ready --wait does not claim");
 }
 
+/// A timeout longer than any clock (or `inf`) waits as long as it takes.
+#[test]
+fn a_timeout_longer_than_any_clock_waits() {
+    let ayo = Ayo::new();
+    for timeout in ["1e300", "inf"] {
+        let mut waiter = ayo.spawn(&[
+            "ticket",
+            "ready",
+            "-a",
+            "@late",
+            "--wait",
+            "--timeout",
+            timeout,
+        ]);
+        still_waiting(&mut waiter);
+        let id = ayo.create(&["For the late one", "-a", "@late"]);
+        let (code, out, err) = finish(waiter, Duration::from_secs(20));
+        assert_eq!(code, 0, "{timeout}: {err}");
+        assert!(out.contains(&id), "{timeout}: {out}");
+        ayo.ok(&["ticket", "close", &id]);
+    }
+    ayo.fails(2, &["ticket", "ready", "--wait", "--timeout", "-1"]);
+}
+
 #[test]
 fn a_wait_that_times_out_exits_3() {
     let ayo = Ayo::new();

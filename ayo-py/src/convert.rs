@@ -44,17 +44,12 @@ pub fn to_dict<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<
     json_to_py(py, &json)
 }
 
-/// A timeout in seconds: `None` or infinity wait forever; negative or NaN is invalid.
+/// A timeout in seconds: `None` waits forever, as the core reads the rest.
 pub fn timeout(seconds: Option<f64>) -> Result<Option<Duration>, Error> {
-    match seconds {
-        None => Ok(None),
-        Some(s) if s == f64::INFINITY => Ok(None),
-        Some(s) => Duration::try_from_secs_f64(s).map(Some).map_err(|_| {
-            Error::invalid(format!(
-                "timeout must be a non-negative number of seconds, not {s}"
-            ))
-        }),
-    }
+    Ok(seconds
+        .map(ayo_tickets::timeout_from_secs)
+        .transpose()?
+        .flatten())
 }
 
 /// A lease length in whole seconds; negative is invalid.

@@ -112,6 +112,22 @@ def test_wait_ready_wakes_on_a_write_from_another_handle(dir_store: Path) -> Non
     assert reader.get(made.id).status == "open"  # waiting does not claim
 
 
+@pytest.mark.parametrize("timeout", [1e300, 2.0**64, float("inf")])
+def test_a_timeout_longer_than_any_clock_waits(dir_store: Path, timeout: float) -> None:
+    reader, writer = Tickets.open(dir_store), Tickets.open(dir_store)
+    result: dict[str, Optional[Ticket]] = {}
+    waiter = threading.Thread(
+        target=lambda: result.update(got=reader.wait_ready(timeout=timeout))
+    )
+    waiter.start()
+    time.sleep(0.3)
+    assert waiter.is_alive(), f"timeout={timeout} ended the wait at once"
+    made = writer.create("new work")
+    waiter.join(10)
+    got = result["got"]
+    assert got is not None and got.id == made.id
+
+
 def test_waiting_releases_the_gil(t: Tickets) -> None:
     waiter = threading.Thread(target=lambda: t.wait_ready(timeout=3))
     waiter.start()

@@ -58,3 +58,18 @@ def test_two_handles_on_one_directory_see_each_other(dir_store: Path) -> None:
     assert two.get(a.id).title == "a"
     two.close(a.id)
     assert one.get(a.id).status == "closed"
+
+
+def test_a_relative_directory_stays_where_it_was_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    monkeypatch.chdir(tmp_path / "one")
+    t = Tickets.open("rel")
+    first = t.create("first")
+    monkeypatch.chdir(tmp_path / "two")
+    second = t.create("second")
+    assert sorted(x.id for x in t.list()) == sorted([first.id, second.id])
+    assert (tmp_path / "one" / "rel" / f"{second.id}.md").is_file()
+    assert not (tmp_path / "two" / "rel").exists()

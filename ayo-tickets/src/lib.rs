@@ -30,7 +30,9 @@ mod tickets;
 
 pub use error::{Error, Result};
 pub use graph::{DepGraph, DepTree, GraphFormat};
-pub use request::{ClaimOptions, Closed, Filter, NewTicket, Problem, ProblemKind, Update};
+pub use request::{
+    ClaimOptions, Closed, Filter, NewTicket, Problem, ProblemKind, Update, timeout_from_secs,
+};
 pub use scope::{DEFAULT_SESSION, StoreChoice, StoreFlags, home, validate_session};
 pub use store::{Access, LogEntry, Scan, Store, Unreadable};
 pub use ticket::{

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::error::{Error, Result};
 use crate::ticket::{Status, Ticket};
 
 /// A ticket to create: a title and optional fields, built up with methods.
@@ -156,6 +157,25 @@ pub struct Update {
     pub tags: Option<Vec<String>>,
     /// A new parent; `Some(None)` clears it.
     pub parent: Option<Option<String>>,
+}
+
+/// A timeout given in seconds, as every front end takes one: infinity, or a length past what a
+/// [`Duration`] holds (some 584 billion years), waits forever (`None`); a negative or NaN one is
+/// [`Error::Invalid`].
+///
+/// ```
+/// use ayo_tickets::timeout_from_secs;
+/// assert_eq!(timeout_from_secs(0.5).unwrap(), Some(std::time::Duration::from_millis(500)));
+/// assert_eq!(timeout_from_secs(1e300).unwrap(), None);
+/// assert_eq!(timeout_from_secs(-1.0).unwrap_err().code(), "INVALID");
+/// ```
+pub fn timeout_from_secs(seconds: f64) -> Result<Option<Duration>> {
+    if seconds.is_nan() || seconds < 0.0 {
+        return Err(Error::invalid(format!(
+            "timeout must be a non-negative number of seconds, not {seconds}"
+        )));
+    }
+    Ok(Duration::try_from_secs_f64(seconds).ok())
 }
 
 /// How `claim` behaves.

@@ -43,8 +43,11 @@ pub struct MarkdownStore {
 impl MarkdownStore {
     /// A store in `dir`. Nothing is created until the first write.
     pub fn new(dir: impl Into<PathBuf>) -> Self {
+        let dir = dir.into();
+        // Bound to the directory it was opened on, not to one a later `chdir` would name.
+        let dir = std::path::absolute(&dir).unwrap_or(dir);
         MarkdownStore {
-            dir: Arc::new(dir.into()),
+            dir: Arc::new(dir),
             index: SharedIndex::default(),
         }
     }
@@ -511,6 +514,15 @@ mod tests {
         .unwrap();
         (t, dir)
     });
+
+    /// A relative directory is made absolute on open: the store stays where it was opened.
+    #[test]
+    fn a_relative_directory_is_taken_from_where_it_was_opened() {
+        let cwd = std::env::current_dir().unwrap();
+        let store = super::MarkdownStore::new("some/rel/.tickets");
+        assert_eq!(store.dir(), cwd.join("some/rel/.tickets"));
+        assert!(store.dir().is_absolute());
+    }
 
     /// A batch that asked often whether ids are taken answers from the directory's ids, read
     /// once: still every file counts, a dangling link named like a ticket too.
