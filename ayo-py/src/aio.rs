@@ -14,10 +14,13 @@ use crate::objects::PyTicket;
 static AIO: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
 /// Returns an asyncio future of the running loop, resolved with what `job` returns; `job` runs
-/// in a new thread and gets a flag that is set when the future is cancelled.
+/// in a new thread and gets a flag that is set when the future is cancelled. A ticket that
+/// arrives after the future was cancelled (its claim went through first) is handed to
+/// `orphan`, on a thread of its own.
 pub fn spawn<'py>(
     py: Python<'py>,
     job: impl Fn(Python<'_>, &AtomicBool) -> PyResult<Option<PyTicket>> + Send + Sync + 'static,
+    orphan: Option<Box<dyn Fn(Python<'_>, &PyTicket) -> PyResult<()> + Send + Sync>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let cancelled = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&cancelled);
@@ -30,5 +33,14 @@ pub fn spawn<'py>(
     let aio = AIO
         .get_or_try_init(py, || py.import("ayo_tickets._aio").map(Bound::unbind))?
         .bind(py);
-    aio.call_method1("spawn", (run, cancel))
+    let orphan = orphan
+        .map(|give_back| {
+            PyCFunction::new_closure(py, Some(c"ayo_tickets_orphan"), None, move |args, _| {
+                let item = args.get_item(0)?;
+                let ticket: PyRef<'_, PyTicket> = item.extract()?;
+                give_back(args.py(), &ticket)
+            })
+        })
+        .transpose()?;
+    aio.call_method1("spawn", (run, cancel, orphan))
 }

@@ -275,10 +275,22 @@ impl PyTickets {
         let py = slf.py();
         let options = claim_options(py, wait, timeout, lease)?;
         let this = slf.clone().unbind();
-        crate::aio::spawn(py, move |py, cancel| {
-            this.get()
-                .claim_blocking(py, &agent, options.clone(), Some(cancel))
-        })
+        let owner = this.clone_ref(py);
+        let claimer = agent.clone();
+        // A claim that went through as the task was cancelled is given back (open, for the
+        // agent that asked), not left in progress for nobody to finish.
+        let give_back = move |py: Python<'_>, t: &PyTicket| {
+            let core = &owner.get().core;
+            call(py, || core.release(&t.0.id, Some(&claimer))).map(|_| ())
+        };
+        crate::aio::spawn(
+            py,
+            move |py, cancel| {
+                this.get()
+                    .claim_blocking(py, &agent, options.clone(), Some(cancel))
+            },
+            Some(Box::new(give_back)),
+        )
     }
 
     /// Renews the lease of `agent`'s claim (by `lease` seconds, else by the claim's length).
@@ -366,10 +378,14 @@ impl PyTickets {
         let py = slf.py();
         let timeout = crate::convert::timeout(timeout).map_err(|e| to_py(py, e))?;
         let this = slf.clone().unbind();
-        crate::aio::spawn(py, move |py, cancel| {
-            this.get()
-                .wait_ready_blocking(py, assignee.as_deref(), timeout, Some(cancel))
-        })
+        crate::aio::spawn(
+            py,
+            move |py, cancel| {
+                this.get()
+                    .wait_ready_blocking(py, assignee.as_deref(), timeout, Some(cancel))
+            },
+            None,
+        )
     }
 
     /// The audit log, oldest first: one ticket's (also after it was deleted) or all.

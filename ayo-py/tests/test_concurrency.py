@@ -190,6 +190,31 @@ def test_asyncio_claim_without_wait_and_timeout(t: Tickets) -> None:
     asyncio.run(main())
 
 
+def test_a_claim_that_beats_its_cancellation_is_given_back(t: Tickets) -> None:
+    """Cancelled just before a create wakes it, the claim may go through first: the ticket
+    is then given back (open, for the agent that asked), never left in progress."""
+
+    async def main() -> str:
+        f = t.claim_async("w", wait=True, timeout=10)
+        await asyncio.sleep(0.05)
+        f.cancel()
+        made = t.create("job")  # before the loop runs the cancellation's callbacks
+        with pytest.raises(asyncio.CancelledError):
+            await f
+        await asyncio.sleep(0.2)  # the result, if any, reaches the loop
+        return made.id
+
+    for _ in range(5):
+        made = asyncio.run(main())
+        deadline = time.monotonic() + 5
+        while t.get(made).status != "open" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        got = t.get(made)
+        assert got.status == "open", got
+        assert got.assignee in (None, "@w")
+        t.close(made)
+
+
 def test_cancelling_an_asyncio_wait_stops_its_thread(t: Tickets) -> None:
     def waiting_threads() -> int:
         return sum(1 for th in threading.enumerate() if th.name == "ayo-tickets-wait")

@@ -134,7 +134,51 @@ fn sleep(
             None => until,
         };
         if feed.wait(slice)? {
+            // An interrupt that came with the change wins: a cancelled claim claims nothing.
+            if let Some(check) = interrupt {
+                check()?;
+            }
             return Ok(true);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+
+    use crate::Tickets;
+    use crate::error::Error;
+    use crate::request::{ClaimOptions, NewTicket};
+    use crate::ticket::Status;
+
+    /// An interrupt (a cancelled Python task, an aborted Node signal) that comes together with
+    /// the change that would wake the claim ends the wait before it claims anything.
+    #[test]
+    fn an_interrupt_that_comes_with_a_change_claims_nothing() {
+        for _ in 0..5 {
+            let t = Tickets::in_memory();
+            let writer = Tickets::with_store(t.store().clone()).unwrap();
+            let stop = AtomicBool::new(false);
+            let check = || match stop.load(Ordering::SeqCst) {
+                true => Err(Error::storage("interrupted")),
+                false => Ok(()),
+            };
+            let options = ClaimOptions {
+                wait: true,
+                timeout: Some(Duration::from_secs(30)),
+                lease: None,
+            };
+            std::thread::scope(|s| {
+                let waiter = s.spawn(|| t.claim_wait("w", &options, &check));
+                std::thread::sleep(Duration::from_millis(150));
+                stop.store(true, Ordering::SeqCst);
+                let job = writer.create(NewTicket::new("job")).unwrap();
+                let got = waiter.join().unwrap();
+                assert!(got.is_err(), "claimed after the interrupt: {got:?}");
+                assert_eq!(writer.get(&job.id).unwrap().status, Status::Open);
+            });
         }
     }
 }
