@@ -111,19 +111,19 @@ export declare class Tickets {
 /** Options of `ready` and `blocked`. */
 export interface AgentOptions {
   /** Only this agent's tickets (with or without the `@`). */
-  assignee?: string
+  assignee?: string | null
 }
 
 /** Options of `claim`. */
 export interface ClaimOptions {
   /** Wait until a ticket is claimable (or the timeout passes), then claim it. */
-  wait?: boolean
+  wait?: boolean | null
   /** With `wait`: how long to wait at most, in seconds; forever when not given. */
-  timeout?: number
+  timeout?: number | null
   /** The lease in seconds; the handle's default (`$AYO_LEASE`) when not given, else none. */
-  lease?: number
+  lease?: number | null
   /** Cancels the wait: the promise rejects with an `AbortError`. */
-  signal?: AbortSignal
+  signal?: AbortSignal | null
 }
 
 /** What `close` returns. */
@@ -137,33 +137,33 @@ export interface Closed {
 /** Options of `close`. */
 export interface CloseOptions {
   /** Why; becomes a note. */
-  reason?: string
+  reason?: string | null
 }
 
 /** Options of `create`. */
 export interface CreateOptions {
   /** An agent handle (`@` is added). */
-  assignee?: string
+  assignee?: string | null
   /** Ids (or unique prefixes) of existing tickets this one waits for. */
-  deps?: Array<string>
+  deps?: Array<string> | null
   /** 0 (most urgent) to 4; 2 when not given. */
-  priority?: number
+  priority?: number | null
   /** `task` (default), `bug`, `feature`, `epic` or `chore`. */
-  type?: string
+  type?: string | null
   /** Labels. */
-  tags?: Array<string>
+  tags?: Array<string> | null
   /** The markdown body. */
-  description?: string
+  description?: string | null
   /** An epic or other grouping ticket. */
-  parent?: string
+  parent?: string | null
   /** A chosen id; generated when not given. */
-  id?: string
+  id?: string | null
 }
 
 /** Options of `delete`. */
 export interface DeleteOptions {
   /** Also removes the deps other tickets have on it. */
-  force?: boolean
+  force?: boolean | null
 }
 
 /** The dependency tree below a ticket. */
@@ -185,29 +185,29 @@ export interface DepTree {
 /** Options of `graph`. */
 export interface GraphOptions {
   /** `mermaid` (default) or `dot`. */
-  format?: 'mermaid' | 'dot'
+  format?: 'mermaid' | 'dot' | null
   /** Draws only the part below this ticket. */
-  id?: string
+  id?: string | null
 }
 
 /** Options of `heartbeat`. */
 export interface HeartbeatOptions {
   /** Renews by this many seconds; else by the length given at claim. */
-  lease?: number
+  lease?: number | null
 }
 
 /** The filter of `list`: every field that is set must match. */
 export interface ListOptions {
   /** Only this status. */
-  status?: Status
+  status?: Status | null
   /** Only this agent's (with or without the `@`). */
-  assignee?: string
+  assignee?: string | null
   /** Only tickets with this tag. */
-  tag?: string
+  tag?: string | null
   /** Only this type. */
-  type?: string
+  type?: string | null
   /** Only children of this ticket. */
-  parent?: string
+  parent?: string | null
 }
 
 /** One entry of the audit log. */
@@ -237,9 +237,9 @@ export interface Note {
 /** Options of the constructors (`open`, `openSession`, `openGlobal`, `inMemory`, `connect`). */
 export interface OpenOptions {
   /** Who acts, for notes and the audit log (`@` is added); else `$AYO_AGENT`. */
-  actor?: string
+  actor?: string | null
   /** The lease in seconds a claim gets when it names none; else `$AYO_LEASE`, else none. */
-  lease?: number
+  lease?: number | null
 }
 
 /** One problem `check` found. */
@@ -264,15 +264,15 @@ export type ProblemKind = 'unreadable' | 'missing_dep' | 'cycle' | 'id_mismatch'
 /** Options of `release`. */
 export interface ReleaseOptions {
   /** The agent giving it back (Conflict when another agent holds it). */
-  agent?: string
+  agent?: string | null
 }
 
 /** Options of `start`. */
 export interface StartOptions {
   /** Starts it for this agent (sets the assignee). */
-  agent?: string
+  agent?: string | null
   /** Starts it even though its deps are not closed. */
-  force?: boolean
+  force?: boolean | null
 }
 
 /** A ticket's stored status. "Blocked" is not a status: see `blockedBy`. */
@@ -319,15 +319,15 @@ export interface Ticket {
 /** The fields `update` edits; a field left out keeps its value. */
 export interface UpdateOptions {
   /** A new title. */
-  title?: string
+  title?: string | null
   /** A new description. */
-  description?: string
+  description?: string | null
   /** A new priority, 0 to 4. */
-  priority?: number
+  priority?: number | null
   /** A new type. */
-  type?: string
+  type?: string | null
   /** New tags, replacing the old. */
-  tags?: Array<string>
+  tags?: Array<string> | null
   /** A new parent; `null` clears it. */
   parent?: string | null
 }
@@ -335,9 +335,9 @@ export interface UpdateOptions {
 /** Options of `waitReady`. */
 export interface WaitOptions {
   /** Waits for this agent's ready tickets only. */
-  assignee?: string
+  assignee?: string | null
   /** How long to wait at most, in seconds; forever when not given. */
-  timeout?: number
+  timeout?: number | null
   /** Cancels the wait: the promise rejects with an `AbortError`. */
-  signal?: AbortSignal
+  signal?: AbortSignal | null
 }

@@ -7,6 +7,7 @@
 //! blocks the event loop nor occupies libuv's thread pool; an `AbortSignal` cancels one.
 
 mod abort;
+mod args;
 mod convert;
 mod error;
 mod options;

@@ -1,13 +1,16 @@
-//! The `Tickets` class: one method per operation of the contract. Each converts its arguments,
-//! calls the core and maps the error; the core holds every rule.
+//! The `Tickets` class: one method per operation of the contract. Each converts its arguments
+//! (all through [`crate::args`], so bad input is `INVALID` everywhere), calls the core and maps
+//! the error; the core holds every rule. Arguments arrive untyped, so each method states its
+//! TypeScript signature.
 
 use std::sync::Arc;
 
 use ayo_tickets as ayo;
-use napi::bindgen_prelude::{Function, JsObjectValue, Object, This, Unknown, ValueType};
+use napi::bindgen_prelude::{Object, This, Unknown};
 use napi::{Env, JsValue};
 use napi_derive::napi;
 
+use crate::args::{function, optional, options_arg, required, required_options_arg};
 use crate::convert::{self, Closed, DepTree, LogEntry, Problem, Ticket};
 use crate::error::{check, to_js};
 use crate::options::{
@@ -26,22 +29,16 @@ pub struct Tickets {
 
 /// Applies the constructor options to a freshly opened handle, and routes its warnings to
 /// `process.emitWarning`.
-fn configure(
-    env: &Env,
-    opened: ayo::Result<ayo::Tickets>,
-    options: Option<OpenOptions>,
-) -> ayo::Result<Tickets> {
+fn configure(env: &Env, opened: ayo::Result<ayo::Tickets>, o: OpenOptions) -> ayo::Result<Tickets> {
     let mut t = opened?;
     if let Some(h) = crate::warnings::handler(env) {
         t = t.with_warning_handler(h);
     }
-    if let Some(o) = options {
-        if o.actor.is_some() {
-            t = t.with_actor(o.actor.as_deref())?;
-        }
-        if let Some(l) = o.lease {
-            t = t.with_default_lease(Some(seconds("lease", l)?));
-        }
+    if o.actor.is_some() {
+        t = t.with_actor(o.actor.as_deref())?;
+    }
+    if let Some(l) = o.lease {
+        t = t.with_default_lease(Some(seconds("lease", l)?));
     }
     Ok(Tickets { inner: Arc::new(t) })
 }
@@ -49,42 +46,67 @@ fn configure(
 #[napi]
 impl Tickets {
     /// Tickets in a directory of markdown files (created at the first write).
-    #[napi(factory)]
-    pub fn open(env: &Env, dir: String, options: Option<OpenOptions>) -> napi::Result<Self> {
-        check(env, configure(env, ayo::Tickets::open(dir), options))
+    #[napi(
+        factory,
+        ts_args_type = "dir: string, options?: OpenOptions | undefined | null"
+    )]
+    pub fn open(env: &Env, dir: Unknown<'_>, options: Unknown<'_>) -> napi::Result<Self> {
+        let r = (|| {
+            let dir: String = required("open", "dir", dir)?;
+            let o = options_arg::<OpenOptions>("open", "options", options)?;
+            configure(env, ayo::Tickets::open(dir), o)
+        })();
+        check(env, r)
     }
 
     /// A session's tickets: `<home>/sessions/<session>/.tickets/`; the session is the one
     /// given, else `$AYO_SESSION_ID`, else `default`. `<home>` is `$AYO_HOME`, else
     /// `$XDG_DATA_HOME/ayo`, else `~/.local/share/ayo`.
-    #[napi(factory)]
+    #[napi(
+        factory,
+        ts_args_type = "session?: string | undefined | null, options?: OpenOptions | undefined | null"
+    )]
     pub fn open_session(
         env: &Env,
-        session: Option<String>,
-        options: Option<OpenOptions>,
+        session: Unknown<'_>,
+        options: Unknown<'_>,
     ) -> napi::Result<Self> {
-        check(
-            env,
-            configure(env, ayo::Tickets::open_session(session.as_deref()), options),
-        )
+        let r = (|| {
+            let session: Option<String> = optional("openSession", "session", session)?;
+            let o = options_arg::<OpenOptions>("openSession", "options", options)?;
+            configure(env, ayo::Tickets::open_session(session.as_deref()), o)
+        })();
+        check(env, r)
     }
 
     /// The tickets shared by every session: `<home>/tickets/.tickets/`.
-    #[napi(factory)]
-    pub fn open_global(env: &Env, options: Option<OpenOptions>) -> napi::Result<Self> {
-        check(env, configure(env, ayo::Tickets::open_global(), options))
+    #[napi(factory, ts_args_type = "options?: OpenOptions | undefined | null")]
+    pub fn open_global(env: &Env, options: Unknown<'_>) -> napi::Result<Self> {
+        let r = options_arg::<OpenOptions>("openGlobal", "options", options)
+            .and_then(|o| configure(env, ayo::Tickets::open_global(), o));
+        check(env, r)
     }
 
     /// Tickets in memory, gone with the handle.
-    #[napi(factory)]
-    pub fn in_memory(env: &Env, options: Option<OpenOptions>) -> napi::Result<Self> {
-        check(env, configure(env, Ok(ayo::Tickets::in_memory()), options))
+    #[napi(factory, ts_args_type = "options?: OpenOptions | undefined | null")]
+    pub fn in_memory(env: &Env, options: Unknown<'_>) -> napi::Result<Self> {
+        let r = options_arg::<OpenOptions>("inMemory", "options", options)
+            .and_then(|o| configure(env, Ok(ayo::Tickets::in_memory()), o));
+        check(env, r)
     }
 
     /// A database store, by URL (`postgres://...`), shared by agents on many hosts.
-    #[napi(factory)]
-    pub fn connect(env: &Env, url: String, options: Option<OpenOptions>) -> napi::Result<Self> {
-        check(env, configure(env, ayo::Tickets::connect(&url), options))
+    #[napi(
+        factory,
+        ts_args_type = "url: string, options?: OpenOptions | undefined | null"
+    )]
+    pub fn connect(env: &Env, url: Unknown<'_>, options: Unknown<'_>) -> napi::Result<Self> {
+        let r = (|| {
+            let url: String = required("connect", "url", url)?;
+            let o = options_arg::<OpenOptions>("connect", "options", options)?;
+            configure(env, ayo::Tickets::connect(&url), o)
+        })();
+        check(env, r)
     }
 
     /// Who acts (for notes and the audit log), if anybody.
@@ -100,93 +122,97 @@ impl Tickets {
     }
 
     /// Creates a ticket and returns it. Every dep must exist; a chosen id must be free.
-    #[napi]
+    #[napi(ts_args_type = "title: string, options?: CreateOptions | undefined | null")]
     pub fn create(
         &self,
         env: &Env,
-        title: String,
-        options: Option<CreateOptions>,
+        title: Unknown<'_>,
+        options: Unknown<'_>,
     ) -> napi::Result<Ticket> {
-        let o = options.unwrap_or_default();
-        let r = o.into_new(title).and_then(|new| self.inner.create(new));
+        let r = (|| {
+            let title: String = required("create", "title", title)?;
+            let o = options_arg::<CreateOptions>("create", "options", options)?;
+            self.inner.create(o.into_new(title)?)
+        })();
         check(env, r).map(Ticket::from)
     }
 
     /// One ticket, by exact id or a unique prefix of one.
-    #[napi]
-    pub fn get(&self, env: &Env, id: String) -> napi::Result<Ticket> {
-        check(env, self.inner.get(&id)).map(Ticket::from)
+    #[napi(ts_args_type = "id: string")]
+    pub fn get(&self, env: &Env, id: Unknown<'_>) -> napi::Result<Ticket> {
+        let r = required::<String>("get", "id", id).and_then(|id| self.inner.get(&id));
+        check(env, r).map(Ticket::from)
     }
 
     /// Every ticket that matches the filter, oldest first.
-    #[napi]
-    pub fn list(&self, env: &Env, options: Option<ListOptions>) -> napi::Result<Vec<Ticket>> {
-        let o = options.unwrap_or_default();
-        let r = o.into_filter().and_then(|f| self.inner.list(&f));
+    #[napi(ts_args_type = "options?: ListOptions | undefined | null")]
+    pub fn list(&self, env: &Env, options: Unknown<'_>) -> napi::Result<Vec<Ticket>> {
+        let r = options_arg::<ListOptions>("list", "options", options)
+            .and_then(ListOptions::into_filter)
+            .and_then(|f| self.inner.list(&f));
         check(env, r).map(convert::tickets)
     }
 
     /// Open tickets with no `blockedBy`, by priority, then created, then id; only the
     /// assignee's when given.
-    #[napi]
-    pub fn ready(&self, env: &Env, options: Option<AgentOptions>) -> napi::Result<Vec<Ticket>> {
-        let o = options.unwrap_or_default();
-        check(env, self.inner.ready(o.assignee.as_deref())).map(convert::tickets)
+    #[napi(ts_args_type = "options?: AgentOptions | undefined | null")]
+    pub fn ready(&self, env: &Env, options: Unknown<'_>) -> napi::Result<Vec<Ticket>> {
+        let r = options_arg::<AgentOptions>("ready", "options", options)
+            .and_then(|o| self.inner.ready(o.assignee.as_deref()));
+        check(env, r).map(convert::tickets)
     }
 
     /// Open or in-progress tickets with a non-empty `blockedBy`, oldest first.
-    #[napi]
-    pub fn blocked(&self, env: &Env, options: Option<AgentOptions>) -> napi::Result<Vec<Ticket>> {
-        let o = options.unwrap_or_default();
-        check(env, self.inner.blocked(o.assignee.as_deref())).map(convert::tickets)
+    #[napi(ts_args_type = "options?: AgentOptions | undefined | null")]
+    pub fn blocked(&self, env: &Env, options: Unknown<'_>) -> napi::Result<Vec<Ticket>> {
+        let r = options_arg::<AgentOptions>("blocked", "options", options)
+            .and_then(|o| self.inner.blocked(o.assignee.as_deref()));
+        check(env, r).map(convert::tickets)
     }
 
     /// Edits the given fields and keeps the rest; `parent: null` clears the parent.
     #[napi(ts_args_type = "id: string, changes: UpdateOptions")]
-    pub fn update(&self, env: &Env, id: String, changes: Object<'_>) -> napi::Result<Ticket> {
-        let parent: Unknown<'_> = changes.get_named_property("parent")?;
-        let clear_parent = parent.get_type()? == ValueType::Null;
-        let fields = UpdateOptions {
-            title: changes.get_named_property("title")?,
-            description: changes.get_named_property("description")?,
-            priority: changes.get_named_property("priority")?,
-            kind: changes.get_named_property("type")?,
-            tags: changes.get_named_property("tags")?,
-            parent: changes.get_named_property("parent")?,
-        };
-        let r = fields
-            .into_update(clear_parent)
-            .and_then(|u| self.inner.update(&id, u));
+    pub fn update(&self, env: &Env, id: Unknown<'_>, changes: Unknown<'_>) -> napi::Result<Ticket> {
+        let r = (|| {
+            let id: String = required("update", "id", id)?;
+            let u: UpdateOptions = required_options_arg("update", "changes", changes)?;
+            self.inner.update(&id, u.into_update()?)
+        })();
         check(env, r).map(Ticket::from)
     }
 
     /// open → in_progress; sets `started`, and the assignee when `agent` is given. A blocked
     /// ticket is refused (`BLOCKED`) unless `force`.
-    #[napi]
-    pub fn start(
-        &self,
-        env: &Env,
-        id: String,
-        options: Option<StartOptions>,
-    ) -> napi::Result<Ticket> {
-        let o = options.unwrap_or_default();
-        let r = self
-            .inner
-            .start(&id, o.agent.as_deref(), o.force.unwrap_or(false));
+    #[napi(ts_args_type = "id: string, options?: StartOptions | undefined | null")]
+    pub fn start(&self, env: &Env, id: Unknown<'_>, options: Unknown<'_>) -> napi::Result<Ticket> {
+        let r = (|| {
+            let id: String = required("start", "id", id)?;
+            let o = options_arg::<StartOptions>("start", "options", options)?;
+            self.inner
+                .start(&id, o.agent.as_deref(), o.force.unwrap_or(false))
+        })();
         check(env, r).map(Ticket::from)
     }
 
     /// Atomically claims the first ticket claimable by `agent` and starts it for `agent`;
     /// `null` when there is none. With `wait`, waits (on a thread of its own) until one is
     /// claimable or `timeout` seconds pass.
-    #[napi(ts_return_type = "Promise<Ticket | null>")]
+    #[napi(
+        ts_args_type = "agent: string, options?: ClaimOptions | undefined | null",
+        ts_return_type = "Promise<Ticket | null>"
+    )]
     pub fn claim<'e>(
         &self,
         env: &'e Env,
-        agent: String,
-        options: Option<ClaimOptions>,
+        agent: Unknown<'_>,
+        options: Unknown<'_>,
     ) -> napi::Result<Object<'e>> {
-        let o = options.unwrap_or_default();
+        let args = required::<String>("claim", "agent", agent)
+            .and_then(|a| Ok((a, options_arg::<ClaimOptions>("claim", "options", options)?)));
+        let (agent, o) = match args {
+            Ok(a) => a,
+            Err(e) => return wait::rejected::<Option<Ticket>>(env, e),
+        };
         let parsed = (|| {
             Ok::<_, ayo::Error>(ayo::ClaimOptions {
                 wait: o.wait.unwrap_or(false),
@@ -208,106 +234,135 @@ impl Tickets {
 
     /// Renews the lease of a ticket `agent` holds: by `lease` seconds, else by the length
     /// given at claim.
-    #[napi]
+    #[napi(
+        ts_args_type = "id: string, agent: string, options?: HeartbeatOptions | undefined | null"
+    )]
     pub fn heartbeat(
         &self,
         env: &Env,
-        id: String,
-        agent: String,
-        options: Option<HeartbeatOptions>,
+        id: Unknown<'_>,
+        agent: Unknown<'_>,
+        options: Unknown<'_>,
     ) -> napi::Result<Ticket> {
-        let o = options.unwrap_or_default();
-        let r = o
-            .lease
-            .map(|l| seconds("lease", l))
-            .transpose()
-            .and_then(|lease| self.inner.heartbeat(&id, &agent, lease));
+        let r = (|| {
+            let id: String = required("heartbeat", "id", id)?;
+            let agent: String = required("heartbeat", "agent", agent)?;
+            let o = options_arg::<HeartbeatOptions>("heartbeat", "options", options)?;
+            let lease = o.lease.map(|l| seconds("lease", l)).transpose()?;
+            self.inner.heartbeat(&id, &agent, lease)
+        })();
         check(env, r).map(Ticket::from)
     }
 
     /// in_progress → open, keeping the assignee: gives a claim back.
-    #[napi]
+    #[napi(ts_args_type = "id: string, options?: ReleaseOptions | undefined | null")]
     pub fn release(
         &self,
         env: &Env,
-        id: String,
-        options: Option<ReleaseOptions>,
+        id: Unknown<'_>,
+        options: Unknown<'_>,
     ) -> napi::Result<Ticket> {
-        let o = options.unwrap_or_default();
-        check(env, self.inner.release(&id, o.agent.as_deref())).map(Ticket::from)
+        let r = (|| {
+            let id: String = required("release", "id", id)?;
+            let o = options_arg::<ReleaseOptions>("release", "options", options)?;
+            self.inner.release(&id, o.agent.as_deref())
+        })();
+        check(env, r).map(Ticket::from)
     }
 
     /// open/in_progress → closed; the reason, if any, becomes a note. Returns the ticket and
     /// the open dependents that became ready.
-    #[napi]
-    pub fn close(
-        &self,
-        env: &Env,
-        id: String,
-        options: Option<CloseOptions>,
-    ) -> napi::Result<Closed> {
-        let o = options.unwrap_or_default();
-        check(env, self.inner.close(&id, o.reason.as_deref())).map(Closed::from)
+    #[napi(ts_args_type = "id: string, options?: CloseOptions | undefined | null")]
+    pub fn close(&self, env: &Env, id: Unknown<'_>, options: Unknown<'_>) -> napi::Result<Closed> {
+        let r = (|| {
+            let id: String = required("close", "id", id)?;
+            let o = options_arg::<CloseOptions>("close", "options", options)?;
+            self.inner.close(&id, o.reason.as_deref())
+        })();
+        check(env, r).map(Closed::from)
     }
 
     /// closed → open.
-    #[napi]
-    pub fn reopen(&self, env: &Env, id: String) -> napi::Result<Ticket> {
-        check(env, self.inner.reopen(&id)).map(Ticket::from)
+    #[napi(ts_args_type = "id: string")]
+    pub fn reopen(&self, env: &Env, id: Unknown<'_>) -> napi::Result<Ticket> {
+        let r = required::<String>("reopen", "id", id).and_then(|id| self.inner.reopen(&id));
+        check(env, r).map(Ticket::from)
     }
 
     /// Appends a timestamped note by the actor.
-    #[napi]
-    pub fn note(&self, env: &Env, id: String, text: String) -> napi::Result<Ticket> {
-        check(env, self.inner.note(&id, &text)).map(Ticket::from)
+    #[napi(ts_args_type = "id: string, text: string")]
+    pub fn note(&self, env: &Env, id: Unknown<'_>, text: Unknown<'_>) -> napi::Result<Ticket> {
+        let r = (|| {
+            let id: String = required("note", "id", id)?;
+            let text: String = required("note", "text", text)?;
+            self.inner.note(&id, &text)
+        })();
+        check(env, r).map(Ticket::from)
     }
 
     /// Sets the assignee (`@` is added), or clears it with `null`.
-    #[napi]
-    pub fn assign(&self, env: &Env, id: String, agent: Option<String>) -> napi::Result<Ticket> {
-        check(env, self.inner.assign(&id, agent.as_deref())).map(Ticket::from)
+    #[napi(ts_args_type = "id: string, agent?: string | undefined | null")]
+    pub fn assign(&self, env: &Env, id: Unknown<'_>, agent: Unknown<'_>) -> napi::Result<Ticket> {
+        let r = (|| {
+            let id: String = required("assign", "id", id)?;
+            let agent: Option<String> = optional("assign", "agent", agent)?;
+            self.inner.assign(&id, agent.as_deref())
+        })();
+        check(env, r).map(Ticket::from)
     }
 
     /// Makes `id` depend on `dep`; refuses a self-dep and any cycle (`CYCLE`, with `cycle`).
-    #[napi]
-    pub fn add_dep(&self, env: &Env, id: String, dep: String) -> napi::Result<Ticket> {
-        check(env, self.inner.add_dep(&id, &dep)).map(Ticket::from)
+    #[napi(ts_args_type = "id: string, dep: string")]
+    pub fn add_dep(&self, env: &Env, id: Unknown<'_>, dep: Unknown<'_>) -> napi::Result<Ticket> {
+        let r = (|| {
+            let id: String = required("addDep", "id", id)?;
+            let dep: String = required("addDep", "dep", dep)?;
+            self.inner.add_dep(&id, &dep)
+        })();
+        check(env, r).map(Ticket::from)
     }
 
     /// Removes the dep `dep` from `id`.
-    #[napi]
-    pub fn remove_dep(&self, env: &Env, id: String, dep: String) -> napi::Result<Ticket> {
-        check(env, self.inner.remove_dep(&id, &dep)).map(Ticket::from)
+    #[napi(ts_args_type = "id: string, dep: string")]
+    pub fn remove_dep(&self, env: &Env, id: Unknown<'_>, dep: Unknown<'_>) -> napi::Result<Ticket> {
+        let r = (|| {
+            let id: String = required("removeDep", "id", id)?;
+            let dep: String = required("removeDep", "dep", dep)?;
+            self.inner.remove_dep(&id, &dep)
+        })();
+        check(env, r).map(Ticket::from)
     }
 
     /// The dependency tree below a ticket.
-    #[napi]
-    pub fn dep_tree(&self, env: &Env, id: String) -> napi::Result<DepTree> {
-        check(env, self.inner.dep_tree(&id)).map(DepTree::from)
+    #[napi(ts_args_type = "id: string")]
+    pub fn dep_tree(&self, env: &Env, id: Unknown<'_>) -> napi::Result<DepTree> {
+        let r = required::<String>("depTree", "id", id).and_then(|id| self.inner.dep_tree(&id));
+        check(env, r).map(DepTree::from)
     }
 
     /// Deletes a ticket and returns it. Refused (`CONFLICT`) while others depend on it, unless
     /// `force`, which also removes those deps.
-    #[napi]
-    pub fn delete(
-        &self,
-        env: &Env,
-        id: String,
-        options: Option<DeleteOptions>,
-    ) -> napi::Result<Ticket> {
-        let o = options.unwrap_or_default();
-        check(env, self.inner.delete(&id, o.force.unwrap_or(false))).map(Ticket::from)
+    #[napi(ts_args_type = "id: string, options?: DeleteOptions | undefined | null")]
+    pub fn delete(&self, env: &Env, id: Unknown<'_>, options: Unknown<'_>) -> napi::Result<Ticket> {
+        let r = (|| {
+            let id: String = required("delete", "id", id)?;
+            let o = options_arg::<DeleteOptions>("delete", "options", options)?;
+            self.inner.delete(&id, o.force.unwrap_or(false))
+        })();
+        check(env, r).map(Ticket::from)
     }
 
     /// Waits (on a thread of its own) until `ready({ assignee })` is non-empty and resolves to
     /// its first ticket, without claiming it; `null` when `timeout` seconds pass first.
-    #[napi(ts_return_type = "Promise<Ticket | null>")]
-    pub fn wait_ready<'e>(
-        &self,
-        env: &'e Env,
-        options: Option<WaitOptions>,
-    ) -> napi::Result<Object<'e>> {
-        let o = options.unwrap_or_default();
+    #[napi(
+        ts_args_type = "options?: WaitOptions | undefined | null",
+        ts_return_type = "Promise<Ticket | null>"
+    )]
+    pub fn wait_ready<'e>(&self, env: &'e Env, options: Unknown<'_>) -> napi::Result<Object<'e>> {
+        let o = match options_arg::<WaitOptions>("waitReady", "options", options) {
+            Ok(o) => o,
+            Err(e) => return wait::rejected::<Option<Ticket>>(env, e),
+        };
         let limit = timeout(o.timeout);
         let assignee = o.assignee;
         let inner = Arc::clone(&self.inner);
@@ -318,22 +373,25 @@ impl Tickets {
     }
 
     /// The audit log, oldest first: one ticket's (also after it was deleted), or all.
-    #[napi]
-    pub fn history(&self, env: &Env, id: Option<String>) -> napi::Result<Vec<LogEntry>> {
-        let r = self.inner.history(id.as_deref());
+    #[napi(ts_args_type = "id?: string | undefined | null")]
+    pub fn history(&self, env: &Env, id: Unknown<'_>) -> napi::Result<Vec<LogEntry>> {
+        let r = optional::<String>("history", "id", id)
+            .and_then(|id| self.inner.history(id.as_deref()));
         check(env, r).map(|l| l.into_iter().map(LogEntry::from).collect())
     }
 
     /// The dependency graph as `mermaid` (default) or `dot` text, all of it or below `id`.
-    #[napi]
-    pub fn graph(&self, env: &Env, options: Option<GraphOptions>) -> napi::Result<String> {
-        let o = options.unwrap_or_default();
-        let format = o
-            .format
-            .as_deref()
-            .unwrap_or("mermaid")
-            .parse::<ayo::GraphFormat>();
-        let r = format.and_then(|f| self.inner.graph(f, o.id.as_deref()));
+    #[napi(ts_args_type = "options?: GraphOptions | undefined | null")]
+    pub fn graph(&self, env: &Env, options: Unknown<'_>) -> napi::Result<String> {
+        let r = (|| {
+            let o = options_arg::<GraphOptions>("graph", "options", options)?;
+            let format = o
+                .format
+                .as_deref()
+                .unwrap_or("mermaid")
+                .parse::<ayo::GraphFormat>()?;
+            self.inner.graph(format, o.id.as_deref())
+        })();
         check(env, r)
     }
 
@@ -355,8 +413,9 @@ impl Tickets {
         &self,
         env: &'e Env,
         this: This<'e>,
-        f: Function<'e, Object<'e>, Unknown<'e>>,
+        f: Unknown<'e>,
     ) -> napi::Result<Unknown<'e>> {
+        let f = check(env, function("batch", "fn", f))?;
         check(env, self.inner.begin_batch())?;
         let returned = match f.call(this.object) {
             Ok(v) => v,

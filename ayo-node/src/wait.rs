@@ -92,6 +92,20 @@ where
     Ok(promise)
 }
 
+/// A promise of `T` rejected with `e`: how a promise-returning method refuses its arguments.
+pub fn rejected<'e, T>(env: &'e Env, e: ayo::Error) -> napi::Result<Object<'e>>
+where
+    T: ToNapiValue + Send + 'static,
+{
+    let (deferred, promise) = env.create_deferred::<T, Settle<T>>()?;
+    Pending {
+        deferred: Some(deferred),
+        watch: None,
+    }
+    .settle(Err(e));
+    Ok(promise)
+}
+
 /// Settles on the JavaScript thread: stops watching the signal, and maps an error to an
 /// `AbortError` when the signal fired during the wait, else to the contract's error.
 fn finish<T>(env: &Env, watch: Option<AbortWatch>, result: ayo::Result<T>) -> napi::Result<T> {

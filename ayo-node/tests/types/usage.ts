@@ -37,6 +37,11 @@ export async function agentLoop(dir: string, signal: AbortSignal): Promise<numbe
   const blocked: Ticket[] = t.blocked();
   t.reopen(a.id);
   t.delete(a.id, { force: true });
+  // null is "not given" for an optional option
+  t.ready({ assignee: null });
+  t.start(b.id, { agent: null, force: null });
+  t.close(b.id, { reason: null });
+  void t.claim('@w', { wait: null, lease: null, signal: null });
   const others: Tickets[] = [Tickets.inMemory(), Tickets.openSession(), Tickets.openSession('s', { lease: 30 }), Tickets.openGlobal()];
   void [blockedBy, created, status, lease, tree, log, problems, text, ids, listed, ready, blocked, others];
 
@@ -44,6 +49,8 @@ export async function agentLoop(dir: string, signal: AbortSignal): Promise<numbe
   t.create();
   // @ts-expect-error: options are an object, not positional arguments
   t.create('Title', '@agent');
+  // @ts-expect-error: unknown option keys are refused
+  t.create('Title', { foo: 1 });
   // @ts-expect-error: not a status
   t.list({ status: 'blocked' });
   // @ts-expect-error: claim is a promise

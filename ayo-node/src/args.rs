@@ -1,0 +1,231 @@
+//! The one conversion of the arguments methods take. Every argument arrives as an untyped
+//! JavaScript value and goes through here, so a value of the wrong type, an options argument that
+//! is not an object, and an option key nobody knows are all `INVALID`, with a message naming the
+//! method, the argument or key, the type it must have and what it got. `null` and `undefined`
+//! both mean "not given" for anything optional.
+
+use ayo_tickets as ayo;
+use napi::JsValue;
+use napi::bindgen_prelude::{
+    Array, FromNapiValue, Function, JsObjectValue, Object, Unknown, ValueType,
+};
+
+use crate::abort::SignalRef;
+
+/// A type an argument or an option converts to.
+pub trait Arg: Sized {
+    /// What it must be, in words: `a string`, `an array of strings`, ...
+    const EXPECTED: &'static str;
+    /// The value as `Self`, or what was found instead, in words.
+    fn convert(v: Unknown<'_>) -> Result<Self, String>;
+}
+
+/// `undefined`, `null`, `a string`, `an array`, ...: what a value is, for messages.
+pub fn found(v: &Unknown<'_>) -> String {
+    let kind = match v.get_type() {
+        Ok(ValueType::Undefined) => "undefined",
+        Ok(ValueType::Null) => "null",
+        Ok(ValueType::Boolean) => "a boolean",
+        Ok(ValueType::Number) => "a number",
+        Ok(ValueType::String) => "a string",
+        Ok(ValueType::Symbol) => "a symbol",
+        Ok(ValueType::BigInt) => "a bigint",
+        Ok(ValueType::Function) => "a function",
+        Ok(ValueType::Object) if v.is_array().unwrap_or(false) => "an array",
+        Ok(ValueType::Object) => "an object",
+        _ => "a value of unknown type",
+    };
+    kind.to_string()
+}
+
+/// True for `undefined` and `null`: an optional value that was not given.
+fn absent(v: &Unknown<'_>) -> bool {
+    matches!(v.get_type(), Ok(ValueType::Undefined | ValueType::Null))
+}
+
+fn is(v: &Unknown<'_>, t: ValueType) -> bool {
+    v.get_type().is_ok_and(|got| got == t)
+}
+
+/// Converts `v` when it is of type `t`, else reports what it is.
+fn typed<T: FromNapiValue>(v: &Unknown<'_>, t: ValueType) -> Result<T, String> {
+    if !is(v, t) {
+        return Err(found(v));
+    }
+    T::from_unknown(*v).map_err(|e| format!("a value that cannot be read ({e})"))
+}
+
+impl Arg for String {
+    const EXPECTED: &'static str = "a string";
+    fn convert(v: Unknown<'_>) -> Result<Self, String> {
+        typed(&v, ValueType::String)
+    }
+}
+
+impl Arg for bool {
+    const EXPECTED: &'static str = "a boolean";
+    fn convert(v: Unknown<'_>) -> Result<Self, String> {
+        typed(&v, ValueType::Boolean)
+    }
+}
+
+impl Arg for f64 {
+    const EXPECTED: &'static str = "a number";
+    fn convert(v: Unknown<'_>) -> Result<Self, String> {
+        typed(&v, ValueType::Number)
+    }
+}
+
+impl Arg for Vec<String> {
+    const EXPECTED: &'static str = "an array of strings";
+    fn convert(v: Unknown<'_>) -> Result<Self, String> {
+        if !v.is_array().unwrap_or(false) {
+            return Err(found(&v));
+        }
+        let unreadable = |e: napi::Error| format!("an array that cannot be read ({e})");
+        let arr = Array::from_unknown(v).map_err(unreadable)?;
+        (0..arr.len())
+            .map(|i| {
+                let item: Unknown<'_> = arr.get_element(i).map_err(unreadable)?;
+                String::convert(item).map_err(|f| format!("an array holding {f} at index {i}"))
+            })
+            .collect()
+    }
+}
+
+impl Arg for SignalRef {
+    const EXPECTED: &'static str = "an AbortSignal";
+    fn convert(v: Unknown<'_>) -> Result<Self, String> {
+        let obj: Object<'_> = typed(&v, ValueType::Object)?;
+        obj.create_ref()
+            .map_err(|e| format!("an object that cannot be kept ({e})"))
+    }
+}
+
+/// The `INVALID` error of a value that is not what `what` must be.
+fn wrong(method: &str, what: &str, expected: &str, got: &str) -> ayo::Error {
+    ayo::Error::invalid(format!("{method}: {what} must be {expected}, not {got}"))
+}
+
+/// A required argument: `undefined` and `null` are refused like any other wrong type.
+pub fn required<T: Arg>(method: &str, name: &str, v: Unknown<'_>) -> ayo::Result<T> {
+    T::convert(v).map_err(|got| wrong(method, name, T::EXPECTED, &got))
+}
+
+/// An optional argument: `undefined` and `null` are `None`.
+pub fn optional<T: Arg>(method: &str, name: &str, v: Unknown<'_>) -> ayo::Result<Option<T>> {
+    if absent(&v) {
+        Ok(None)
+    } else {
+        required(method, name, v).map(Some)
+    }
+}
+
+/// The function `batch` runs.
+pub fn function<'e>(
+    method: &str,
+    name: &str,
+    v: Unknown<'e>,
+) -> ayo::Result<Function<'e, Object<'e>, Unknown<'e>>> {
+    typed(&v, ValueType::Function).map_err(|got| wrong(method, name, "a function", &got))
+}
+
+/// An options object read key by key.
+pub struct Reader<'e> {
+    method: &'static str,
+    obj: Object<'e>,
+}
+
+impl Reader<'_> {
+    fn value(&self, key: &str) -> ayo::Result<Unknown<'_>> {
+        self.obj.get_named_property(key).map_err(|e| {
+            ayo::Error::invalid(format!(
+                "{}: option '{key}' cannot be read: {e}",
+                self.method
+            ))
+        })
+    }
+
+    /// An option; `undefined` and `null` are `None`.
+    pub fn get<T: Arg>(&self, key: &str) -> ayo::Result<Option<T>> {
+        let v = self.value(key)?;
+        if absent(&v) {
+            return Ok(None);
+        }
+        T::convert(v)
+            .map(Some)
+            .map_err(|got| wrong(self.method, &format!("option '{key}'"), T::EXPECTED, &got))
+    }
+
+    /// An option where `null` means something: `None` when not given, `Some(None)` for `null`.
+    pub fn nullable<T: Arg>(&self, key: &str) -> ayo::Result<Option<Option<T>>> {
+        if self.value(key)?.get_type().ok() == Some(ValueType::Null) {
+            return Ok(Some(None));
+        }
+        self.get(key).map(|v| v.map(Some))
+    }
+}
+
+/// An options object: the keys it may hold, and how it is read.
+pub trait Options: Default {
+    /// Every key it knows; any other key is refused.
+    const KEYS: &'static [&'static str];
+    /// Reads the keys of an object whose keys are known.
+    fn read(r: &Reader<'_>) -> ayo::Result<Self>;
+}
+
+/// Implements [`Options`] for a struct whose fields are all read with [`Reader::get`], as `Type { field: "key", ... }`.
+macro_rules! impl_options {
+    ($($ty:ident { $($field:ident: $key:literal),* $(,)? })*) => {$(
+        impl $crate::args::Options for $ty {
+            const KEYS: &'static [&'static str] = &[$($key),*];
+            fn read(r: &$crate::args::Reader<'_>) -> ayo::Result<Self> {
+                Ok($ty { $($field: r.get($key)?),* })
+            }
+        }
+    )*};
+}
+pub(crate) use impl_options;
+
+/// The options argument `name` of `method`: `undefined` and `null` give the defaults; anything
+/// but an object, and an object with a key `O` does not know, are `INVALID`.
+pub fn options_arg<O: Options>(method: &'static str, name: &str, v: Unknown<'_>) -> ayo::Result<O> {
+    if absent(&v) {
+        return Ok(O::default());
+    }
+    let obj: Object<'_> = match v.get_type() {
+        Ok(ValueType::Object) if !v.is_array().unwrap_or(false) => {
+            typed(&v, ValueType::Object).map_err(|got| wrong(method, name, "an object", &got))?
+        }
+        _ => return Err(wrong(method, name, "an object", &found(&v))),
+    };
+    let keys = keys(&obj).map_err(|e| {
+        ayo::Error::invalid(format!("{method}: the keys of {name} cannot be read: {e}"))
+    })?;
+    if let Some(k) = keys.iter().find(|k| !O::KEYS.contains(&k.as_str())) {
+        return Err(ayo::Error::invalid(format!(
+            "{method}: unknown option '{k}' (known: {})",
+            O::KEYS.join(", ")
+        )));
+    }
+    O::read(&Reader { method, obj })
+}
+
+/// An options argument that must be given: `undefined` and `null` are `INVALID` too.
+pub fn required_options_arg<O: Options>(
+    method: &'static str,
+    name: &str,
+    v: Unknown<'_>,
+) -> ayo::Result<O> {
+    if absent(&v) {
+        return Err(wrong(method, name, "an object", &found(&v)));
+    }
+    options_arg(method, name, v)
+}
+
+/// The enumerable string keys of an object.
+fn keys(obj: &Object<'_>) -> napi::Result<Vec<String>> {
+    let names = obj.get_property_names()?;
+    let len = names.get_array_length()?;
+    (0..len).map(|i| names.get_element::<String>(i)).collect()
+}
