@@ -13,6 +13,9 @@ use crate::objects::PyTicket;
 
 static AIO: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
+/// What takes a ticket whose future was cancelled before it arrived.
+pub type Orphan = Box<dyn Fn(Python<'_>, &PyTicket) -> PyResult<()> + Send + Sync>;
+
 /// Returns an asyncio future of the running loop, resolved with what `job` returns; `job` runs
 /// in a new thread and gets a flag that is set when the future is cancelled. A ticket that
 /// arrives after the future was cancelled (its claim went through first) is handed to
@@ -20,7 +23,7 @@ static AIO: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 pub fn spawn<'py>(
     py: Python<'py>,
     job: impl Fn(Python<'_>, &AtomicBool) -> PyResult<Option<PyTicket>> + Send + Sync + 'static,
-    orphan: Option<Box<dyn Fn(Python<'_>, &PyTicket) -> PyResult<()> + Send + Sync>>,
+    orphan: Option<Orphan>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let cancelled = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&cancelled);
