@@ -218,17 +218,10 @@ pub fn seconds(what: &str, n: f64) -> ayo::Result<u64> {
     u64::try_from(w).map_err(|_| ayo::Error::invalid(format!("{what} must not be negative")))
 }
 
-/// A JavaScript number of seconds as a timeout; `Infinity` waits forever.
+/// A JavaScript number of seconds as a timeout: `undefined` waits forever, as the core reads
+/// the rest (`Infinity`, or more than any clock holds, waits forever too).
 pub fn timeout(n: Option<f64>) -> ayo::Result<Option<Duration>> {
-    match n {
-        None => Ok(None),
-        Some(s) if s == f64::INFINITY => Ok(None),
-        Some(s) => Duration::try_from_secs_f64(s).map(Some).map_err(|_| {
-            ayo::Error::invalid(format!(
-                "timeout must be a non-negative number of seconds, not {s}"
-            ))
-        }),
-    }
+    Ok(n.map(ayo::timeout_from_secs).transpose()?.flatten())
 }
 
 impl CreateOptions {

@@ -140,3 +140,16 @@ test('timeouts resolve to null after about the time given', async () => {
   assert.equal(c, null);
   assert.ok(elapsed >= 280 && elapsed < 3000, `${elapsed} ms`);
 });
+
+test('a timeout longer than any clock waits as long as it takes', async () => {
+  for (const timeout of [1e300, 2 ** 64, Infinity]) {
+    const tickets = Tickets.inMemory();
+    let settled = false;
+    const waiting = tickets.waitReady({ timeout }).finally(() => { settled = true; });
+    await sleep(150);
+    assert.equal(settled, false, `timeout ${timeout} ended the wait at once`);
+    const made = tickets.create('for the patient waiter');
+    assert.equal((await waiting).id, made.id);
+  }
+  await assert.rejects(Tickets.inMemory().waitReady({ timeout: -1 }), { code: 'INVALID' });
+});
