@@ -38,7 +38,7 @@ fn configure(env: &Env, opened: ayo::Result<ayo::Tickets>, o: OpenOptions) -> ay
         t = t.with_actor(o.actor.as_deref())?;
     }
     if let Some(l) = o.lease {
-        t = t.with_default_lease(Some(seconds("lease", l)?));
+        t = t.with_default_lease(Some(seconds("lease", l)?))?;
     }
     Ok(Tickets { inner: Arc::new(t) })
 }
@@ -91,7 +91,11 @@ impl Tickets {
     #[napi(factory, ts_args_type = "options?: OpenOptions | undefined | null")]
     pub fn in_memory(env: &Env, options: Unknown<'_>) -> napi::Result<Self> {
         let r = options_arg::<OpenOptions>("inMemory", "options", options)
-            .and_then(|o| configure(env, Ok(ayo::Tickets::in_memory()), o));
+            // Through `with_store`, so a bad `$AYO_AGENT` or `$AYO_LEASE` is an error here too.
+            .and_then(|o| {
+                let store = Arc::new(ayo::store::memory::MemoryStore::new());
+                configure(env, ayo::Tickets::with_store(store), o)
+            });
         check(env, r)
     }
 

@@ -106,10 +106,19 @@ test('a bad session name, in the argument or the environment, is INVALID', async
     { AYO_HOME: home, AYO_SESSION_ID: '..' },
   );
   assert.deepEqual(r, ['INVALID', 'INVALID']);
-  const bad = await runNode(
-    { code: `${PRELUDE} try { Tickets.openSession('s'); out('ok'); } catch (e) { out(e.code); }` },
-    [],
-    childEnv({ AYO_HOME: home, AYO_LEASE: 'soon' }),
+  for (const lease of ['soon', '0']) {
+    for (const open of ["Tickets.openSession('s')", 'Tickets.inMemory()']) {
+      const bad = await runNode(
+        { code: `${PRELUDE} try { ${open}; out('ok'); } catch (e) { out(e.code); }` },
+        [],
+        childEnv({ AYO_HOME: home, AYO_LEASE: lease }),
+      );
+      assert.equal(JSON.parse(bad.stdout), 'INVALID', `AYO_LEASE=${lease}, ${open}`);
+    }
+  }
+  const zero = await run(
+    `try { Tickets.inMemory({ lease: 0 }); out('ok'); } catch (e) { out(e.code); }`,
+    { AYO_HOME: home },
   );
-  assert.equal(JSON.parse(bad.stdout), 'INVALID');
+  assert.equal(zero, 'INVALID');
 });

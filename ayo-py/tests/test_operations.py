@@ -211,6 +211,20 @@ def test_actor_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Tickets.in_memory(actor="@given").actor == "@given"
 
 
+@pytest.mark.parametrize("value", ["0", "abc", "-5"])
+def test_a_bad_ayo_lease_is_invalid_when_the_handle_opens(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("AYO_LEASE", value)
+    with pytest.raises(ayo_tickets.InvalidInput, match="AYO_LEASE"):
+        Tickets.in_memory()
+    monkeypatch.setenv("AYO_LEASE", "60")
+    t = Tickets.in_memory()
+    t.create("job")
+    claimed = t.claim("w")
+    assert claimed is not None and claimed.lease_until is not None
+
+
 def test_assign_sets_and_clears(t: Tickets) -> None:
     a = t.create("a")
     assert t.assign(a.id, "finance").assignee == "@finance"

@@ -243,7 +243,8 @@ fn the_sql_claim_agrees_with_the_memory_store() {
         .unwrap()
         .with_actor(None)
         .unwrap()
-        .with_default_lease(None);
+        .with_default_lease(None)
+        .unwrap();
     let admin = RefCell::new(client());
     let cases = std::env::var("PROPTEST_CASES")
         .ok()
@@ -266,7 +267,8 @@ fn the_sql_claim_agrees_with_the_memory_store() {
         let mem = Tickets::in_memory()
             .with_actor(None)
             .unwrap()
-            .with_default_lease(None);
+            .with_default_lease(None)
+            .unwrap();
         for (i, op) in ops.iter().enumerate() {
             let want = apply(&mem, op);
             let got = apply(&pg, op);

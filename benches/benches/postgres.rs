@@ -77,7 +77,8 @@ fn ready_and_claim(c: &mut Criterion) {
         .unwrap()
         .with_actor(None)
         .unwrap()
-        .with_default_lease(None);
+        .with_default_lease(None)
+        .unwrap();
     fill(&t, TICKETS, true);
     let mut group = c.benchmark_group("postgres");
     group.sample_size(30);

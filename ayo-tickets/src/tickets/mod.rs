@@ -73,19 +73,22 @@ impl Tickets {
     /// `$AYO_LEASE`, if set; see [`Tickets::with_actor`] and [`Tickets::with_default_lease`].
     pub fn with_store(store: Arc<dyn Store>) -> Result<Self> {
         let actor = env("AYO_AGENT").map(|a| normalize_agent(&a)).transpose()?;
-        let default_lease = match env("AYO_LEASE") {
-            Some(s) => Some(s.trim().parse::<u64>().map_err(|_| {
-                Error::invalid(format!(
-                    "AYO_LEASE must be a whole number of seconds, not '{s}'"
-                ))
-            })?),
-            None => None,
-        };
-        Ok(Tickets {
+        let default_lease =
+            match env("AYO_LEASE") {
+                Some(s) => Some(s.trim().parse::<u64>().ok().filter(|&n| n > 0).ok_or_else(
+                    || {
+                        Error::invalid(format!(
+                            "AYO_LEASE must be a whole number of seconds, at least 1, not '{s}'"
+                        ))
+                    },
+                )?),
+                None => None,
+            };
+        Tickets {
             actor,
-            default_lease,
             ..Self::plain(store)
-        })
+        }
+        .with_default_lease(default_lease)
     }
 
     /// Tickets in a store with no actor, no default lease, and warnings to stderr.
@@ -128,7 +131,8 @@ impl Tickets {
         Self::open_choice(&StoreChoice::Global)
     }
 
-    /// Tickets in memory, gone when the handle drops.
+    /// Tickets in memory, gone when the handle drops. (Front ends that must report a bad
+    /// environment use [`Tickets::with_store`] with a [`MemoryStore`] instead.)
     pub fn in_memory() -> Self {
         // Only the environment can make `with_store` fail; a bad `$AYO_AGENT` or `$AYO_LEASE`
         // leaves this handle without an actor or a default lease.
@@ -192,10 +196,25 @@ impl Tickets {
         Ok(self)
     }
 
-    /// Sets the lease length a claim gets when it names none.
-    pub fn with_default_lease(mut self, seconds: Option<u64>) -> Self {
+    /// Sets the lease length a claim gets when it names none; a lease of 0 seconds is
+    /// [`Error::Invalid`] here rather than at every claim.
+    ///
+    /// ```
+    /// use ayo_tickets::{NewTicket, Tickets};
+    /// assert_eq!(Tickets::in_memory().with_default_lease(Some(0)).unwrap_err().code(), "INVALID");
+    /// let t = Tickets::in_memory().with_default_lease(Some(60))?;
+    /// t.create(NewTicket::new("job"))?;
+    /// assert!(t.claim("@w", Default::default())?.unwrap().lease_until.is_some());
+    /// # Ok::<(), ayo_tickets::Error>(())
+    /// ```
+    pub fn with_default_lease(mut self, seconds: Option<u64>) -> Result<Self> {
+        if seconds == Some(0) {
+            return Err(Error::invalid(
+                "a default lease must be at least one second",
+            ));
+        }
         self.default_lease = seconds;
-        self
+        Ok(self)
     }
 
     /// Sets what happens when a read skips an unreadable file (the default prints a warning to
