@@ -71,7 +71,10 @@ mod tests {
         assert_eq!(seconds("0").unwrap(), Duration::ZERO);
         assert!(seconds("-1").is_err());
         assert!(seconds("soon").is_err());
-        assert!(seconds("inf").is_err());
+        assert!(seconds("NaN").is_err());
+        // Forever: infinity, and any timeout past what a clock holds.
+        assert_eq!(seconds("inf").unwrap(), Duration::MAX);
+        assert_eq!(seconds("1e300").unwrap(), Duration::MAX);
     }
 
     #[test]
