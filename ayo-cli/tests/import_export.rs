@@ -3,32 +3,9 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::Ayo;
-
-/// Every file below `dir` (`.ayo/` included), by relative path, with its bytes; empty when
-/// there is no `dir`.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
-}
+use common::{Ayo, snapshot};
 
 /// A store in `<home>/<name>` with one ticket, `<id>`; returns its directory as a string.
 fn store_with(ayo: &Ayo, name: &str, id: &str) -> String {

@@ -3,6 +3,7 @@
 
 #![allow(dead_code, missing_docs)]
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -219,4 +220,26 @@ pub fn fixtures(dialect: &str) -> PathBuf {
         .join("tests")
         .join("fixtures")
         .join(dialect)
+}
+
+/// Every file below `dir` (`.ayo/` included), by relative path, with its bytes; empty when
+/// there is no `dir`.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
 }
