@@ -91,11 +91,7 @@ impl Tickets {
     #[napi(factory, ts_args_type = "options?: OpenOptions | undefined | null")]
     pub fn in_memory(env: &Env, options: Unknown<'_>) -> napi::Result<Self> {
         let r = options_arg::<OpenOptions>("inMemory", "options", options)
-            // Through `with_store`, so a bad `$AYO_AGENT` or `$AYO_LEASE` is an error here too.
-            .and_then(|o| {
-                let store = Arc::new(ayo::store::memory::MemoryStore::new());
-                configure(env, ayo::Tickets::with_store(store), o)
-            });
+            .and_then(|o| configure(env, ayo::Tickets::try_in_memory(), o));
         check(env, r)
     }
 

@@ -1,7 +1,6 @@
 //! The `Tickets` class: the contract's operations with keyword arguments.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use ayo_tickets::{ClaimOptions, Filter, GraphFormat, NewTicket, Status, Tickets, Update};
@@ -122,9 +121,7 @@ impl PyTickets {
     #[staticmethod]
     #[pyo3(signature = (*, actor=None))]
     fn in_memory(py: Python<'_>, actor: Option<String>) -> PyResult<Self> {
-        // Through `with_store`, so a bad `$AYO_AGENT` or `$AYO_LEASE` is an error here too.
-        let store = || Arc::new(ayo_tickets::store::memory::MemoryStore::new());
-        wrap(py, || Tickets::with_store(store()), actor)
+        wrap(py, Tickets::try_in_memory, actor)
     }
 
     /// Tickets in a database store, by URL (`postgres://...`).

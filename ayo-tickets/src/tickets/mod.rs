@@ -73,22 +73,19 @@ impl Tickets {
     /// `$AYO_LEASE`, if set; see [`Tickets::with_actor`] and [`Tickets::with_default_lease`].
     pub fn with_store(store: Arc<dyn Store>) -> Result<Self> {
         let actor = env("AYO_AGENT").map(|a| normalize_agent(&a)).transpose()?;
-        let default_lease =
-            match env("AYO_LEASE") {
-                Some(s) => Some(s.trim().parse::<u64>().ok().filter(|&n| n > 0).ok_or_else(
-                    || {
-                        Error::invalid(format!(
-                            "AYO_LEASE must be a whole number of seconds, at least 1, not '{s}'"
-                        ))
-                    },
-                )?),
-                None => None,
-            };
-        Tickets {
+        let default_lease = env("AYO_LEASE")
+            .map(|s| match s.trim().parse::<u64>() {
+                Ok(n) if n > 0 => Ok(n),
+                _ => Err(Error::invalid(format!(
+                    "AYO_LEASE must be a whole number of seconds, at least 1, not '{s}'"
+                ))),
+            })
+            .transpose()?;
+        Ok(Tickets {
             actor,
+            default_lease,
             ..Self::plain(store)
-        }
-        .with_default_lease(default_lease)
+        })
     }
 
     /// Tickets in a store with no actor, no default lease, and warnings to stderr.
@@ -131,13 +128,17 @@ impl Tickets {
         Self::open_choice(&StoreChoice::Global)
     }
 
-    /// Tickets in memory, gone when the handle drops. (Front ends that must report a bad
-    /// environment use [`Tickets::with_store`] with a [`MemoryStore`] instead.)
+    /// Tickets in memory, gone when the handle drops. A bad `$AYO_AGENT` or `$AYO_LEASE`
+    /// leaves this handle without an actor or a default lease; [`Tickets::try_in_memory`]
+    /// reports it instead.
     pub fn in_memory() -> Self {
-        // Only the environment can make `with_store` fail; a bad `$AYO_AGENT` or `$AYO_LEASE`
-        // leaves this handle without an actor or a default lease.
+        Self::try_in_memory().unwrap_or_else(|_| Self::plain(Arc::new(MemoryStore::new())))
+    }
+
+    /// Tickets in memory, with the actor and default lease of the environment, as
+    /// [`Tickets::with_store`]: a bad `$AYO_AGENT` or `$AYO_LEASE` is [`Error::Invalid`].
+    pub fn try_in_memory() -> Result<Self> {
         Self::with_store(Arc::new(MemoryStore::new()))
-            .unwrap_or_else(|_| Self::plain(Arc::new(MemoryStore::new())))
     }
 
     /// Opens the store a [`StoreChoice`] names.
