@@ -17,8 +17,8 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use ayo_test_support::{Schema, base_url};
 use ayo_tickets::store::Access;
-use ayo_tickets::store::postgres::test_support::{Schema, base_url};
 use ayo_tickets::{ClaimOptions, Status, Ticket, Tickets};
 use criterion::Criterion;
 

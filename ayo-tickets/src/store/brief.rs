@@ -2,18 +2,53 @@
 //! deps, assignee, priority, times, type, tags, parent), and the rest (title, description,
 //! notes) read only for the tickets an operation returns.
 //!
-//! The markdown store's scan index reads the rule fields straight from the index file's bytes
-//! and decodes the rest of a ticket on demand, so `ready` over 100k tickets decodes only the
-//! ready ones; other stores wrap the tickets they already hold ([`Brief::new`]).
+//! A store with a compact record set of its own ([`Records`]: the markdown store's scan index
+//! is one) hands out briefs that read the rule fields straight from its bytes and decode the
+//! rest of a ticket on demand, so `ready` over 100k tickets decodes only the ready ones; other
+//! stores wrap the tickets they already hold ([`Brief::new`]). This module knows no backend's
+//! format: a backend implements [`Records`].
 
+use std::any::Any;
+use std::fmt::Debug;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::index::{self, Table};
 use super::{Scan, Unreadable};
 use crate::error::Result;
 use crate::ticket::{Status, Ticket};
+
+/// A store's compact set of ticket records, read in place: what a [`Brief`] not held whole
+/// reads its fields from (record `i` of the set). List fields are runs of a pool of strings
+/// numbered from 0 ([`Records::list_item`]).
+pub(crate) trait Records: Debug + Send + Sync + Any {
+    /// The id of record `i`.
+    fn name(&self, i: u32) -> &str;
+    /// Its stored status.
+    fn status(&self, i: u32) -> Status;
+    /// Its assignee.
+    fn assignee(&self, i: u32) -> Option<&str>;
+    /// Its deps.
+    fn deps(&self, i: u32) -> Strs<'_>;
+    /// Its priority.
+    fn priority(&self, i: u32) -> u8;
+    /// Its type.
+    fn kind(&self, i: u32) -> &str;
+    /// Its tags.
+    fn tags(&self, i: u32) -> Strs<'_>;
+    /// Its parent.
+    fn parent(&self, i: u32) -> Option<&str>;
+    /// When it was created.
+    fn created(&self, i: u32) -> Option<DateTime<Utc>>;
+    /// When its lease runs out.
+    fn lease_until(&self, i: u32) -> Option<DateTime<Utc>>;
+    /// The whole ticket, decoded at the first call and kept.
+    fn ticket(&self, i: u32) -> Result<Arc<Ticket>>;
+    /// A copy of the whole ticket.
+    fn to_ticket(&self, i: u32) -> Result<Ticket>;
+    /// String `k` of the pool that list fields are runs of.
+    fn list_item(&self, k: usize) -> &str;
+}
 
 /// One ticket of a scan: its rule fields at hand, the whole ticket on demand.
 #[derive(Debug, Clone)]
@@ -23,8 +58,8 @@ pub struct Brief(Repr);
 enum Repr {
     /// A ticket held whole.
     Full(Arc<Ticket>),
-    /// Record `.1` of the markdown store's index.
-    Indexed(Arc<Table>, u32),
+    /// Record `.1` of a store's record set.
+    Indexed(Arc<dyn Records>, u32),
 }
 
 /// The strings of a list field of a [`Brief`] (its deps or its tags).
@@ -34,7 +69,18 @@ pub struct Strs<'a>(StrsRepr<'a>);
 #[derive(Debug, Clone)]
 enum StrsRepr<'a> {
     Owned(std::slice::Iter<'a, String>),
-    Indexed(index::Strs<'a>),
+    Listed {
+        records: &'a dyn Records,
+        next: usize,
+        end: usize,
+    },
+}
+
+impl<'a> Strs<'a> {
+    /// Strings `next..end` of the pool of `records`.
+    pub(crate) fn listed(records: &'a dyn Records, next: usize, end: usize) -> Self {
+        Strs(StrsRepr::Listed { records, next, end })
+    }
 }
 
 impl<'a> Iterator for Strs<'a> {
@@ -43,14 +89,17 @@ impl<'a> Iterator for Strs<'a> {
     fn next(&mut self) -> Option<&'a str> {
         match &mut self.0 {
             StrsRepr::Owned(it) => it.next().map(String::as_str),
-            StrsRepr::Indexed(it) => it.next(),
+            StrsRepr::Listed { records, next, end } => (next < end).then(|| {
+                *next += 1;
+                records.list_item(*next - 1)
+            }),
         }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         match &self.0 {
             StrsRepr::Owned(it) => it.size_hint(),
-            StrsRepr::Indexed(it) => it.size_hint(),
+            StrsRepr::Listed { next, end, .. } => (end - next, Some(end - next)),
         }
     }
 }
@@ -63,14 +112,16 @@ impl Brief {
         Brief(Repr::Full(ticket))
     }
 
-    pub(crate) fn indexed_at(table: Arc<Table>, i: u32) -> Self {
-        Brief(Repr::Indexed(table, i))
+    /// The brief of record `i` of `records`.
+    pub(crate) fn indexed_at(records: Arc<dyn Records>, i: u32) -> Self {
+        Brief(Repr::Indexed(records, i))
     }
 
-    /// The index record this brief reads, if it reads one.
-    pub(crate) fn indexed(&self) -> Option<(&Table, u32)> {
+    /// The record this brief reads, if it reads one: its set (to downcast to the backend's own
+    /// type) and its number.
+    pub(crate) fn indexed(&self) -> Option<(&dyn Any, u32)> {
         match &self.0 {
-            Repr::Indexed(t, i) => Some((t, *i)),
+            Repr::Indexed(t, i) => Some((&**t as &dyn Any, *i)),
             Repr::Full(_) => None,
         }
     }
@@ -101,10 +152,10 @@ impl Brief {
 
     /// The ids this ticket waits for.
     pub fn deps(&self) -> Strs<'_> {
-        Strs(match &self.0 {
-            Repr::Full(t) => StrsRepr::Owned(t.deps.iter()),
-            Repr::Indexed(x, i) => StrsRepr::Indexed(x.deps(*i)),
-        })
+        match &self.0 {
+            Repr::Full(t) => Strs(StrsRepr::Owned(t.deps.iter())),
+            Repr::Indexed(x, i) => x.deps(*i),
+        }
     }
 
     /// The priority, 0 (most urgent) to 4.
@@ -125,10 +176,10 @@ impl Brief {
 
     /// The tags.
     pub fn tags(&self) -> Strs<'_> {
-        Strs(match &self.0 {
-            Repr::Full(t) => StrsRepr::Owned(t.tags.iter()),
-            Repr::Indexed(x, i) => StrsRepr::Indexed(x.tags(*i)),
-        })
+        match &self.0 {
+            Repr::Full(t) => Strs(StrsRepr::Owned(t.tags.iter())),
+            Repr::Indexed(x, i) => x.tags(*i),
+        }
     }
 
     /// The parent, if any.

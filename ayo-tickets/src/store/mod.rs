@@ -18,13 +18,11 @@ use crate::ticket::Ticket;
 pub use brief::{Brief, Briefs, Strs};
 
 mod brief;
-mod index;
 pub mod markdown;
 pub mod memory;
 mod overlay;
 #[cfg(feature = "postgres")]
 pub mod postgres;
-mod watch;
 
 #[cfg(test)]
 pub(crate) mod suite;

@@ -6,10 +6,10 @@
 use std::time::{Duration, Instant};
 
 use super::PgStore;
-use super::test_support::{Schema, available, base_url};
 use crate::Tickets;
 use crate::store::{Access, ClaimRequest, NativeClaim, Store};
 use crate::ticket::Ticket;
+use ayo_test_support::{Schema, available, base_url};
 
 crate::store::suite::store_suite!(if (available), || {
     let schema = Schema::new("suite");

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::PgStore;
-use super::test_support::{Schema, available, base_url};
 use crate::{NewTicket, Tickets};
+use ayo_test_support::{Schema, available, base_url};
 
 /// Whether a new connection of the store uses TLS, as the server sees it.
 fn uses_tls(store: &PgStore) -> bool {

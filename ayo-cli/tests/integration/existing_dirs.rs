@@ -1,0 +1,93 @@
+//! Existing `.tickets/` directories of tk and ayo, read through `--dir` unchanged.
+//!
+//! These read the markdown fixtures, so they need the core's real file format.
+
+use crate::common;
+
+use common::{Ayo, copy_dir, fixtures, ids_of, snapshot};
+use serde_json::json;
+
+#[test]
+fn a_tk_directory_reads_as_it_is_and_stays_byte_identical() {
+    let ayo = Ayo::new();
+    let dir = ayo.home().join("web").join(".tickets");
+    copy_dir(&fixtures("tk"), &dir);
+    let before = snapshot(&dir);
+    let d = dir.to_str().unwrap();
+
+    let all = ayo.json(&["--dir", d, "ticket", "list"]);
+    assert_eq!(
+        ids_of(&all),
+        ["web-a1b2", "web-x7k2", "web-q9z0"],
+        "oldest first"
+    );
+    assert_eq!(ayo.ids(&["--dir", d, "ticket", "ready"]), ["web-q9z0"]);
+    let blocked = ayo.json(&["--dir", d, "ticket", "blocked"]);
+    assert_eq!(ids_of(&blocked), ["web-x7k2"]);
+    assert_eq!(blocked[0]["blocked_by"], json!(["web-q9z0"]));
+    // tk's plain assignee names stay as written, and filter as written.
+    assert_eq!(
+        ayo.ids(&["--dir", d, "ticket", "list", "-a", "Jane Doe"]),
+        ["web-a1b2", "web-x7k2"]
+    );
+
+    let shown = ayo.json(&["--dir", d, "ticket", "show", "web-a1b2"]);
+    assert_eq!(shown["assignee"], "Jane Doe");
+    let notes: Vec<_> = shown["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["text"].clone())
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            json!("Server runs on :8080."),
+            json!("Added graceful shutdown.")
+        ]
+    );
+    let human = ayo.ok(&["--dir", d, "ticket", "show", "web-x7k2"]);
+    assert!(human.contains("Add SSE connection management"), "{human}");
+    assert!(human.contains("blocked by web-q9z0"), "{human}");
+
+    let listed = ayo.ok(&["--dir", d, "ticket", "list"]);
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with("web-x7k2  in_progress  Jane Doe  ")),
+        "{listed}"
+    );
+    assert_eq!(ayo.json(&["--dir", d, "ticket", "check"]), json!([]));
+    ayo.ok(&["--dir", d, "ticket", "ready"]);
+    ayo.ok(&["--dir", d, "ticket", "dep", "tree", "web-x7k2"]);
+
+    assert_eq!(snapshot(&dir), before, "reads change no file and add none");
+}
+
+#[test]
+fn an_ayo_directory_reads_as_it_is() {
+    let ayo = Ayo::new();
+    let dir = ayo.home().join("proj").join(".tickets");
+    copy_dir(&fixtures("ayo"), &dir);
+    let before = snapshot(&dir);
+    let d = dir.to_str().unwrap();
+    assert!(ayo.ids(&["--dir", d, "ticket", "ready"]).is_empty());
+    assert!(ayo.ids(&["--dir", d, "ticket", "blocked"]).is_empty());
+    let t = ayo.json(&["--dir", d, "ticket", "show", "proj-a1"]);
+    assert_eq!(t["id"], "proj-a1b2");
+    assert_eq!(t["status"], "in_progress");
+    assert_eq!(t["notes"][1]["text"], "Token refresh works;\ntests next.");
+    assert_eq!(
+        ayo.ids(&["--dir", d, "ticket", "list", "-a", "backend"])
+            .len(),
+        2
+    );
+    ayo.ok(&["--dir", d, "ticket", "check"]);
+    assert_eq!(snapshot(&dir), before);
+    // A write through ayo changes only what it must, and tk-style readers still see it.
+    ayo.ok(&["--dir", d, "ticket", "close", "proj-a1b2"]);
+    assert_eq!(
+        ayo.json(&["--dir", d, "ticket", "show", "proj-a1b2"])["status"],
+        "closed"
+    );
+}

@@ -1,0 +1,17 @@
+//! The integration tests of the `ayo` binary, in one test binary (one link instead of one per
+//! file): one module per subject, each running the real `ayo` as a child process. The
+//! PostgreSQL module needs the `postgres` feature and a server (see the `ayo-test-support`
+//! crate).
+
+mod check_corpus;
+mod claim_race;
+mod common;
+mod errors;
+mod existing_dirs;
+mod import_export;
+mod output;
+#[cfg(feature = "postgres")]
+mod postgres_export;
+mod scopes;
+mod waiting;
+mod workflow;

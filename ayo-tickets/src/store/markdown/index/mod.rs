@@ -1,0 +1,473 @@
+//! The scan index of a markdown store: `.ayo/index.bin` keeps every file's parsed ticket keyed by
+//! its name, size, mtime and inode, so a scan stats every file but re-parses only those that
+//! changed. It is a cache, never the source of truth: a missing, stale or damaged index is
+//! rebuilt transparently.
+//!
+//! The "racy git" problem: a file edited twice within one tick of the file system's clock can
+//! keep its size and mtime. An entry is trusted only when its mtime is older than the scan that
+//! recorded it by [`RACY_MARGIN_NS`]; younger entries are re-read at every scan until a later
+//! scan records them as old enough.
+//!
+//! Speed (a scan is the floor of every `ready`, and agents call `ready` constantly):
+//! - One pass over the directory (`getdents` into one buffer on Linux, no allocation per name),
+//!   and a `stat` of each file relative to the directory's descriptor (`fstatat`, following
+//!   symlinks as opening the file does), spread over two threads as the names arrive.
+//! - On the first scan of a process the index file is read meanwhile, and not decoded: each
+//!   file's record is read in place ([`table`]); a ticket's text (title, description, notes)
+//!   is read only when an operation returns that ticket.
+//! - Unchanged entries are kept in place, not copied; the index file is rewritten only when it
+//!   is missing or lags behind by more than a few dozen files ([`save_after`]): re-parsing
+//!   those costs a new process less than rewriting the whole file after every write.
+
+// An entry hashes and compares by its name alone; its cells (the scan generation, the table's
+// lazily read texts) never change the name, so the set's keys are stable.
+#![allow(clippy::mutable_key_type)]
+
+use std::borrow::Borrow;
+use std::cell::Cell;
+use std::fs::{self, File};
+use std::hash::{Hash, Hasher};
+use std::io::{self, Read as _};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::error::{Error, Result};
+use crate::format;
+use crate::store::{Brief, Briefs, Unreadable};
+use crate::ticket::validate_id;
+use rustc_hash::FxHashSet as FastSet;
+
+mod listing;
+mod table;
+
+use listing::Seen;
+pub(crate) use table::Table;
+use table::{Row, Writer};
+
+/// The index file, inside `.ayo/`.
+pub(crate) const INDEX_FILE: &str = "index.bin";
+/// Entries whose mtime is within this of the recording scan's start are not trusted.
+const RACY_MARGIN_NS: i128 = 2_000_000_000;
+/// Files larger than this are not tickets; they are reported, not read whole.
+pub(crate) const MAX_FILE: u64 = crate::ticket::MAX_TICKET_BYTES as u64;
+
+/// What identifies one version of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    size: u64,
+    mtime_ns: i128,
+    ino: u64,
+}
+
+impl Stamp {
+    fn of(m: &fs::Metadata) -> Stamp {
+        Stamp {
+            size: m.size(),
+            mtime_ns: m.mtime() as i128 * 1_000_000_000 + m.mtime_nsec() as i128,
+            ino: m.ino(),
+        }
+    }
+}
+
+/// What reading one file gave.
+#[derive(Debug)]
+enum Outcome {
+    Ticket {
+        brief: Brief,
+        /// The id the file states, when it differs from its name.
+        stated_id: Option<String>,
+    },
+    Unreadable {
+        name: String,
+        error: Error,
+    },
+}
+
+/// A file read by this process.
+#[derive(Debug)]
+struct FileRead {
+    stamp: Stamp,
+    /// The start of the scan that read it (ns since the epoch).
+    seen_ns: i128,
+    outcome: Outcome,
+}
+
+/// Where an entry's knowledge lives.
+#[derive(Debug)]
+enum Slot {
+    /// A record of the index file this process loaded.
+    Indexed(Arc<Table>, u32),
+    /// A file this process read.
+    Read(Box<FileRead>),
+}
+
+#[derive(Debug)]
+struct Entry {
+    slot: Slot,
+    /// The last scan that found the file (see [`Index::generation`]).
+    generation: Cell<u32>,
+}
+
+impl Entry {
+    fn stamp(&self) -> Stamp {
+        match &self.slot {
+            Slot::Indexed(t, i) => t.stamp(*i),
+            Slot::Read(r) => r.stamp,
+        }
+    }
+
+    fn seen_ns(&self) -> i128 {
+        match &self.slot {
+            Slot::Indexed(t, i) => t.seen_ns(*i),
+            Slot::Read(r) => r.seen_ns,
+        }
+    }
+
+    /// True when its stamp is old enough to identify the file's content (see the module doc).
+    fn trusted(&self) -> bool {
+        self.stamp().mtime_ns + RACY_MARGIN_NS < self.seen_ns()
+    }
+
+    /// The file name without `.md`: the key of the index.
+    fn name(&self) -> &str {
+        match &self.slot {
+            Slot::Indexed(t, i) => t.name(*i),
+            Slot::Read(r) => match &r.outcome {
+                Outcome::Ticket { brief, .. } => brief.id(),
+                Outcome::Unreadable { name, .. } => name.as_str(),
+            },
+        }
+    }
+}
+
+impl Borrow<str> for Entry {
+    fn borrow(&self) -> &str {
+        self.name()
+    }
+}
+
+impl Hash for Entry {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.name().hash(state)
+    }
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        self.name() == other.name()
+    }
+}
+
+impl Eq for Entry {}
+
+/// A store's index, kept in memory between scans of one process and on disk between processes.
+#[derive(Debug, Default)]
+pub(crate) struct Index {
+    entries: FastSet<Entry>,
+    loaded: bool,
+    /// True when the index file holds these entries, but for `unsaved` of them.
+    on_disk: bool,
+    /// Entries that the index file lacks or has an older version of, and that are worth
+    /// saving (trusted), plus those gone since.
+    unsaved: usize,
+    /// Counts scans; an entry that a scan does not mark with its number is gone.
+    generation: u32,
+}
+
+/// How many entries may differ from the index file before a scan rewrites it: a few dozen
+/// re-parsed files cost a new process less than rewriting the whole file after every write
+/// (some 40 MB at 100k tickets).
+fn save_after(entries: usize) -> usize {
+    (16 + entries / 128).min(256)
+}
+
+/// The shared, lockable index of one store handle.
+pub(crate) type SharedIndex = Arc<Mutex<Index>>;
+
+fn now_ns() -> i128 {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    d.as_nanos() as i128
+}
+
+fn storage(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::storage(format!("{}: {e}", path.display()))
+}
+
+/// Reads and parses one ticket file; its stamp comes from the opened file (`fstat`). `None`
+/// when the file is gone.
+fn read_one(dir: &Path, name: &str) -> Result<Option<(Stamp, Outcome)>> {
+    let path = dir.join(format!("{name}.md"));
+    let unreadable = |error| Outcome::Unreadable {
+        name: name.to_string(),
+        error,
+    };
+    let mut file = match File::open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            // Gone, or a symlink to nowhere: that one is there, and unreadable.
+            return Ok(fs::symlink_metadata(&path).ok().map(|link| {
+                let e = Error::parse(&path, None, "a symlink to a file that does not exist");
+                (Stamp::of(&link), unreadable(e))
+            }));
+        }
+        Err(e) => return Err(storage(&path, e)),
+    };
+    let meta = file.metadata().map_err(|e| storage(&path, e))?;
+    let stamp = Stamp::of(&meta);
+    if let Err(e) = validate_id(name) {
+        return Ok(Some((
+            stamp,
+            unreadable(Error::parse(&path, None, e.to_string())),
+        )));
+    }
+    if !meta.is_file() {
+        let e = Error::parse(&path, None, "not a regular file");
+        return Ok(Some((stamp, unreadable(e))));
+    }
+    if meta.len() > MAX_FILE {
+        let e = Error::parse(
+            &path,
+            None,
+            format!("{} bytes is too large for a ticket", meta.len()),
+        );
+        return Ok(Some((stamp, unreadable(e))));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.read_to_end(&mut bytes)
+        .map_err(|e| storage(&path, e))?;
+    let outcome = match format::parse(&bytes, &path) {
+        Ok(p) => Outcome::Ticket {
+            brief: Brief::new(Arc::new(p.ticket)),
+            stated_id: p.frontmatter_id.filter(|s| s != name),
+        },
+        Err(e) => unreadable(e),
+    };
+    Ok(Some((stamp, outcome)))
+}
+
+/// Scans a store directory through the index: stats every `*.md` file, re-parses the new and
+/// changed ones (spread over the available cores), and rewrites the index file when it is
+/// missing or lags behind (see [`save_after`]).
+pub(crate) fn scan(dir: &Arc<PathBuf>, meta_dir: &Path, shared: &SharedIndex) -> Result<Briefs> {
+    let started = now_ns();
+    let mut index = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let listed = if index.loaded {
+        listing::list(dir, None)
+    } else {
+        // The first scan of a handle reads the index file while the directory is listed.
+        let path = meta_dir.join(INDEX_FILE);
+        let mut table = None;
+        let listed = listing::list(dir, Some(&mut || table = Table::load(&path, dir)));
+        index.on_disk = table.is_some();
+        index.entries = entries_of(table);
+        index.loaded = true;
+        listed
+    };
+    let chunks = match listed {
+        Ok(c) => c,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Briefs::default()),
+        Err(e) => return Err(storage(dir, e)),
+    };
+    index.generation = index.generation.wrapping_add(1);
+    let generation = index.generation;
+    let mut found = 0usize;
+    let mut changed: Vec<&str> = Vec::new();
+    for chunk in &chunks {
+        for (name, seen) in chunk.iter() {
+            match seen {
+                Seen::Gone => {}
+                Seen::Failed(e) => return Err(storage(&dir.join(format!("{name}.md")), e)),
+                Seen::Stamp(stamp) => match index.entries.get(name) {
+                    Some(e) if e.stamp() == *stamp && e.trusted() => {
+                        e.generation.set(generation);
+                        found += 1;
+                    }
+                    _ => changed.push(name),
+                },
+            }
+        }
+    }
+    let reads = run_parallel(&changed, |name| read_one(dir, name));
+    for read in reads {
+        let Some((stamp, outcome)) = read? else {
+            continue; // gone since it was listed
+        };
+        let entry = Entry {
+            slot: Slot::Read(Box::new(FileRead {
+                stamp,
+                seen_ns: started,
+                outcome,
+            })),
+            generation: Cell::new(generation),
+        };
+        // A young entry is re-read at every scan until it is old enough: saving it before
+        // saves nobody a read.
+        if entry.trusted() {
+            index.unsaved += 1;
+        }
+        index.entries.replace(entry);
+        found += 1;
+    }
+    if index.entries.len() != found {
+        let before = index.entries.len();
+        index.entries.retain(|e| e.generation.get() == generation);
+        index.unsaved += before - index.entries.len();
+    }
+    let briefs = briefs(dir, &index.entries);
+    if !index.on_disk || index.unsaved > save_after(index.entries.len()) {
+        // The index is a cache: failing to write it costs speed, not correctness.
+        if let Ok(Some(bytes)) = save(meta_dir, &index.entries) {
+            index.on_disk = true;
+            index.unsaved = 0;
+            // From now on this handle reads the table it wrote: compact records instead of
+            // whole tickets scattered over the heap (faster scans, less memory).
+            if let Some(table) = Table::from_bytes(&bytes, dir) {
+                index.entries = entries_of(Some(table));
+            }
+        }
+    }
+    Ok(briefs)
+}
+
+/// Runs `f` over `items` on up to all available cores, keeping the order.
+fn run_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = listing::threads();
+    if threads < 2 || items.len() < 64 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| s.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// The entries of a loaded index file (none without one).
+fn entries_of(table: Option<Table>) -> FastSet<Entry> {
+    let Some(table) = table else {
+        return FastSet::default();
+    };
+    let table = Arc::new(table);
+    let mut out = FastSet::with_capacity_and_hasher(table.len(), Default::default());
+    for i in 0..table.len() as u32 {
+        out.insert(Entry {
+            slot: Slot::Indexed(table.clone(), i),
+            generation: Cell::new(0),
+        });
+    }
+    out
+}
+
+fn briefs(dir: &Path, entries: &FastSet<Entry>) -> Briefs {
+    let mut out = Briefs::default();
+    out.tickets.reserve(entries.len());
+    for e in entries {
+        match &e.slot {
+            Slot::Indexed(table, i) => match table.unreadable(*i) {
+                None => {
+                    if let Some(stated) = table.stated(*i) {
+                        out.mismatched
+                            .push((table.name(*i).to_string(), stated.to_string()));
+                    }
+                    out.tickets.push(Brief::indexed_at(table.clone(), *i));
+                }
+                Some(error) => out.unreadable.push(Unreadable {
+                    id: table.name(*i).to_string(),
+                    path: Some(dir.join(format!("{}.md", table.name(*i)))),
+                    error,
+                }),
+            },
+            Slot::Read(read) => match &read.outcome {
+                Outcome::Ticket { brief, stated_id } => {
+                    if let Some(s) = stated_id {
+                        out.mismatched.push((brief.id().to_string(), s.clone()));
+                    }
+                    out.tickets.push(brief.clone());
+                }
+                Outcome::Unreadable { name, error } => out.unreadable.push(Unreadable {
+                    id: name.clone(),
+                    path: Some(dir.join(format!("{name}.md"))),
+                    error: error.clone(),
+                }),
+            },
+        }
+    }
+    out
+}
+
+/// Writes the index atomically (temp file and rename; no fsync: it is a cache), and gives
+/// back its bytes; `None` when the store has no `.ayo/` yet (a read-only look at a store
+/// nobody wrote to).
+fn save(meta_dir: &Path, entries: &FastSet<Entry>) -> io::Result<Option<Vec<u8>>> {
+    if !meta_dir.is_dir() {
+        return Ok(None);
+    }
+    let mut w = Writer::default();
+    for e in entries {
+        match &e.slot {
+            Slot::Indexed(table, i) => {
+                let (stamp, seen_ns) = (table.stamp(*i), table.seen_ns(*i));
+                match table.unreadable(*i) {
+                    None => w.add(Row::Ticket {
+                        brief: &Brief::indexed_at(table.clone(), *i),
+                        stated: table.stated(*i),
+                        stamp,
+                        seen_ns,
+                    })?,
+                    Some(error) => w.add(Row::Unreadable {
+                        name: table.name(*i),
+                        error: &error,
+                        stamp,
+                        seen_ns,
+                    })?,
+                }
+            }
+            Slot::Read(read) => {
+                let (stamp, seen_ns) = (read.stamp, read.seen_ns);
+                match &read.outcome {
+                    Outcome::Ticket { brief, stated_id } => w.add(Row::Ticket {
+                        brief,
+                        stated: stated_id.as_deref(),
+                        stamp,
+                        seen_ns,
+                    })?,
+                    Outcome::Unreadable { name, error } => w.add(Row::Unreadable {
+                        name,
+                        error,
+                        stamp,
+                        seen_ns,
+                    })?,
+                }
+            }
+        }
+    }
+    let bytes = w.finish()?;
+    let temp: PathBuf = meta_dir.join(format!(
+        "{}index-{}-{}",
+        super::TEMP_PREFIX,
+        std::process::id(),
+        now_ns()
+    ));
+    fs::write(&temp, &bytes)?;
+    fs::rename(&temp, meta_dir.join(INDEX_FILE)).inspect_err(|_| {
+        let _ = fs::remove_file(&temp);
+    })?;
+    Ok(Some(bytes))
+}
+
+/// The id a file name stands for, if it is a ticket file.
+pub(crate) fn ticket_stem(name: &str) -> Option<&str> {
+    if name.starts_with('.') {
+        return None;
+    }
+    name.strip_suffix(".md")
+}

@@ -1,0 +1,821 @@
+//! The index file, `.ayo/index.bin`, read without decoding: one fixed-size record per file,
+//! read straight from the bytes; strings in one pool; each ticket's text (title, description,
+//! notes, ...) read only when an operation returns that ticket.
+//!
+//! Layout (little-endian):
+//!
+//! ```text
+//! preamble   MAGIC (8), checksum of the header (8), checksum of the texts (8),
+//!            records (u32), refs (u32), pool bytes (u64), texts bytes (u64)
+//! header     records: RECORD bytes each (see `at`)
+//!            refs:    8 bytes each, a string of the pool (the items of deps and tags lists)
+//!            pool:    UTF-8, every string back to back
+//! texts      each ticket's text, postcard-encoded
+//! ```
+//!
+//! A string is (offset into the pool, length), the length `NONE` for none; a list is (first
+//! ref, count). Every reference is checked at load, so the accessors can slice freely; a
+//! checksum guards the header and another the texts, so a damaged index is rebuilt, never
+//! believed.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::Stamp;
+use crate::error::{Error, Result};
+use crate::store::Brief;
+use crate::store::brief::{Records, Strs as BriefStrs};
+use crate::ticket::{Note, Status, Ticket};
+
+const MAGIC: &[u8; 8] = b"AYOIDX\0\x03";
+const PREAMBLE: usize = 48;
+const RECORD: usize = 128;
+const NONE: u32 = u32::MAX;
+
+/// Where each field of a record lies.
+mod at {
+    pub const NAME: usize = 0;
+    pub const ASSIGNEE: usize = 8;
+    pub const KIND: usize = 16;
+    pub const PARENT: usize = 24;
+    /// The id the file states, when it differs from the name; for an unreadable file, why.
+    pub const STATED: usize = 32;
+    pub const DEPS: usize = 40;
+    pub const TAGS: usize = 48;
+    pub const SIZE: usize = 56;
+    pub const MTIME: usize = 64;
+    pub const INO: usize = 72;
+    pub const SEEN: usize = 80;
+    pub const CREATED: usize = 88;
+    pub const LEASE_UNTIL: usize = 96;
+    pub const TEXT_AT: usize = 104;
+    pub const TEXT_LEN: usize = 112;
+    /// 0: a ticket; 1: an unreadable file.
+    pub const WHAT: usize = 116;
+    pub const STATUS: usize = 117;
+    pub const PRIORITY: usize = 118;
+    /// Bit 0: `created` is set; bit 1: `lease_until` is set.
+    pub const FLAGS: usize = 119;
+    /// The line of an unreadable file's error.
+    pub const LINE: usize = 120;
+}
+
+const WHAT_TICKET: u8 = 0;
+const WHAT_UNREADABLE: u8 = 1;
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    let mut w = [0u8; 4];
+    w.copy_from_slice(&b[at..at + 4]);
+    u32::from_le_bytes(w)
+}
+
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(w)
+}
+
+fn i64_at(b: &[u8], at: usize) -> i64 {
+    u64_at(b, at) as i64
+}
+
+/// The loaded index: records, refs and pool in memory, texts read on first need.
+#[derive(Debug)]
+pub(crate) struct Table {
+    /// Records, then refs.
+    head: Vec<u8>,
+    count: usize,
+    pool: String,
+    /// Where the texts are, while not read: the index file and their offset in it.
+    file: Option<(File, u64)>,
+    texts_len: usize,
+    texts_sum: u64,
+    /// The texts, once read (`None` if they could not be, or are damaged).
+    texts: OnceLock<Option<Vec<u8>>>,
+    /// Tickets decoded whole, kept for long-lived handles.
+    decoded: OnceLock<Box<[OnceLock<Arc<Ticket>>]>>,
+    /// The store's directory, to read a file itself should its text not decode.
+    dir: Arc<PathBuf>,
+}
+
+/// The sizes the preamble gives.
+struct Sizes {
+    head_sum: u64,
+    texts_sum: u64,
+    count: usize,
+    /// Records and refs.
+    head: usize,
+    pool: usize,
+    texts: usize,
+}
+
+impl Sizes {
+    fn of(pre: &[u8; PREAMBLE]) -> Option<Sizes> {
+        if &pre[..8] != MAGIC {
+            return None;
+        }
+        let count = u32_at(pre, 24) as usize;
+        let refs = u32_at(pre, 28) as usize;
+        Some(Sizes {
+            head_sum: u64_at(pre, 8),
+            texts_sum: u64_at(pre, 16),
+            count,
+            head: count
+                .checked_mul(RECORD)?
+                .checked_add(refs.checked_mul(8)?)?,
+            pool: usize::try_from(u64_at(pre, 32)).ok()?,
+            texts: usize::try_from(u64_at(pre, 40)).ok()?,
+        })
+    }
+
+    /// The file's length.
+    fn total(&self) -> u64 {
+        (PREAMBLE + self.head) as u64 + self.pool as u64 + self.texts as u64
+    }
+}
+
+/// Where a table's texts come from.
+enum Texts {
+    /// Read at first use from the file, at this offset.
+    InFile(File, u64),
+    /// Held already.
+    Held(Vec<u8>),
+}
+
+/// The strings of a list of the pool.
+#[derive(Debug, Clone)]
+pub(crate) struct Strs<'a> {
+    table: &'a Table,
+    next: usize,
+    end: usize,
+}
+
+impl<'a> Iterator for Strs<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.next == self.end {
+            return None;
+        }
+        let at = self.table.count * RECORD + self.next * 8;
+        self.next += 1;
+        Some(self.table.str_at(&self.table.head[at..at + 8]))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.end - self.next;
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Strs<'_> {}
+
+/// The brief's view of a table: its inherent accessors, the lists as runs of the pool.
+impl Records for Table {
+    fn name(&self, i: u32) -> &str {
+        Table::name(self, i)
+    }
+    fn status(&self, i: u32) -> Status {
+        Table::status(self, i)
+    }
+    fn assignee(&self, i: u32) -> Option<&str> {
+        Table::assignee(self, i)
+    }
+    fn deps(&self, i: u32) -> BriefStrs<'_> {
+        let s = Table::deps(self, i);
+        BriefStrs::listed(self, s.next, s.end)
+    }
+    fn priority(&self, i: u32) -> u8 {
+        Table::priority(self, i)
+    }
+    fn kind(&self, i: u32) -> &str {
+        Table::kind(self, i)
+    }
+    fn tags(&self, i: u32) -> BriefStrs<'_> {
+        let s = Table::tags(self, i);
+        BriefStrs::listed(self, s.next, s.end)
+    }
+    fn parent(&self, i: u32) -> Option<&str> {
+        Table::parent(self, i)
+    }
+    fn created(&self, i: u32) -> Option<DateTime<Utc>> {
+        Table::created(self, i)
+    }
+    fn lease_until(&self, i: u32) -> Option<DateTime<Utc>> {
+        Table::lease_until(self, i)
+    }
+    fn ticket(&self, i: u32) -> Result<Arc<Ticket>> {
+        Table::ticket(self, i)
+    }
+    fn to_ticket(&self, i: u32) -> Result<Ticket> {
+        Table::to_ticket(self, i)
+    }
+    fn list_item(&self, k: usize) -> &str {
+        let at = self.count * RECORD + k * 8;
+        self.str_at(&self.head[at..at + 8])
+    }
+}
+
+impl Table {
+    /// The number of records.
+    pub(super) fn len(&self) -> usize {
+        self.count
+    }
+
+    fn rec(&self, i: u32) -> &[u8] {
+        let at = i as usize * RECORD;
+        &self.head[at..at + RECORD]
+    }
+
+    /// The string a (offset, length) pair names; checked at load.
+    fn str_at(&self, pair: &[u8]) -> &str {
+        let (off, len) = (u32_at(pair, 0) as usize, u32_at(pair, 4) as usize);
+        &self.pool[off..off + len]
+    }
+
+    fn opt_str(&self, i: u32, field: usize) -> Option<&str> {
+        let rec = self.rec(i);
+        (u32_at(rec, field + 4) != NONE).then(|| self.str_at(&rec[field..field + 8]))
+    }
+
+    fn list(&self, i: u32, field: usize) -> Strs<'_> {
+        let rec = self.rec(i);
+        let first = u32_at(rec, field) as usize;
+        Strs {
+            table: self,
+            next: first,
+            end: first + u32_at(rec, field + 4) as usize,
+        }
+    }
+
+    pub(crate) fn name(&self, i: u32) -> &str {
+        self.str_at(&self.rec(i)[at::NAME..at::NAME + 8])
+    }
+
+    pub(super) fn stamp(&self, i: u32) -> Stamp {
+        let rec = self.rec(i);
+        Stamp {
+            size: u64_at(rec, at::SIZE),
+            mtime_ns: i64_at(rec, at::MTIME) as i128,
+            ino: u64_at(rec, at::INO),
+        }
+    }
+
+    pub(super) fn seen_ns(&self, i: u32) -> i128 {
+        i64_at(self.rec(i), at::SEEN) as i128
+    }
+
+    /// For an unreadable file: its parse error.
+    pub(super) fn unreadable(&self, i: u32) -> Option<Error> {
+        let rec = self.rec(i);
+        (rec[at::WHAT] == WHAT_UNREADABLE).then(|| {
+            let line = u32_at(rec, at::LINE);
+            Error::Parse {
+                path: self.dir.join(format!("{}.md", self.name(i))),
+                line: (line != NONE).then_some(line as usize),
+                message: self.opt_str(i, at::STATED).unwrap_or_default().to_string(),
+            }
+        })
+    }
+
+    /// The id the file states, when it differs from its name.
+    pub(super) fn stated(&self, i: u32) -> Option<&str> {
+        self.opt_str(i, at::STATED)
+    }
+
+    pub(crate) fn status(&self, i: u32) -> Status {
+        match self.rec(i)[at::STATUS] {
+            0 => Status::Open,
+            1 => Status::InProgress,
+            _ => Status::Closed,
+        }
+    }
+
+    pub(crate) fn priority(&self, i: u32) -> u8 {
+        self.rec(i)[at::PRIORITY]
+    }
+
+    pub(crate) fn assignee(&self, i: u32) -> Option<&str> {
+        self.opt_str(i, at::ASSIGNEE)
+    }
+
+    pub(crate) fn kind(&self, i: u32) -> &str {
+        self.opt_str(i, at::KIND).unwrap_or_default()
+    }
+
+    pub(crate) fn parent(&self, i: u32) -> Option<&str> {
+        self.opt_str(i, at::PARENT)
+    }
+
+    pub(crate) fn deps(&self, i: u32) -> Strs<'_> {
+        self.list(i, at::DEPS)
+    }
+
+    pub(crate) fn tags(&self, i: u32) -> Strs<'_> {
+        self.list(i, at::TAGS)
+    }
+
+    fn time(&self, i: u32, field: usize, bit: u8) -> Option<DateTime<Utc>> {
+        let rec = self.rec(i);
+        if rec[at::FLAGS] & bit == 0 {
+            return None;
+        }
+        DateTime::from_timestamp_micros(i64_at(rec, field))
+    }
+
+    pub(crate) fn created(&self, i: u32) -> Option<DateTime<Utc>> {
+        self.time(i, at::CREATED, 1)
+    }
+
+    pub(crate) fn lease_until(&self, i: u32) -> Option<DateTime<Utc>> {
+        self.time(i, at::LEASE_UNTIL, 2)
+    }
+
+    /// Every text, read and checked at the first call.
+    fn texts(&self) -> Option<&[u8]> {
+        self.texts
+            .get_or_init(|| {
+                let (file, at) = self.file.as_ref()?;
+                let mut bytes = vec![0u8; self.texts_len];
+                file.read_exact_at(&mut bytes, *at).ok()?;
+                (checksum(&bytes) == self.texts_sum).then_some(bytes)
+            })
+            .as_deref()
+    }
+
+    /// A ticket's encoded text.
+    fn raw_text(&self, i: u32) -> Option<&[u8]> {
+        let rec = self.rec(i);
+        let start = usize::try_from(u64_at(rec, at::TEXT_AT)).ok()?;
+        let end = start.checked_add(u32_at(rec, at::TEXT_LEN) as usize)?;
+        self.texts()?.get(start..end)
+    }
+
+    /// The whole ticket (decoded once, then kept).
+    pub(crate) fn ticket(&self, i: u32) -> Result<Arc<Ticket>> {
+        let cache = self
+            .decoded
+            .get_or_init(|| (0..self.count).map(|_| OnceLock::new()).collect());
+        let slot = &cache[i as usize];
+        if let Some(t) = slot.get() {
+            return Ok(t.clone());
+        }
+        let t = Arc::new(self.decode(i)?);
+        Ok(slot.get_or_init(|| t).clone())
+    }
+
+    /// A copy of the whole ticket.
+    pub(crate) fn to_ticket(&self, i: u32) -> Result<Ticket> {
+        match self.decoded.get().and_then(|c| c[i as usize].get()) {
+            Some(t) => Ok((**t).clone()),
+            None => self.decode(i),
+        }
+    }
+
+    fn decode(&self, i: u32) -> Result<Ticket> {
+        let text = self
+            .raw_text(i)
+            .and_then(|raw| postcard::from_bytes::<TextIn>(raw).ok());
+        let mut t = Ticket {
+            id: self.name(i).to_string(),
+            title: String::new(),
+            status: self.status(i),
+            assignee: self.assignee(i).map(str::to_string),
+            deps: self.deps(i).map(str::to_string).collect(),
+            blocked_by: Vec::new(),
+            ready: false,
+            priority: self.priority(i),
+            kind: self.kind(i).to_string(),
+            tags: self.tags(i).map(str::to_string).collect(),
+            parent: self.parent(i).map(str::to_string),
+            description: String::new(),
+            notes: Vec::new(),
+            created: self.created(i),
+            started: None,
+            closed: None,
+            lease_until: self.lease_until(i),
+            lease_secs: None,
+        };
+        match text.and_then(|text| text.fill(&mut t)) {
+            Some(()) => Ok(t),
+            // The checksums make this next to impossible; the file is the truth anyway.
+            None => {
+                let path = self.dir.join(format!("{}.md", self.name(i)));
+                match crate::store::markdown::read_ticket(&path)? {
+                    Some(p) => Ok(p.ticket),
+                    None => Err(Error::parse(&path, None, "the file is gone")),
+                }
+            }
+        }
+    }
+
+    /// Reads an index file; `None` when it is missing, of another version, or damaged. The
+    /// texts are read at their first use.
+    pub(super) fn load(path: &Path, dir: &Arc<PathBuf>) -> Option<Table> {
+        let mut file = File::open(path).ok()?;
+        let mut pre = [0u8; PREAMBLE];
+        file.read_exact(&mut pre).ok()?;
+        let sizes = Sizes::of(&pre)?;
+        if sizes.total() != file.metadata().ok()?.len() {
+            return None;
+        }
+        let mut head = vec![0u8; sizes.head];
+        file.read_exact(&mut head).ok()?;
+        let mut pool = vec![0u8; sizes.pool];
+        file.read_exact(&mut pool).ok()?;
+        let texts_at = sizes.total() - sizes.texts as u64;
+        Table::build(&pre, &sizes, head, pool, Texts::InFile(file, texts_at), dir)
+    }
+
+    /// The table of an index file's bytes, held whole (as just written).
+    pub(super) fn from_bytes(bytes: &[u8], dir: &Arc<PathBuf>) -> Option<Table> {
+        let pre: &[u8; PREAMBLE] = bytes.first_chunk()?;
+        let sizes = Sizes::of(pre)?;
+        if sizes.total() != bytes.len() as u64 {
+            return None;
+        }
+        let (head, rest) = bytes[PREAMBLE..].split_at(sizes.head);
+        let (pool, texts) = rest.split_at(sizes.pool);
+        let texts = Texts::Held(texts.to_vec());
+        Table::build(pre, &sizes, head.to_vec(), pool.to_vec(), texts, dir)
+    }
+
+    fn build(
+        pre: &[u8; PREAMBLE],
+        sizes: &Sizes,
+        head: Vec<u8>,
+        pool: Vec<u8>,
+        texts: Texts,
+        dir: &Arc<PathBuf>,
+    ) -> Option<Table> {
+        let sum = mix(mix(checksum(&pre[24..]), checksum(&head)), checksum(&pool));
+        if sum != sizes.head_sum {
+            return None;
+        }
+        let (file, texts) = match texts {
+            Texts::InFile(file, at) => (Some((file, at)), OnceLock::new()),
+            Texts::Held(bytes) => {
+                let ok = checksum(&bytes) == sizes.texts_sum;
+                (None, OnceLock::from(ok.then_some(bytes)))
+            }
+        };
+        let table = Table {
+            head,
+            count: sizes.count,
+            pool: String::from_utf8(pool).ok()?,
+            file,
+            texts_len: sizes.texts,
+            texts_sum: sizes.texts_sum,
+            texts,
+            decoded: OnceLock::new(),
+            dir: dir.clone(),
+        };
+        table.valid().then_some(table)
+    }
+
+    /// True when every string and list of every record lies where it may.
+    fn valid(&self) -> bool {
+        let refs = (self.head.len() - self.count * RECORD) / 8;
+        let str_ok = |pair: &[u8], may_be_none: bool| {
+            let (off, len) = (u32_at(pair, 0) as usize, u32_at(pair, 4));
+            (may_be_none && len == NONE)
+                || (len != NONE
+                    && off
+                        .checked_add(len as usize)
+                        .is_some_and(|end| self.pool.get(off..end).is_some()))
+        };
+        let list_ok = |pair: &[u8]| {
+            let (first, n) = (u32_at(pair, 0) as usize, u32_at(pair, 4) as usize);
+            first.checked_add(n).is_some_and(|end| end <= refs)
+        };
+        let records_ok = (0..self.count as u32).all(|i| {
+            let r = self.rec(i);
+            str_ok(&r[at::NAME..at::NAME + 8], false)
+                && str_ok(&r[at::ASSIGNEE..at::ASSIGNEE + 8], true)
+                && str_ok(&r[at::KIND..at::KIND + 8], true)
+                && str_ok(&r[at::PARENT..at::PARENT + 8], true)
+                && str_ok(&r[at::STATED..at::STATED + 8], true)
+                && list_ok(&r[at::DEPS..at::DEPS + 8])
+                && list_ok(&r[at::TAGS..at::TAGS + 8])
+                && r[at::WHAT] <= WHAT_UNREADABLE
+                && r[at::STATUS] <= 2
+        });
+        let refs_ok = (0..refs).all(|k| {
+            let at = self.count * RECORD + k * 8;
+            str_ok(&self.head[at..at + 8], false)
+        });
+        records_ok && refs_ok
+    }
+}
+
+// ---- writing ------------------------------------------------------------------------------
+
+/// One entry to write.
+pub(super) enum Row<'a> {
+    Ticket {
+        brief: &'a Brief,
+        /// The stated id, when it differs from the name.
+        stated: Option<&'a str>,
+        stamp: Stamp,
+        seen_ns: i128,
+    },
+    Unreadable {
+        name: &'a str,
+        error: &'a Error,
+        stamp: Stamp,
+        seen_ns: i128,
+    },
+}
+
+/// Builds an index file.
+#[derive(Default)]
+pub(super) struct Writer {
+    records: Vec<u8>,
+    refs: Vec<u8>,
+    pool: String,
+    texts: Vec<u8>,
+    count: u32,
+}
+
+impl Writer {
+    fn str(&mut self, s: Option<&str>) -> io::Result<[u8; 8]> {
+        let mut pair = [0u8; 8];
+        match s {
+            None => pair[4..].copy_from_slice(&NONE.to_le_bytes()),
+            Some(s) => {
+                let off = u32::try_from(self.pool.len()).map_err(io::Error::other)?;
+                let len = u32::try_from(s.len())
+                    .ok()
+                    .filter(|l| *l != NONE)
+                    .ok_or_else(|| io::Error::other("a string too long for the index"))?;
+                self.pool.push_str(s);
+                pair[..4].copy_from_slice(&off.to_le_bytes());
+                pair[4..].copy_from_slice(&len.to_le_bytes());
+            }
+        }
+        Ok(pair)
+    }
+
+    fn list<'s>(&mut self, items: impl Iterator<Item = &'s str>) -> io::Result<[u8; 8]> {
+        let first = u32::try_from(self.refs.len() / 8).map_err(io::Error::other)?;
+        let mut n = 0u32;
+        for s in items {
+            let pair = self.str(Some(s))?;
+            self.refs.extend_from_slice(&pair);
+            n += 1;
+        }
+        let mut pair = [0u8; 8];
+        pair[..4].copy_from_slice(&first.to_le_bytes());
+        pair[4..].copy_from_slice(&n.to_le_bytes());
+        Ok(pair)
+    }
+
+    /// Adds one entry.
+    pub(super) fn add(&mut self, row: Row<'_>) -> io::Result<()> {
+        let mut rec = [0u8; RECORD];
+        let (name, stamp, seen_ns) = match &row {
+            Row::Ticket {
+                brief,
+                stamp,
+                seen_ns,
+                ..
+            } => (brief.id(), *stamp, *seen_ns),
+            Row::Unreadable {
+                name,
+                stamp,
+                seen_ns,
+                ..
+            } => (*name, *stamp, *seen_ns),
+        };
+        let mut put = |at: usize, bytes: &[u8]| rec[at..at + bytes.len()].copy_from_slice(bytes);
+        put(at::NAME, &self.str(Some(name))?);
+        put(at::SIZE, &stamp.size.to_le_bytes());
+        put(at::MTIME, &(stamp.mtime_ns as i64).to_le_bytes());
+        put(at::INO, &stamp.ino.to_le_bytes());
+        put(at::SEEN, &(seen_ns as i64).to_le_bytes());
+        match row {
+            Row::Unreadable { error, .. } => {
+                let (line, message) = match error {
+                    Error::Parse { line, message, .. } => (*line, message.clone()),
+                    other => (None, other.to_string()),
+                };
+                let line = line.and_then(|l| u32::try_from(l).ok()).unwrap_or(NONE);
+                put(at::WHAT, &[WHAT_UNREADABLE]);
+                put(at::LINE, &line.to_le_bytes());
+                for field in [at::ASSIGNEE, at::KIND, at::PARENT] {
+                    put(field, &self.str(None)?);
+                }
+                put(at::STATED, &self.str(Some(&message))?);
+                put(at::DEPS, &self.list(std::iter::empty())?);
+                put(at::TAGS, &self.list(std::iter::empty())?);
+            }
+            Row::Ticket { brief, stated, .. } => {
+                put(at::WHAT, &[WHAT_TICKET]);
+                put(at::LINE, &NONE.to_le_bytes());
+                put(at::ASSIGNEE, &self.str(brief.assignee())?);
+                put(at::KIND, &self.str(Some(brief.kind()))?);
+                put(at::PARENT, &self.str(brief.parent())?);
+                put(at::STATED, &self.str(stated)?);
+                put(at::DEPS, &self.list(brief.deps())?);
+                put(at::TAGS, &self.list(brief.tags())?);
+                put(at::STATUS, &[status_code(brief.status())]);
+                put(at::PRIORITY, &[brief.priority()]);
+                let mut flags = 0u8;
+                if let Some(t) = brief.created() {
+                    flags |= 1;
+                    put(at::CREATED, &t.timestamp_micros().to_le_bytes());
+                }
+                if let Some(t) = brief.lease_until() {
+                    flags |= 2;
+                    put(at::LEASE_UNTIL, &t.timestamp_micros().to_le_bytes());
+                }
+                put(at::FLAGS, &[flags]);
+                let start = self.texts.len();
+                let same_format = brief
+                    .indexed()
+                    .and_then(|(set, i)| Some((set.downcast_ref::<Table>()?, i)));
+                match same_format.and_then(|(table, i)| table.raw_text(i)) {
+                    // Still encoded as the last index had it: copied, not re-encoded.
+                    Some(raw) => self.texts.extend_from_slice(raw),
+                    None => {
+                        let t = brief.ticket().map_err(io::Error::other)?;
+                        let texts = std::mem::take(&mut self.texts);
+                        self.texts = postcard::to_extend(&TextOut::of(&t), texts)
+                            .map_err(io::Error::other)?;
+                    }
+                }
+                let len = u32::try_from(self.texts.len() - start).map_err(io::Error::other)?;
+                put(at::TEXT_AT, &(start as u64).to_le_bytes());
+                put(at::TEXT_LEN, &len.to_le_bytes());
+            }
+        }
+        self.records.extend_from_slice(&rec);
+        self.count += 1;
+        Ok(())
+    }
+
+    /// The file's bytes.
+    pub(super) fn finish(self) -> io::Result<Vec<u8>> {
+        let refs = u32::try_from(self.refs.len() / 8).map_err(io::Error::other)?;
+        let mut pre = [0u8; PREAMBLE];
+        pre[..8].copy_from_slice(MAGIC);
+        pre[16..24].copy_from_slice(&checksum(&self.texts).to_le_bytes());
+        pre[24..28].copy_from_slice(&self.count.to_le_bytes());
+        pre[28..32].copy_from_slice(&refs.to_le_bytes());
+        pre[32..40].copy_from_slice(&(self.pool.len() as u64).to_le_bytes());
+        pre[40..48].copy_from_slice(&(self.texts.len() as u64).to_le_bytes());
+        let mut head = self.records;
+        head.extend_from_slice(&self.refs);
+        let sum = mix(
+            mix(checksum(&pre[24..]), checksum(&head)),
+            checksum(self.pool.as_bytes()),
+        );
+        pre[8..16].copy_from_slice(&sum.to_le_bytes());
+        let mut out =
+            Vec::with_capacity(PREAMBLE + head.len() + self.pool.len() + self.texts.len());
+        out.extend_from_slice(&pre);
+        out.extend_from_slice(&head);
+        out.extend_from_slice(self.pool.as_bytes());
+        out.extend_from_slice(&self.texts);
+        Ok(out)
+    }
+}
+
+fn status_code(s: Status) -> u8 {
+    match s {
+        Status::Open => 0,
+        Status::InProgress => 1,
+        Status::Closed => 2,
+    }
+}
+
+// ---- texts --------------------------------------------------------------------------------
+
+/// A ticket's text and the fields no rule reads (times in microseconds).
+#[derive(Serialize)]
+struct TextOut<'a> {
+    title: &'a str,
+    description: &'a str,
+    notes: Vec<(i64, Option<&'a str>, &'a str)>,
+    started: Option<i64>,
+    closed: Option<i64>,
+    lease_secs: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct TextIn {
+    title: String,
+    description: String,
+    notes: Vec<(i64, Option<String>, String)>,
+    started: Option<i64>,
+    closed: Option<i64>,
+    lease_secs: Option<u64>,
+}
+
+fn micros(t: Option<DateTime<Utc>>) -> Option<i64> {
+    t.map(|t| t.timestamp_micros())
+}
+
+/// A stored time; `Err(())` for one out of range.
+fn time(us: Option<i64>) -> std::result::Result<Option<DateTime<Utc>>, ()> {
+    us.map(|us| DateTime::from_timestamp_micros(us).ok_or(()))
+        .transpose()
+}
+
+impl<'a> TextOut<'a> {
+    fn of(t: &'a Ticket) -> Self {
+        TextOut {
+            title: &t.title,
+            description: &t.description,
+            notes: t
+                .notes
+                .iter()
+                .map(|n| {
+                    (
+                        n.at.timestamp_micros(),
+                        n.author.as_deref(),
+                        n.text.as_str(),
+                    )
+                })
+                .collect(),
+            started: micros(t.started),
+            closed: micros(t.closed),
+            lease_secs: t.lease_secs,
+        }
+    }
+}
+
+impl TextIn {
+    /// Puts the text into a ticket that has its rule fields; `None` for a time out of range.
+    fn fill(self, t: &mut Ticket) -> Option<()> {
+        t.title = self.title;
+        t.description = self.description;
+        t.notes = self
+            .notes
+            .into_iter()
+            .map(|(at, author, text)| {
+                Some(Note {
+                    at: DateTime::from_timestamp_micros(at)?,
+                    author,
+                    text,
+                })
+            })
+            .collect::<Option<Vec<Note>>>()?;
+        t.started = time(self.started).ok()?;
+        t.closed = time(self.closed).ok()?;
+        t.lease_secs = self.lease_secs;
+        Some(())
+    }
+}
+
+// ---- checksums ----------------------------------------------------------------------------
+
+const K: u64 = 0x9e37_79b9_7f4a_7c15;
+
+fn mix(h: u64, w: u64) -> u64 {
+    (h.rotate_left(29) ^ w).wrapping_mul(K)
+}
+
+/// A checksum: four interleaved multiply-rotate lanes (fast: the header is checked at every
+/// load), so that any changed byte changes it.
+fn checksum(bytes: &[u8]) -> u64 {
+    let mut lanes = [1u64, 2, 3, 4];
+    let (blocks, tail) = bytes.as_chunks::<32>();
+    for block in blocks {
+        let (words, _) = block.as_chunks::<8>();
+        for (lane, word) in lanes.iter_mut().zip(words) {
+            *lane = mix(*lane, u64::from_le_bytes(*word));
+        }
+    }
+    let mut h = bytes.len() as u64;
+    for lane in lanes {
+        h = mix(h, lane);
+    }
+    for &b in tail {
+        h = mix(h, b as u64);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_checksum_sees_every_changed_byte() {
+        let base: Vec<u8> = (0..200u32).map(|i| (i * 7) as u8).collect();
+        let sum = checksum(&base);
+        for i in 0..base.len() {
+            let mut b = base.clone();
+            b[i] ^= 1;
+            assert_ne!(checksum(&b), sum, "byte {i}");
+        }
+        assert_ne!(checksum(&base[..199]), sum);
+    }
+}

@@ -1,0 +1,321 @@
+//! The PostgreSQL store (feature `postgres`): for agents on many hosts.
+//!
+//! One schema holds a store: the tables `tickets` and `audit_log` and a version, created and
+//! migrated on open under an advisory lock, so several processes can open a store at once. The
+//! URL names the schema (`?schema=team_a`), else the first schema of the connection's
+//! `search_path` (which `options=-csearch_path%3Dteam_a` sets) is used.
+//!
+//! Transactions follow the [`Txn`] contract:
+//! - a read runs in one `REPEATABLE READ READ ONLY` transaction: one consistent snapshot;
+//! - a write takes a transaction-level advisory lock (exclusive, per schema) before its first
+//!   read, so the core's rules, which read then write (the cycle check among them), stay atomic
+//!   across connections and hosts;
+//! - a claim takes the same lock in shared mode, so that claimers run side by side but never
+//!   beside a writer, and picks its ticket in one statement with `FOR UPDATE SKIP LOCKED`
+//!   ([`Txn::claim_native`]); two claimers never get the same ticket.
+//!
+//! Committed writes send a `NOTIFY` on a channel named after the schema; waiters `LISTEN` on a
+//! connection of their own ([`Store::changes`]). Leases and timestamps use the server's clock.
+//! Timestamps are kept to the microsecond.
+//!
+//! ```no_run
+//! use ayo_tickets::{NewTicket, Tickets};
+//! let t = Tickets::connect("postgres://postgres@127.0.0.1:5432/test?schema=team_a")?;
+//! let a = t.create(NewTicket::new("Extract data"))?;
+//! assert_eq!(t.claim("@worker", Default::default())?.unwrap().id, a.id);
+//! # Ok::<(), ayo_tickets::Error>(())
+//! ```
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use postgres::config::Host;
+use postgres::{Client, Statement};
+use tokio_postgres_rustls::MakeRustlsConnect;
+
+use super::{Access, ChangeFeed, Store, Txn};
+use crate::error::{Error, Result};
+
+mod feed;
+mod pem;
+mod row;
+mod schema;
+#[cfg(test)]
+mod tests;
+mod tls;
+#[cfg(test)]
+mod tls_tests;
+mod txn;
+mod url;
+
+use schema::{Q, STATEMENTS};
+
+/// Idle connections kept for the next transactions.
+const MAX_IDLE: usize = 16;
+
+/// A store in one schema of a PostgreSQL database. Cheap to clone; clones share a pool of
+/// connections.
+#[derive(Clone)]
+pub struct PgStore {
+    shared: Arc<Shared>,
+}
+
+/// What every transaction and feed of a store shares.
+struct Shared {
+    config: postgres::Config,
+    /// The TLS connector the URL's `sslmode` asks for.
+    tls: MakeRustlsConnect,
+    /// The URL's `sslmode`.
+    mode: tls::Mode,
+    schema: String,
+    /// The schema's advisory lock key and channel name are derived from this hash.
+    key: i32,
+    channel: String,
+    sql: Vec<String>,
+    pool: Mutex<Vec<Conn>>,
+    location: String,
+    /// The last time handed out, in microseconds: times from one handle strictly increase.
+    last_micros: AtomicI64,
+}
+
+/// A pooled connection and its prepared statements.
+struct Conn {
+    client: Client,
+    prepared: Vec<Option<Statement>>,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore")
+            .field("location", &self.shared.location)
+            .finish()
+    }
+}
+
+impl PgStore {
+    /// Opens the store a `postgres://` URL names, creating or migrating its schema.
+    ///
+    /// Errors: [`Error::Invalid`] for a bad URL or schema name, [`Error::Storage`] when the
+    /// server cannot be reached or refuses.
+    pub fn connect(url: &str) -> Result<Self> {
+        Self::open(url, true)
+    }
+
+    /// Opens the store a `postgres://` URL names only when its schema already holds one
+    /// (migrating it if older): a store to copy from, where a mistyped schema must not pass
+    /// for an empty store. Errors as [`PgStore::connect`], and [`Error::Storage`] when there is
+    /// no store there (nothing is created).
+    pub fn connect_existing(url: &str) -> Result<Self> {
+        Self::open(url, false)
+    }
+
+    fn open(url: &str, create: bool) -> Result<Self> {
+        let target = url::parse(url)?;
+        let mut client = tls::open(&target.config, &target.tls, target.mode)
+            .map_err(|e| connect_err(&target.config, e))?;
+        let schema = match target.schema {
+            Some(s) => s,
+            None => search_path_schema(&mut client)?,
+        };
+        let hash = fnv1a(schema.as_bytes());
+        let key = (hash ^ (hash >> 32)) as u32 as i32;
+        let location = location(&target.config, &schema);
+        if !create && !schema::exists(&mut client, &schema)? {
+            return Err(Error::storage(format!(
+                "no ticket store at {location} (nothing was created there)"
+            )));
+        }
+        schema::migrate(&mut client, &schema, key)?;
+        let shared = Shared {
+            config: target.config,
+            tls: target.tls,
+            mode: target.mode,
+            key,
+            channel: format!("ayo_{hash:016x}"),
+            sql: schema::statements(&schema),
+            schema,
+            pool: Mutex::new(vec![Conn::new(client)]),
+            location,
+            last_micros: AtomicI64::new(0),
+        };
+        Ok(PgStore {
+            shared: Arc::new(shared),
+        })
+    }
+
+    /// The schema that holds this store.
+    pub fn schema(&self) -> &str {
+        &self.shared.schema
+    }
+}
+
+impl Store for PgStore {
+    fn begin(&self, access: Access) -> Result<Box<dyn Txn>> {
+        let conn = self.shared.checkout()?;
+        Ok(Box::new(txn::PgTxn::new(self.shared.clone(), conn, access)))
+    }
+
+    fn changes(&self) -> Result<Box<dyn ChangeFeed>> {
+        Ok(Box::new(feed::PgFeed::listen(self.shared.clone())?))
+    }
+
+    fn location(&self) -> String {
+        self.shared.location.clone()
+    }
+
+    fn place(&self) -> Option<crate::scope::StoreChoice> {
+        Some(crate::scope::StoreChoice::Url(self.location()))
+    }
+}
+
+impl Shared {
+    /// A new connection.
+    fn connect(&self) -> Result<Client> {
+        tls::open(&self.config, &self.tls, self.mode).map_err(|e| connect_err(&self.config, e))
+    }
+
+    fn pool(&self) -> MutexGuard<'_, Vec<Conn>> {
+        self.pool.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// An idle connection from the pool, else a new one.
+    fn checkout(&self) -> Result<Conn> {
+        while let Some(c) = self.pool().pop() {
+            if !c.client.is_closed() {
+                return Ok(c);
+            }
+        }
+        Ok(Conn::new(self.connect()?))
+    }
+
+    /// Gives a connection back, outside any transaction.
+    fn checkin(&self, conn: Conn) {
+        if conn.client.is_closed() {
+            return;
+        }
+        let mut pool = self.pool();
+        if pool.len() < MAX_IDLE {
+            pool.push(conn);
+        }
+    }
+
+    /// `micros` or, if this handle already gave out a time at or after it, one microsecond
+    /// later than that.
+    fn monotonic(&self, micros: i64) -> i64 {
+        let mut last = self.last_micros.load(Ordering::Relaxed);
+        loop {
+            let next = micros.max(last + 1);
+            match self.last_micros.compare_exchange_weak(
+                last,
+                next,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return next,
+                Err(seen) => last = seen,
+            }
+        }
+    }
+}
+
+impl Conn {
+    fn new(client: Client) -> Self {
+        Conn {
+            client,
+            prepared: vec![None; STATEMENTS],
+        }
+    }
+
+    /// The statement `q`, prepared on this connection the first time it is used.
+    fn statement(&mut self, sql: &[String], q: Q) -> Result<Statement> {
+        if let Some(s) = &self.prepared[q as usize] {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(&sql[q as usize]).map_err(db_err)?;
+        self.prepared[q as usize] = Some(s.clone());
+        Ok(s)
+    }
+}
+
+/// A database error as a Storage error, with the server's message.
+fn db_err(e: postgres::Error) -> Error {
+    match e.as_db_error() {
+        Some(db) => {
+            let detail = db.detail().map(|d| format!(" ({d})")).unwrap_or_default();
+            Error::storage(format!("postgres: {}{detail}", db.message()))
+        }
+        None => {
+            // The driver's own errors say what failed; their source says why.
+            let why = std::error::Error::source(&e)
+                .map(|s| format!(": {s}"))
+                .unwrap_or_default();
+            Error::storage(format!("postgres: {e}{why}"))
+        }
+    }
+}
+
+fn connect_err(config: &postgres::Config, e: postgres::Error) -> Error {
+    Error::storage(format!(
+        "cannot connect to {}: {}",
+        server(config),
+        db_err(e)
+            .to_string()
+            .trim_start_matches("storage: postgres: ")
+    ))
+}
+
+/// The schema a URL without `?schema=` means: the connection's current schema, else the first
+/// one its `search_path` names (created on open).
+fn search_path_schema(client: &mut Client) -> Result<String> {
+    let row = client
+        .query_one(
+            "SELECT current_schema()::text, current_setting('search_path'), current_user::text",
+            &[],
+        )
+        .map_err(db_err)?;
+    if let Some(s) = row.get::<_, Option<String>>(0) {
+        return Ok(s);
+    }
+    let path: String = row.get(1);
+    let user: String = row.get(2);
+    url::first_in_search_path(&path, &user).ok_or_else(|| {
+        Error::invalid("the connection has no schema: add ?schema=name to the store URL")
+    })
+}
+
+/// `user@host:port/db`, without the password.
+fn server(config: &postgres::Config) -> String {
+    let host = match config.get_hosts().first() {
+        Some(Host::Tcp(h)) => h.clone(),
+        Some(Host::Unix(p)) => p.display().to_string(),
+        None => "localhost".to_string(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let user = config
+        .get_user()
+        .map(|u| format!("{u}@"))
+        .unwrap_or_default();
+    let db = config.get_dbname().unwrap_or_default();
+    format!("{user}{host}:{port}/{db}")
+}
+
+/// The store's location for messages: `postgres://user@host:port/db?schema=name`.
+fn location(config: &postgres::Config, schema: &str) -> String {
+    let mut encoded = String::new();
+    for b in schema.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+            encoded.push(b as char);
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("postgres://{}?schema={encoded}", server(config))
+}
+
+/// The 64-bit FNV-1a hash: stable across builds and hosts, so every process derives the same
+/// lock key and channel from a schema name.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}

@@ -1,0 +1,156 @@
+//! Several connections on one PostgreSQL store at once: waiters woken by another connection's
+//! close, and the cycle check under concurrent edge inserts.
+
+use std::sync::Barrier;
+use std::time::{Duration, Instant};
+
+use ayo_test_support::{Schema, available};
+use ayo_tickets::{ClaimOptions, Error, NewTicket, Status, Tickets};
+
+/// A handle with a store (and so connections) of its own.
+fn connect(schema: &Schema) -> Tickets {
+    Tickets::connect(&schema.url).unwrap()
+}
+
+#[test]
+fn a_waiter_is_woken_by_another_connections_close() {
+    if !available() {
+        return;
+    }
+    let schema = Schema::new("wake");
+    let closer = connect(&schema);
+    let a = closer
+        .create(NewTicket::new("extract").assignee("extractor"))
+        .unwrap();
+    let b = closer
+        .create(NewTicket::new("validate").assignee("validator").dep(&a.id))
+        .unwrap();
+    // The watcher waits on a ticket nobody claims: on b, the claim could take it first.
+    let c = closer
+        .create(NewTicket::new("report").assignee("reporter").dep(&a.id))
+        .unwrap();
+    let claimer = connect(&schema);
+    let watcher = connect(&schema);
+    std::thread::scope(|s| {
+        // Waits end at their timeout unless a change signal wakes them: the PostgreSQL store
+        // has no polling, so a prompt return is the NOTIFY at work.
+        let claim = s.spawn(|| {
+            let r = claimer.claim(
+                "validator",
+                ClaimOptions {
+                    wait: true,
+                    timeout: Some(Duration::from_secs(30)),
+                    lease: None,
+                },
+            );
+            (r, Instant::now())
+        });
+        let ready = s.spawn(|| {
+            let r = watcher.wait_ready(Some("@reporter"), Some(Duration::from_secs(30)));
+            (r, Instant::now())
+        });
+        std::thread::sleep(Duration::from_millis(500));
+        if claim.is_finished() {
+            panic!("the claim ended early: {:?}", claim.join().unwrap().0);
+        }
+        if ready.is_finished() {
+            panic!("the wait ended early: {:?}", ready.join().unwrap().0);
+        }
+        let closed_at = Instant::now();
+        closer.close(&a.id, Some("done")).unwrap();
+        let (got, woke) = claim.join().unwrap();
+        let got = got.unwrap().expect("claimed after the close");
+        assert_eq!(got.id, b.id);
+        assert_eq!(got.assignee.as_deref(), Some("@validator"));
+        assert!(
+            woke - closed_at < Duration::from_secs(5),
+            "{:?}",
+            woke - closed_at
+        );
+        let (seen, woke) = ready.join().unwrap();
+        let seen = seen.unwrap().expect("c was ready after the close");
+        assert_eq!(seen.id, c.id);
+        assert_eq!(seen.status, Status::Open, "wait_ready claims nothing");
+        assert!(
+            woke - closed_at < Duration::from_secs(5),
+            "{:?}",
+            woke - closed_at
+        );
+    });
+    assert_eq!(
+        closer.get(&b.id).unwrap().assignee.as_deref(),
+        Some("@validator")
+    );
+}
+
+#[test]
+fn a_claim_wait_ends_at_its_timeout_without_a_change() {
+    if !available() {
+        return;
+    }
+    let schema = Schema::new("timeout");
+    let t = connect(&schema);
+    let start = Instant::now();
+    let got = t
+        .claim(
+            "w",
+            ClaimOptions {
+                wait: true,
+                timeout: Some(Duration::from_millis(700)),
+                lease: None,
+            },
+        )
+        .unwrap();
+    assert!(got.is_none());
+    let waited = start.elapsed();
+    assert!(waited >= Duration::from_millis(650) && waited < Duration::from_secs(5));
+}
+
+#[test]
+fn two_connections_adding_opposite_edges_never_both_succeed() {
+    if !available() {
+        return;
+    }
+    let schema = Schema::new("cycle");
+    let one = connect(&schema);
+    let two = connect(&schema);
+    const ROUNDS: usize = 40;
+    let pairs: Vec<(String, String)> = (0..ROUNDS)
+        .map(|i| {
+            let a = one.create(NewTicket::new("a").id(format!("a{i}"))).unwrap();
+            let b = one.create(NewTicket::new("b").id(format!("b{i}"))).unwrap();
+            (a.id, b.id)
+        })
+        .collect();
+    let barrier = Barrier::new(2);
+    let (r1, r2): (Vec<_>, Vec<_>) = std::thread::scope(|s| {
+        let h1 = s.spawn(|| {
+            pairs
+                .iter()
+                .map(|(a, b)| {
+                    barrier.wait();
+                    one.add_dep(a, b)
+                })
+                .collect::<Vec<_>>()
+        });
+        let h2 = s.spawn(|| {
+            pairs
+                .iter()
+                .map(|(a, b)| {
+                    barrier.wait();
+                    two.add_dep(b, a)
+                })
+                .collect::<Vec<_>>()
+        });
+        (h1.join().unwrap(), h2.join().unwrap())
+    });
+    for (i, (x, y)) in r1.into_iter().zip(r2).enumerate() {
+        let (a, b) = &pairs[i];
+        match (x, y) {
+            (Ok(_), Err(Error::Cycle { cycle })) => assert_eq!(cycle, [b.as_str(), a, b]),
+            (Err(Error::Cycle { cycle }), Ok(_)) => assert_eq!(cycle, [a.as_str(), b, a]),
+            other => panic!("round {i}: exactly one edge must win: {other:?}"),
+        }
+    }
+    assert!(one.check().unwrap().is_empty(), "no cycle in the store");
+}
