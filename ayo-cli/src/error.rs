@@ -2,8 +2,9 @@
 //!
 //! Exit codes: 0 done; 1 an error; 2 bad usage (clap's errors, and the core refusing the store
 //! flags or variables); 3 nothing to do (a claim found nothing, a wait timed out); 130
-//! interrupted (Ctrl-C). A failure prints one line on stderr starting `error:`, or with
-//! `--json` the object `{"error": {"code": ..., "message": ...}}` plus the error's fields.
+//! interrupted (Ctrl-C: the core's `INTERRUPTED`). A failure prints one line on stderr
+//! starting `error:`, or with `--json` `{"error": <the core's error object>}`: code, message
+//! and the error's named fields, all from `Error::to_json`.
 //! Two outcomes are answers on stdout rather than errors, and print no JSON error: nothing to
 //! do (exit 3, `null`) and the problems `check` found (exit 1, the list of problems).
 
@@ -11,7 +12,7 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use ayo_tickets::Error;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::context::Ctx;
 use crate::style::{Paint, Style};
@@ -36,8 +37,6 @@ pub(crate) enum CliError {
     Nothing(String),
     /// `check` found this many problems (already printed).
     Problems(usize),
-    /// Ctrl-C ended a wait.
-    Interrupted,
     /// Writing the output failed.
     Output(io::Error),
 }
@@ -58,20 +57,19 @@ impl CliError {
     /// The exit code.
     fn exit_code(&self) -> u8 {
         match self {
+            CliError::Core(Error::Interrupted) => EXIT_INTERRUPTED,
             CliError::Core(_) | CliError::Problems(_) | CliError::Output(_) => EXIT_ERROR,
             CliError::BadStoreChoice(_) => EXIT_USAGE,
             CliError::Nothing(_) => EXIT_NOTHING,
-            CliError::Interrupted => EXIT_INTERRUPTED,
         }
     }
 
-    /// The JSON error code: the core's code, or `INTERRUPTED`, `IO`; none for the outcomes
+    /// The JSON error code: the core's code, or `IO`; none for the outcomes
     /// whose answer is on stdout (nothing to do, the problems `check` found).
     fn code(&self) -> Option<&'static str> {
         match self {
             CliError::Core(e) | CliError::BadStoreChoice(e) => Some(e.code()),
             CliError::Nothing(_) | CliError::Problems(_) => None,
-            CliError::Interrupted => Some("INTERRUPTED"),
             CliError::Output(_) => Some("IO"),
         }
     }
@@ -83,7 +81,6 @@ impl CliError {
             CliError::Nothing(m) => m.clone(),
             CliError::Problems(1) => "check found 1 problem".to_string(),
             CliError::Problems(n) => format!("check found {n} problems"),
-            CliError::Interrupted => "interrupted".to_string(),
             CliError::Output(e) => format!("cannot write the output: {e}"),
         };
         one_line(&m)
@@ -115,41 +112,15 @@ impl CliError {
         }
     }
 
-    /// The JSON error object: code, message, and the error's own fields; none where
-    /// [`CliError::code`] has none.
+    /// The JSON error object: the core's (its message on one line), or code and message for
+    /// the CLI's own failures; none where [`CliError::code`] has none.
     fn to_json(&self) -> Option<Value> {
-        let mut e = Map::new();
-        e.insert("code".into(), json!(self.code()?));
-        e.insert("message".into(), json!(self.message()));
-        if let CliError::Core(err) | CliError::BadStoreChoice(err) = self {
-            for (k, v) in fields(err) {
-                e.insert(k.into(), v);
-            }
-        }
+        let mut e = match self {
+            CliError::Core(err) | CliError::BadStoreChoice(err) => err.to_json(),
+            _ => json!({ "code": self.code()? }),
+        };
+        e["message"] = json!(self.message());
         Some(json!({ "error": e }))
-    }
-}
-
-/// The fields an error carries, by their JSON names.
-fn fields(e: &Error) -> Vec<(&'static str, Value)> {
-    match e {
-        Error::NotFound { id } | Error::AlreadyExists { id } => vec![("id", json!(id))],
-        Error::NotADep { id, dep } => vec![("id", json!(id)), ("dep", json!(dep))],
-        Error::Ambiguous { prefix, candidates } => {
-            vec![("id", json!(prefix)), ("candidates", json!(candidates))]
-        }
-        Error::Cycle { cycle } => vec![("cycle", json!(cycle))],
-        Error::InvalidTransition { id, action, status } => vec![
-            ("id", json!(id)),
-            ("action", json!(action)),
-            ("status", json!(status)),
-        ],
-        Error::Blocked { id, blocked_by } => {
-            vec![("id", json!(id)), ("blocked_by", json!(blocked_by))]
-        }
-        Error::Conflict { id, .. } => vec![("id", json!(id))],
-        Error::Parse { path, line, .. } => vec![("path", json!(path)), ("line", json!(line))],
-        Error::Invalid { .. } | Error::Storage { .. } => Vec::new(),
     }
 }
 
@@ -256,7 +227,12 @@ mod tests {
         assert_eq!(CliError::Problems(2).message(), "check found 2 problems");
         // Problems are check's answer (on stdout), not an error with a code of its own.
         assert_eq!(CliError::Problems(2).to_json(), None);
-        assert_eq!(CliError::Interrupted.exit_code(), 130);
+        let interrupted = CliError::Core(Error::Interrupted);
+        assert_eq!(interrupted.exit_code(), 130);
+        assert_eq!(
+            interrupted.to_json(),
+            Some(json!({"error": {"code": "INTERRUPTED", "message": "interrupted"}}))
+        );
     }
 
     #[test]
@@ -274,8 +250,11 @@ mod tests {
             candidates: vec!["ab1".into(), "ab2".into()],
         });
         assert_eq!(
-            e.to_json().unwrap()["error"]["candidates"],
-            json!(["ab1", "ab2"])
+            e.to_json().unwrap(),
+            json!({"error": {"code": "AMBIGUOUS",
+                             "message": "'ab' matches several tickets: ab1, ab2",
+                             "prefix": "ab", "candidates": ["ab1", "ab2"]}}),
+            "the core's field names"
         );
         let e = CliError::Core(Error::parse("/t/x.md", Some(3), "bad\nyaml"));
         let v = e.to_json().unwrap();

@@ -29,7 +29,7 @@ impl CtrlC {
     /// The check the core runs while waiting: an error once Ctrl-C was pressed.
     pub(crate) fn check(&self) -> Result<(), Error> {
         if self.fired() {
-            Err(Error::storage("interrupted"))
+            Err(Error::Interrupted)
         } else {
             Ok(())
         }
@@ -40,10 +40,10 @@ impl CtrlC {
         self.flag.load(Ordering::Relaxed)
     }
 
-    /// A core error, or [`CliError::Interrupted`] when Ctrl-C caused it.
+    /// A core error, or [`Error::Interrupted`] whatever the error when Ctrl-C caused it.
     pub(crate) fn map(&self, e: Error) -> CliError {
         if self.fired() {
-            CliError::Interrupted
+            CliError::Core(Error::Interrupted)
         } else {
             CliError::Core(e)
         }

@@ -76,13 +76,14 @@ fn listen(env: &Env, signal: &SignalRef) -> napi::Result<(Arc<AtomicBool>, Funct
     Ok((flag, listener.create_ref()?))
 }
 
-/// The error an aborted wait rejects with, like Node's own: `name` `AbortError`, `code`
-/// `ABORT_ERR`, and the signal's reason as `cause`.
+/// The error an aborted wait rejects with: `name` `AbortError` like Node's own, the core's
+/// `code` `INTERRUPTED` (as a cancelled Python wait and a Ctrl-C in the CLI), and the
+/// signal's reason as `cause`.
 pub fn abort_error(env: &Env, reason: Option<Unknown<'_>>) -> napi::Error {
     let build = || -> napi::Result<napi::Error> {
         let mut err = env.create_error(napi::Error::from_reason("The operation was aborted"))?;
         err.set_named_property("name", "AbortError")?;
-        err.set_named_property("code", "ABORT_ERR")?;
+        err.set_named_property("code", ayo_tickets::Error::Interrupted.code())?;
         if let Some(r) = reason {
             err.set_named_property("cause", r)?;
         }

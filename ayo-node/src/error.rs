@@ -1,7 +1,9 @@
 //! The one mapping of core errors to JavaScript: an `Error` whose `code` is the contract's code
-//! (`NOT_FOUND`, `AMBIGUOUS`, ...) and which carries the variant's data as properties.
+//! (`NOT_FOUND`, `AMBIGUOUS`, ...) and which carries the core's fields (`Error::fields`) as
+//! properties, their names in camelCase.
 
 use ayo_tickets as ayo;
+use ayo_tickets::Field;
 use napi::bindgen_prelude::{JsObjectValue, Null, Object, Status};
 use napi::{Env, JsValue};
 
@@ -25,41 +27,32 @@ pub fn check<T>(env: &Env, r: ayo::Result<T>) -> napi::Result<T> {
 fn build<'e>(env: &'e Env, e: &ayo::Error) -> napi::Result<Object<'e>> {
     let mut obj = env.create_error(napi::Error::from_reason(e.to_string()))?;
     obj.set_named_property("code", e.code())?;
-    match e {
-        ayo::Error::NotFound { id } | ayo::Error::AlreadyExists { id } => {
-            obj.set_named_property("id", id.as_str())?;
+    for (name, value) in e.fields() {
+        let name = camel_case(name);
+        match value {
+            Field::Text(s) => obj.set_named_property(&name, s)?,
+            Field::Path(p) => obj.set_named_property(&name, p.display().to_string())?,
+            Field::List(l) => obj.set_named_property(&name, l)?,
+            Field::Number(Some(n)) => obj.set_named_property(&name, line_number(n))?,
+            Field::Number(None) => obj.set_named_property(&name, Null)?,
         }
-        ayo::Error::NotADep { id, dep } => {
-            obj.set_named_property("id", id.as_str())?;
-            obj.set_named_property("dep", dep.as_str())?;
-        }
-        ayo::Error::Ambiguous { prefix, candidates } => {
-            obj.set_named_property("prefix", prefix.as_str())?;
-            obj.set_named_property("candidates", candidates.clone())?;
-        }
-        ayo::Error::Cycle { cycle } => {
-            obj.set_named_property("cycle", cycle.clone())?;
-        }
-        ayo::Error::InvalidTransition { id, action, status } => {
-            obj.set_named_property("id", id.as_str())?;
-            obj.set_named_property("action", action.as_str())?;
-            obj.set_named_property("status", status.as_str())?;
-        }
-        ayo::Error::Blocked { id, blocked_by } => {
-            obj.set_named_property("id", id.as_str())?;
-            obj.set_named_property("blockedBy", blocked_by.clone())?;
-        }
-        ayo::Error::Conflict { id, .. } => {
-            obj.set_named_property("id", id.as_str())?;
-        }
-        ayo::Error::Parse { path, line, .. } => {
-            obj.set_named_property("path", path.display().to_string())?;
-            match line {
-                Some(l) => obj.set_named_property("line", line_number(*l))?,
-                None => obj.set_named_property("line", Null)?,
-            }
-        }
-        ayo::Error::Invalid { .. } | ayo::Error::Storage { .. } => {}
     }
     Ok(obj)
+}
+
+/// A field's name as JavaScript spells it (`blocked_by` → `blockedBy`), like a ticket's keys.
+fn camel_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        match c {
+            '_' => upper = true,
+            c if upper => {
+                out.extend(c.to_uppercase());
+                upper = false;
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }

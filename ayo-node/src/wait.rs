@@ -75,11 +75,11 @@ where
     }
     let flag: Option<Arc<AtomicBool>> = pending.watch.as_ref().map(AbortWatch::flag);
     if flag.as_ref().is_some_and(|f| f.load(Ordering::SeqCst)) {
-        pending.settle(Err(ayo::Error::invalid("aborted")));
+        pending.settle(Err(ayo::Error::Interrupted));
         return Ok(promise);
     }
     let interrupt = move || match &flag {
-        Some(f) if f.load(Ordering::SeqCst) => Err(ayo::Error::invalid("aborted")),
+        Some(f) if f.load(Ordering::SeqCst) => Err(ayo::Error::Interrupted),
         _ => Ok(()),
     };
     // A failure to start the thread drops `pending`, which rejects the promise.

@@ -32,6 +32,13 @@ test('AMBIGUOUS: a prefix of several ids names the candidates', () => {
   const e = throwsCode(() => t.get('ab'), 'AMBIGUOUS');
   assert.deepEqual(e.candidates, ['ab1', 'ab2']);
   assert.equal(e.prefix, 'ab');
+  // The core's error object, as the CLI's JSON and Python's exception give it for the same
+  // call (ayo-cli tests/integration/errors.rs, ayo-py tests/test_errors.py).
+  const { code, message, prefix, candidates } = e;
+  assert.deepEqual(
+    { code, message, prefix, candidates },
+    { code: 'AMBIGUOUS', message: "'ab' matches several tickets: ab1, ab2", prefix: 'ab', candidates: ['ab1', 'ab2'] },
+  );
 });
 
 test('EXISTS: a chosen id that is taken', () => {

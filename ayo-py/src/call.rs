@@ -56,11 +56,11 @@ pub fn call_waiting<T: Send>(
     let raised: Mutex<Option<PyErr>> = Mutex::new(None);
     let interrupt = || -> Result<()> {
         if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
-            return Err(Error::invalid("the wait was cancelled"));
+            return Err(Error::Interrupted);
         }
         if let Err(e) = Python::attach(|py| py.check_signals()) {
             *raised.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
-            return Err(Error::invalid("the wait was interrupted"));
+            return Err(Error::Interrupted);
         }
         Ok(())
     };

@@ -2,9 +2,9 @@
 //!
 //! The exception classes are plain Python (`ayo_tickets._errors`), so that `InvalidInput` can
 //! also be a `ValueError` and every class pickles; this file only picks the class and passes
-//! the error's fields as keyword arguments.
+//! the core's fields (`Error::fields`, under the core's names) as keyword arguments.
 
-use ayo_tickets::Error;
+use ayo_tickets::{Error, Field};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyModule};
@@ -24,54 +24,30 @@ pub fn to_py(py: Python<'_>, error: Error) -> PyErr {
 }
 
 fn build(py: Python<'_>, error: Error) -> PyResult<PyErr> {
-    let message = error.to_string();
-    let kw = PyDict::new(py);
-    let class = match error {
-        Error::NotFound { id } => {
-            kw.set_item("id", id)?;
-            "TicketNotFound"
-        }
-        Error::NotADep { id, dep } => {
-            kw.set_item("id", id)?;
-            kw.set_item("dep", dep)?;
-            "TicketNotFound"
-        }
-        Error::Ambiguous { prefix, candidates } => {
-            kw.set_item("prefix", prefix)?;
-            kw.set_item("candidates", candidates)?;
-            "AmbiguousId"
-        }
-        Error::AlreadyExists { id } => {
-            kw.set_item("id", id)?;
-            "TicketExists"
-        }
-        Error::Cycle { cycle } => {
-            kw.set_item("cycle", cycle)?;
-            "CycleError"
-        }
-        Error::InvalidTransition { id, action, status } => {
-            kw.set_item("id", id)?;
-            kw.set_item("action", action)?;
-            kw.set_item("status", status)?;
-            "InvalidTransition"
-        }
-        Error::Blocked { id, blocked_by } => {
-            kw.set_item("id", id)?;
-            kw.set_item("blocked_by", blocked_by)?;
-            "BlockedError"
-        }
-        Error::Conflict { id, .. } => {
-            kw.set_item("id", id)?;
-            "ConflictError"
-        }
+    let class = match &error {
+        Error::NotFound { .. } | Error::NotADep { .. } => "TicketNotFound",
+        Error::Ambiguous { .. } => "AmbiguousId",
+        Error::AlreadyExists { .. } => "TicketExists",
+        Error::Cycle { .. } => "CycleError",
+        Error::InvalidTransition { .. } => "InvalidTransition",
+        Error::Blocked { .. } => "BlockedError",
+        Error::Conflict { .. } => "ConflictError",
         Error::Invalid { .. } => "InvalidInput",
-        Error::Parse { path, line, .. } => {
-            kw.set_item("path", path)?;
-            kw.set_item("line", line)?;
-            "ParseError"
-        }
+        Error::Parse { .. } => "ParseError",
         Error::Storage { .. } => "StorageError",
+        Error::Interrupted => "Interrupted",
     };
-    let value = module(py)?.getattr(class)?.call((message,), Some(&kw))?;
+    let kw = PyDict::new(py);
+    for (name, value) in error.fields() {
+        match value {
+            Field::Text(s) => kw.set_item(name, s)?,
+            Field::Path(p) => kw.set_item(name, p)?,
+            Field::List(l) => kw.set_item(name, l)?,
+            Field::Number(n) => kw.set_item(name, n)?,
+        }
+    }
+    let value = module(py)?
+        .getattr(class)?
+        .call((error.to_string(),), Some(&kw))?;
     Ok(PyErr::from_value(value))
 }

@@ -23,6 +23,7 @@ CODES = {
     "InvalidInput": "INVALID",
     "ParseError": "PARSE",
     "StorageError": "STORAGE",
+    "Interrupted": "INTERRUPTED",
 }
 
 
@@ -75,6 +76,28 @@ def test_ambiguous_carries_candidates() -> None:
     assert e.value.prefix == "job"
     assert e.value.candidates == ["job1", "job2", "job3"]
     assert "job1, job2, job3" in str(e.value)
+
+
+def test_ambiguous_is_the_same_error_object_as_in_the_cli_and_node() -> None:
+    # The core's error object (code, message, fields under the core's names), as the CLI's
+    # JSON and Node's error give it for the same call (ayo-cli tests/integration/errors.rs,
+    # ayo-node tests/errors.test.mjs).
+    t = Tickets.in_memory()
+    t.create("One", id="ab2")
+    t.create("Two", id="ab1")
+    with pytest.raises(ayo_tickets.AmbiguousId) as e:
+        t.start("ab")
+    got = {"code": e.value.code, "message": str(e.value), "prefix": e.value.prefix,
+           "candidates": e.value.candidates}
+    assert got == {"code": "AMBIGUOUS", "message": "'ab' matches several tickets: ab1, ab2",
+                   "prefix": "ab", "candidates": ["ab1", "ab2"]}
+
+
+def test_interrupted_is_an_ayo_error_that_pickles() -> None:
+    e = ayo_tickets.Interrupted("interrupted")
+    assert isinstance(e, ayo_tickets.AyoError) and e.code == "INTERRUPTED"
+    back = pickle.loads(pickle.dumps(e))
+    assert type(back) is ayo_tickets.Interrupted and str(back) == "interrupted"
 
 
 def test_exists() -> None:

@@ -1,6 +1,11 @@
-//! The one error type of ayo-tickets. Every front end maps each variant once.
+//! The one error type of ayo-tickets, and the contract's error object: its code, its message
+//! and its named fields ([`Error::fields`], [`Error::to_json`]). Every front end only picks a
+//! class or an exit code for [`Error::code`] and copies the fields under these names (Node
+//! spells them in camelCase: `blockedBy`).
 
 use std::path::PathBuf;
+
+use serde_json::{Map, Value};
 
 /// Everything that can go wrong in an operation.
 ///
@@ -93,11 +98,40 @@ pub enum Error {
         /// What failed, in words.
         message: String,
     },
+    /// A wait was interrupted: the caller's interrupt check said stop (Ctrl-C in the CLI, a
+    /// cancelled Python task, an aborted Node signal). Nothing was claimed or written.
+    #[error("interrupted")]
+    Interrupted,
+}
+
+/// The value of one named field of an error (see [`Error::fields`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field {
+    /// A string: an id, a prefix, an action, a status.
+    Text(String),
+    /// A file's path (a string in JSON and Node, a `pathlib.Path` in Python).
+    Path(PathBuf),
+    /// A list of ids.
+    List(Vec<String>),
+    /// A number that may be absent: a 1-based line.
+    Number(Option<usize>),
+}
+
+impl Field {
+    /// The field as JSON (an absent number is `null`).
+    pub fn to_json(&self) -> Value {
+        match self {
+            Field::Text(s) => Value::from(s.as_str()),
+            Field::Path(p) => Value::from(p.display().to_string()),
+            Field::List(l) => Value::from(l.clone()),
+            Field::Number(n) => n.map_or(Value::Null, Value::from),
+        }
+    }
 }
 
 impl Error {
     /// The contract's code: `NOT_FOUND`, `AMBIGUOUS`, `EXISTS`, `CYCLE`, `INVALID_TRANSITION`,
-    /// `BLOCKED`, `CONFLICT`, `INVALID`, `PARSE` or `STORAGE`.
+    /// `BLOCKED`, `CONFLICT`, `INVALID`, `PARSE`, `STORAGE` or `INTERRUPTED`.
     pub fn code(&self) -> &'static str {
         match self {
             Error::NotFound { .. } | Error::NotADep { .. } => "NOT_FOUND",
@@ -110,7 +144,70 @@ impl Error {
             Error::Invalid { .. } => "INVALID",
             Error::Parse { .. } => "PARSE",
             Error::Storage { .. } => "STORAGE",
+            Error::Interrupted => "INTERRUPTED",
         }
+    }
+
+    /// The error's named fields, as the contract names them in every front end: `id`, `dep`,
+    /// `prefix`, `candidates`, `cycle`, `action`, `status`, `blocked_by`, `path`, `line`. The
+    /// message is not a field (it is [`Error`]'s `Display`); [`Error::Invalid`],
+    /// [`Error::Storage`] and [`Error::Interrupted`] have none.
+    ///
+    /// ```
+    /// use ayo_tickets::{Error, Field};
+    /// let e = Error::Ambiguous { prefix: "ab".into(), candidates: vec!["ab1".into(), "ab2".into()] };
+    /// assert_eq!(e.fields(), vec![
+    ///     ("prefix", Field::Text("ab".into())),
+    ///     ("candidates", Field::List(vec!["ab1".into(), "ab2".into()])),
+    /// ]);
+    /// ```
+    pub fn fields(&self) -> Vec<(&'static str, Field)> {
+        let text = |s: &str| Field::Text(s.to_string());
+        let list = |l: &[String]| Field::List(l.to_vec());
+        match self {
+            Error::NotFound { id } | Error::AlreadyExists { id } | Error::Conflict { id, .. } => {
+                vec![("id", text(id))]
+            }
+            Error::NotADep { id, dep } => vec![("id", text(id)), ("dep", text(dep))],
+            Error::Ambiguous { prefix, candidates } => {
+                vec![("prefix", text(prefix)), ("candidates", list(candidates))]
+            }
+            Error::Cycle { cycle } => vec![("cycle", list(cycle))],
+            Error::InvalidTransition { id, action, status } => vec![
+                ("id", text(id)),
+                ("action", text(action)),
+                ("status", text(status)),
+            ],
+            Error::Blocked { id, blocked_by } => {
+                vec![("id", text(id)), ("blocked_by", list(blocked_by))]
+            }
+            Error::Parse { path, line, .. } => vec![
+                ("path", Field::Path(path.clone())),
+                ("line", Field::Number(*line)),
+            ],
+            Error::Invalid { .. } | Error::Storage { .. } | Error::Interrupted => Vec::new(),
+        }
+    }
+
+    /// The contract's error object: `{"code": ..., "message": ..., <fields>}`, keys in
+    /// alphabetical order (the CLI prints it under `"error"` with `--json`).
+    ///
+    /// ```
+    /// use ayo_tickets::Error;
+    /// let e = Error::Cycle { cycle: vec!["a".into(), "b".into(), "a".into()] };
+    /// assert_eq!(
+    ///     e.to_json().to_string(),
+    ///     r#"{"code":"CYCLE","cycle":["a","b","a"],"message":"dependency cycle: a -> b -> a"}"#
+    /// );
+    /// ```
+    pub fn to_json(&self) -> Value {
+        let mut object = Map::new();
+        object.insert("code".into(), Value::from(self.code()));
+        object.insert("message".into(), Value::from(self.to_string()));
+        for (name, value) in self.fields() {
+            object.insert(name.into(), value.to_json());
+        }
+        Value::Object(object)
     }
 
     /// An [`Error::Invalid`] with this message.
@@ -149,3 +246,94 @@ impl From<std::io::Error> for Error {
 
 /// The result of every fallible operation.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One error of each variant, as a front end's test would make it.
+    fn one_of_each() -> Vec<Error> {
+        vec![
+            Error::NotFound { id: "x".into() },
+            Error::NotADep {
+                id: "a".into(),
+                dep: "b".into(),
+            },
+            Error::Ambiguous {
+                prefix: "ab".into(),
+                candidates: vec!["ab1".into(), "ab2".into()],
+            },
+            Error::AlreadyExists { id: "x".into() },
+            Error::Cycle {
+                cycle: vec!["a".into(), "b".into(), "a".into()],
+            },
+            Error::InvalidTransition {
+                id: "a".into(),
+                action: "close".into(),
+                status: "closed".into(),
+            },
+            Error::Blocked {
+                id: "a".into(),
+                blocked_by: vec!["b".into()],
+            },
+            Error::Conflict {
+                id: "a".into(),
+                message: "held by @w".into(),
+            },
+            Error::invalid("bad"),
+            Error::parse("/t/x.md", None, "bad yaml"),
+            Error::storage("disk full"),
+            Error::Interrupted,
+        ]
+    }
+
+    #[test]
+    fn every_code_is_distinct_but_a_missing_edge_is_not_found() {
+        let codes: Vec<&str> = one_of_each().iter().map(Error::code).collect();
+        assert_eq!(
+            codes,
+            [
+                "NOT_FOUND",
+                "NOT_FOUND",
+                "AMBIGUOUS",
+                "EXISTS",
+                "CYCLE",
+                "INVALID_TRANSITION",
+                "BLOCKED",
+                "CONFLICT",
+                "INVALID",
+                "PARSE",
+                "STORAGE",
+                "INTERRUPTED"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_error_object_has_code_message_and_each_field_once() {
+        for e in one_of_each() {
+            let v = e.to_json();
+            let object = v.as_object().unwrap();
+            assert_eq!(object["code"], e.code());
+            assert_eq!(object["message"], e.to_string());
+            assert_eq!(object.len(), 2 + e.fields().len(), "{v}");
+        }
+        let blocked = Error::Blocked {
+            id: "a".into(),
+            blocked_by: vec!["b".into()],
+        };
+        assert_eq!(blocked.to_json()["blocked_by"], serde_json::json!(["b"]));
+        let parse = Error::parse("/t/x.md", None, "bad");
+        assert_eq!(
+            parse.to_json()["line"],
+            Value::Null,
+            "an unknown line is null"
+        );
+        assert_eq!(parse.to_json()["path"], "/t/x.md");
+        let interrupted = Error::Interrupted.to_json();
+        assert_eq!(
+            interrupted,
+            serde_json::json!({"code": "INTERRUPTED", "message": "interrupted"})
+        );
+    }
+}

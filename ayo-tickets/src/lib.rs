@@ -28,7 +28,7 @@ pub mod store;
 mod ticket;
 mod tickets;
 
-pub use error::{Error, Result};
+pub use error::{Error, Field, Result};
 pub use graph::{DepGraph, DepTree, GraphFormat};
 pub use request::{
     ClaimOptions, Closed, Filter, NewTicket, Problem, ProblemKind, Update, timeout_from_secs,

@@ -170,6 +170,7 @@ fn ctrl_c_ends_a_wait_promptly() {
     for args in [
         &["ticket", "ready", "--wait"][..],
         &["ticket", "claim", "-a", "@w", "--wait"],
+        &["--json", "ticket", "claim", "-a", "@w", "--wait"],
     ] {
         let mut waiter = ayo.spawn(args);
         // Long enough for the process to reach its wait (and its Ctrl-C handler) under load.
@@ -191,7 +192,16 @@ fn ctrl_c_ends_a_wait_promptly() {
         );
         assert_eq!(code, 130, "{args:?}: {err}");
         assert_eq!(out, "");
-        assert_eq!(err.trim(), "error: interrupted");
+        if args[0] == "--json" {
+            // The core's error object: the same code and fields as Python's and Node's.
+            let e: serde_json::Value = serde_json::from_str(err.trim()).unwrap();
+            assert_eq!(
+                e,
+                serde_json::json!({"error": {"code": "INTERRUPTED", "message": "interrupted"}})
+            );
+        } else {
+            assert_eq!(err.trim(), "error: interrupted");
+        }
     }
 }
 

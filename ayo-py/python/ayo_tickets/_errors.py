@@ -124,6 +124,13 @@ class StorageError(AyoError):
     code: ClassVar[str] = "STORAGE"
 
 
+class Interrupted(AyoError):
+    """A wait was interrupted (an asyncio task cancelled while it waited). Ctrl-C in a blocking
+    wait raises ``KeyboardInterrupt`` instead, as Python does everywhere."""
+
+    code: ClassVar[str] = "INTERRUPTED"
+
+
 class UnreadableTicketWarning(UserWarning):
     """A read skipped a ticket file it could not parse (``check()`` lists such files)."""
 
@@ -131,7 +138,8 @@ class UnreadableTicketWarning(UserWarning):
 # Shown (and pickled) as ayo_tickets.X, where users import them from.
 for _cls in (
     AyoError, TicketNotFound, AmbiguousId, TicketExists, CycleError, InvalidTransition,
-    BlockedError, ConflictError, InvalidInput, ParseError, StorageError, UnreadableTicketWarning,
+    BlockedError, ConflictError, InvalidInput, ParseError, StorageError, Interrupted,
+    UnreadableTicketWarning,
 ):
     _cls.__module__ = "ayo_tickets"
 del _cls

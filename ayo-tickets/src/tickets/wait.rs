@@ -15,7 +15,8 @@ const INTERRUPT_EVERY: Duration = Duration::from_millis(100);
 /// The longest single sleep of a wait with no deadline (it re-reads the store after it).
 const MAX_SLEEP: Duration = Duration::from_secs(3600);
 
-/// A check run while waiting; an `Err` ends the wait with that error (e.g. Ctrl-C).
+/// A check run while waiting; an `Err` ends the wait with that error (a front end returns
+/// [`crate::Error::Interrupted`] for Ctrl-C, a cancelled task, an aborted signal).
 pub type Interrupt<'a> = &'a (dyn Fn() -> Result<()> + Sync);
 
 impl Tickets {
@@ -162,7 +163,7 @@ mod tests {
             let writer = Tickets::with_store(t.store().clone()).unwrap();
             let stop = AtomicBool::new(false);
             let check = || match stop.load(Ordering::SeqCst) {
-                true => Err(Error::storage("interrupted")),
+                true => Err(Error::Interrupted),
                 false => Ok(()),
             };
             let options = ClaimOptions {
@@ -176,7 +177,7 @@ mod tests {
                 stop.store(true, Ordering::SeqCst);
                 let job = writer.create(NewTicket::new("job")).unwrap();
                 let got = waiter.join().unwrap();
-                assert!(got.is_err(), "claimed after the interrupt: {got:?}");
+                assert_eq!(got, Err(Error::Interrupted), "claimed after the interrupt");
                 assert_eq!(writer.get(&job.id).unwrap().status, Status::Open);
             });
         }
