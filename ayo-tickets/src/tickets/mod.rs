@@ -17,9 +17,11 @@ mod copy;
 mod lifecycle;
 mod read;
 mod wait;
+mod work;
 mod write;
 
 pub use copy::Copied;
+pub use work::{DEFAULT_WORK_LEASE, Job, LostHandler};
 
 /// A handler for files a read had to skip.
 pub type WarningHandler = Arc<dyn Fn(&Unreadable) + Send + Sync>;
