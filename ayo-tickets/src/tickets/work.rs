@@ -7,7 +7,7 @@
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use super::{Batch, Tickets};
+use super::Tickets;
 use crate::error::{Error, Result};
 use crate::request::{ClaimOptions, Closed};
 use crate::store::ChangeFeed;
@@ -133,12 +133,10 @@ impl Tickets {
             return Ok(None);
         };
         let tickets = Tickets {
-            store: self.store.clone(),
             actor: Some(agent.clone()),
             default_lease: Some(lease),
-            batch: Mutex::new(None::<Batch>),
             warn: self.warn.clone(),
-            ready_view: Mutex::new(None),
+            ..Tickets::plain(self.store.clone())
         };
         // Subscribe before reading the claim back, so that no change after it is missed.
         let feed = tickets.store.changes().ok();
@@ -261,6 +259,25 @@ impl Job {
         let state = self.shared.live()?;
         let r = self.shared.release(note);
         self.shared.end(state, r, "released")
+    }
+}
+
+impl Job {
+    /// Records on the ticket, once the job was lost, what became of the work: a note by no
+    /// agent (the job's own agent no longer holds the ticket), "<agent> lost this ticket
+    /// (<why>); <what>". Nothing is written while the job is held or after it ended, nor for a
+    /// ticket that is gone; returns whether the note was written.
+    pub fn note_lost(&self, what: &str) -> Result<bool> {
+        let Some(why) = self.lost() else {
+            return Ok(false);
+        };
+        let text = format!("{} lost this ticket ({why}); {what}", self.shared.agent);
+        let anyone = Tickets::plain(self.shared.tickets.store.clone());
+        match anyone.note(&self.shared.ticket.id, &text) {
+            Ok(_) => Ok(true),
+            Err(Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 }
 

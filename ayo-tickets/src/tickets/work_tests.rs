@@ -164,3 +164,35 @@ fn a_wait_for_loss_ends_with_the_job_or_its_timeout() {
     job.close(Some("done")).unwrap();
     assert_eq!(waiter.join().unwrap(), None);
 }
+
+#[test]
+fn a_lost_job_notes_what_became_of_its_work_as_nobody() {
+    let (t, other) = pair();
+    let a = t.create(NewTicket::new("a")).unwrap();
+    let job = t.work("w", lease(30)).unwrap().unwrap();
+    assert!(
+        !job.note_lost("stopped").unwrap(),
+        "a held job writes no loss note"
+    );
+    // Released by someone else, then claimed again by an agent of the same name.
+    other.release(&a.id, None).unwrap();
+    other.claim("@w", lease(30)).unwrap().unwrap();
+    let why = job.wait_lost(Some(Duration::from_secs(10))).unwrap();
+    assert!(
+        why.contains("released by someone else") || why.contains("claimed again"),
+        "{why}"
+    );
+    assert!(job.note_lost("the command was stopped").unwrap());
+    let note = other.get(&a.id).unwrap().notes.last().unwrap().clone();
+    assert_eq!(note.author, None);
+    assert!(
+        note.text.starts_with("@w lost this ticket ("),
+        "{}",
+        note.text
+    );
+    assert!(
+        note.text.ends_with("; the command was stopped"),
+        "{}",
+        note.text
+    );
+}
