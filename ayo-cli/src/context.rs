@@ -41,13 +41,7 @@ impl Ctx {
     /// when given (else the core takes `$AYO_AGENT`). A choice the core refuses (two store
     /// flags, a bad session name) is a usage error.
     pub(crate) fn tickets(&self) -> Result<Tickets, CliError> {
-        let flags = StoreFlags {
-            store: self.global.store.clone(),
-            dir: self.global.dir.clone(),
-            global: self.global.global,
-            session: self.global.session.clone(),
-        };
-        let choice = StoreChoice::resolve(&flags).map_err(CliError::BadStoreChoice)?;
+        let choice = self.store_choice()?;
         let mut tickets =
             Tickets::open_choice(&choice)?.with_warning_handler(warning_handler(self));
         if let Some(actor) = &self.global.actor {
@@ -55,6 +49,18 @@ impl Ctx {
         }
         let _ = self.location.set(tickets.store().location());
         Ok(tickets)
+    }
+
+    /// The store the flags and variables choose (the core's rules); a choice the core refuses
+    /// is a usage error.
+    pub(crate) fn store_choice(&self) -> Result<StoreChoice, CliError> {
+        let flags = StoreFlags {
+            store: self.global.store.clone(),
+            dir: self.global.dir.clone(),
+            global: self.global.global,
+            session: self.global.session.clone(),
+        };
+        StoreChoice::resolve(&flags).map_err(CliError::BadStoreChoice)
     }
 
     /// When to colour.

@@ -1,10 +1,11 @@
 //! Every way a command can fail, mapped once to a message, a JSON error and an exit code.
 //!
 //! Exit codes: 0 done; 1 an error; 2 bad usage (clap's errors, and the core refusing the store
-//! flags or variables); 3 nothing to do (a claim found nothing, a wait timed out); 130
-//! interrupted (Ctrl-C: the core's `INTERRUPTED`). A failure prints one line on stderr
-//! starting `error:`, or with `--json` `{"error": <the core's error object>}`: code, message
-//! and the error's named fields, all from `Error::to_json`.
+//! flags or variables); 3 nothing to do (a claim found nothing, a wait timed out); 4 the lease
+//! of `ayo ticket run` was lost; 130 interrupted (Ctrl-C: the core's `INTERRUPTED`).
+//! `ayo ticket run` also exits with its command's own status. A failure prints one line on
+//! stderr starting `error:`, or with `--json` `{"error": <the core's error object>}`: code,
+//! message and the error's named fields, all from `Error::to_json`.
 //! Two outcomes are answers on stdout rather than errors, and print no JSON error: nothing to
 //! do (exit 3, `null`) and the problems `check` found (exit 1, the list of problems).
 
@@ -23,6 +24,8 @@ const EXIT_ERROR: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 /// Exit code: nothing to do.
 const EXIT_NOTHING: u8 = 3;
+/// Exit code: `ayo ticket run` lost its lease (taken over, or the ticket changed under it).
+pub(crate) const EXIT_LOST: u8 = 4;
 /// Exit code: interrupted by Ctrl-C (128 + SIGINT, as shells report it).
 const EXIT_INTERRUPTED: u8 = 130;
 
@@ -39,6 +42,9 @@ pub(crate) enum CliError {
     Problems(usize),
     /// Writing the output failed.
     Output(io::Error),
+    /// `ayo ticket run` ends with this status (its command's, or [`EXIT_LOST`]); what happened
+    /// was already reported.
+    Status(u8),
 }
 
 impl From<Error> for CliError {
@@ -61,6 +67,7 @@ impl CliError {
             CliError::Core(_) | CliError::Problems(_) | CliError::Output(_) => EXIT_ERROR,
             CliError::BadStoreChoice(_) => EXIT_USAGE,
             CliError::Nothing(_) => EXIT_NOTHING,
+            CliError::Status(code) => *code,
         }
     }
 
@@ -69,7 +76,7 @@ impl CliError {
     fn code(&self) -> Option<&'static str> {
         match self {
             CliError::Core(e) | CliError::BadStoreChoice(e) => Some(e.code()),
-            CliError::Nothing(_) | CliError::Problems(_) => None,
+            CliError::Nothing(_) | CliError::Problems(_) | CliError::Status(_) => None,
             CliError::Output(_) => Some("IO"),
         }
     }
@@ -82,6 +89,7 @@ impl CliError {
             CliError::Problems(1) => "check found 1 problem".to_string(),
             CliError::Problems(n) => format!("check found {n} problems"),
             CliError::Output(e) => format!("cannot write the output: {e}"),
+            CliError::Status(code) => format!("exit status {code}"),
         };
         one_line(&m)
     }
@@ -135,6 +143,7 @@ pub(crate) fn report(err: &CliError, ctx: &Ctx) -> ExitCode {
         CliError::Output(e) if e.kind() == io::ErrorKind::BrokenPipe => {
             return ExitCode::SUCCESS;
         }
+        CliError::Status(code) => return ExitCode::from(*code),
         CliError::Nothing(m) => {
             if !ctx.json() {
                 let _ = writeln!(io::stderr(), "{m}");

@@ -7,7 +7,8 @@
 //! including which store the flags and variables choose, is the core's.
 //!
 //! Exit codes: 0 done, 1 error, 2 bad usage, 3 nothing to do (a claim found nothing, a wait
-//! timed out), 130 interrupted by Ctrl-C.
+//! timed out), 4 `ayo ticket run` lost its lease, 130 interrupted by Ctrl-C; `ayo ticket run`
+//! also exits with its command's own status.
 
 use std::ffi::OsString;
 use std::process::ExitCode;

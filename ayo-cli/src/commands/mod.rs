@@ -25,6 +25,7 @@ mod note;
 mod ready;
 mod release;
 mod reopen;
+mod run;
 mod show;
 mod start;
 
@@ -49,7 +50,7 @@ pub(crate) enum Command {
 /// --session, --dir and --store choose another store (see the global options below).
 ///
 /// Exit codes: 0 done, 1 error, 2 bad usage, 3 nothing to do (claim found nothing, a wait timed
-/// out), 130 interrupted.
+/// out), 4 `run` lost its lease, 130 interrupted; `run` also exits with its command's status.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   first=$(ayo ticket create \"Extract data from invoices\" -a @extractor)
@@ -76,6 +77,7 @@ enum TicketCommand {
     Edit(edit::EditArgs),
     Start(start::StartArgs),
     Claim(claim::ClaimArgs),
+    Run(run::RunArgs),
     Heartbeat(heartbeat::HeartbeatArgs),
     Release(release::ReleaseArgs),
     Close(close::CloseArgs),
@@ -114,6 +116,7 @@ fn run_ticket(command: TicketCommand, ctx: &Ctx) -> Result<(), CliError> {
         TicketCommand::Edit(a) => edit::run(a, ctx),
         TicketCommand::Start(a) => start::run(a, ctx),
         TicketCommand::Claim(a) => claim::run(a, ctx),
+        TicketCommand::Run(a) => run::run(a, ctx),
         TicketCommand::Heartbeat(a) => heartbeat::run(a, ctx),
         TicketCommand::Release(a) => release::run(a, ctx),
         TicketCommand::Close(a) => close::run(a, ctx),
