@@ -47,3 +47,25 @@ pub fn spawn<'py>(
         .transpose()?;
     aio.call_method1("spawn", (run, cancel, orphan))
 }
+
+/// Returns an asyncio future of the running loop, resolved with what `f` returns; `f` runs in
+/// a new thread and gets a flag that is set when the future is cancelled. A result that
+/// arrives after the future was cancelled is dropped (a `Job` gives its ticket back when
+/// dropped).
+pub fn in_thread<'py>(
+    py: Python<'py>,
+    f: impl Fn(Python<'_>, &AtomicBool) -> PyResult<Py<PyAny>> + Send + Sync + 'static,
+) -> PyResult<Bound<'py, PyAny>> {
+    let cancelled = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&cancelled);
+    let run = PyCFunction::new_closure(py, Some(c"ayo_tickets_call"), None, move |args, _| {
+        f(args.py(), &flag)
+    })?;
+    let cancel = PyCFunction::new_closure(py, Some(c"ayo_tickets_cancel"), None, move |_, _| {
+        cancelled.store(true, Ordering::Relaxed);
+    })?;
+    let aio = AIO
+        .get_or_try_init(py, || py.import("ayo_tickets._aio").map(Bound::unbind))?
+        .bind(py);
+    aio.call_method1("spawn", (run, cancel, py.None()))
+}

@@ -11,6 +11,7 @@ mod batch;
 mod call;
 mod convert;
 mod errors;
+mod job;
 mod objects;
 mod tickets;
 
@@ -19,6 +20,7 @@ mod tickets;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<tickets::PyTickets>()?;
     m.add_class::<batch::PyBatch>()?;
+    m.add_class::<job::PyJob>()?;
     m.add_class::<objects::PyTicket>()?;
     m.add_class::<objects::PyNote>()?;
     m.add_class::<objects::PyClosed>()?;

@@ -10,6 +10,7 @@ use crate::batch::PyBatch;
 use crate::call::{call, call_waiting, warning_handler};
 use crate::convert::{lease, timeout};
 use crate::errors::to_py;
+use crate::job::PyJob;
 use crate::objects::{PyClosed, PyDepTree, PyLogEntry, PyProblem, PyTicket};
 
 /// Tickets in one store. Open one with `Tickets.open(dir)`, `Tickets.open_session()`,
@@ -59,6 +60,24 @@ impl PyTickets {
             call(py, || self.core.claim(agent, options))?
         };
         Ok(t.map(PyTicket))
+    }
+
+    /// `work`, blocking this thread while it waits (with the GIL released).
+    pub fn work_blocking(
+        &self,
+        py: Python<'_>,
+        agent: &str,
+        options: ClaimOptions,
+        cancel: Option<&AtomicBool>,
+    ) -> PyResult<Option<PyJob>> {
+        let job = if options.wait {
+            call_waiting(py, cancel, |interrupt| {
+                self.core.work_with(agent, &options, interrupt)
+            })?
+        } else {
+            call(py, || self.core.work(agent, options))?
+        };
+        Ok(job.map(|core| PyJob { core }))
     }
 
     /// `wait_ready`, blocking this thread while it waits (with the GIL released).
@@ -291,6 +310,47 @@ impl PyTickets {
             },
             Some(Box::new(give_back)),
         )
+    }
+
+    /// Claims the next ticket for `agent` as a `Job` that keeps its lease alive (every third
+    /// of `lease` seconds; default: the handle's default lease, else 60) until it is closed or
+    /// given back; `None` when nothing was claimable. `with t.work(...) as job:` closes the
+    /// ticket when the block ends and gives it back when it raises.
+    #[pyo3(signature = (agent, *, lease=None, wait=false, timeout=None))]
+    fn work(
+        &self,
+        py: Python<'_>,
+        agent: &str,
+        lease: Option<i64>,
+        wait: bool,
+        timeout: Option<f64>,
+    ) -> PyResult<Option<PyJob>> {
+        let options = claim_options(py, wait, timeout, lease)?;
+        self.work_blocking(py, agent, options, None)
+    }
+
+    /// `work` for asyncio: an awaitable that claims in a thread of its own. A job claimed as
+    /// the task was cancelled is given back.
+    #[pyo3(signature = (agent, *, lease=None, wait=false, timeout=None))]
+    fn work_async<'py>(
+        slf: &Bound<'py, Self>,
+        agent: String,
+        lease: Option<i64>,
+        wait: bool,
+        timeout: Option<f64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let options = claim_options(py, wait, timeout, lease)?;
+        let this = slf.clone().unbind();
+        crate::aio::in_thread(py, move |py, cancel| {
+            let job = this
+                .get()
+                .work_blocking(py, &agent, options.clone(), Some(cancel))?;
+            Ok(match job {
+                Some(j) => Py::new(py, j)?.into_any(),
+                None => py.None(),
+            })
+        })
     }
 
     /// Renews the lease of `agent`'s claim (by `lease` seconds, else by the claim's length).

@@ -105,3 +105,22 @@ def test_wait_wakes_on_another_connection(pg_url: str) -> None:
     th.join(15)
     got = result["got"]
     assert got is not None and got.id == made.id
+
+
+def test_work_on_postgres_closes_and_gives_back(pg_url: str) -> None:
+    t = Tickets.connect(pg_url)
+    a = t.create("a")
+    b = t.create("b", deps=[a.id])
+    job = t.work("@w", lease=2)
+    assert job is not None
+    with job:
+        assert job.ticket.id == a.id
+        time.sleep(3)  # past the lease: the job renewed it
+        assert Tickets.connect(pg_url).claim("@other") is None
+    assert t.get(b.id).ready
+    job = t.work("@w")
+    assert job is not None
+    with pytest.raises(KeyError):
+        with job:
+            raise KeyError("x")
+    assert t.get(b.id).notes[-1].text == "Given back: the block raised KeyError: 'x'"

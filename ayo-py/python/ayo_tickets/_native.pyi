@@ -12,6 +12,7 @@ __all__ = [
     "Batch",
     "Closed",
     "DepTree",
+    "Job",
     "LogEntry",
     "Note",
     "Problem",
@@ -152,6 +153,48 @@ class Batch:
     ) -> None: ...
 
 @final
+class Job:
+    """A claimed ticket whose lease is kept alive while the job lives (``Tickets.work``).
+
+    ``with t.work("@agent") as job:`` closes the ticket when the block ends normally and gives
+    it back, with a note naming the exception, when it raises (the exception is raised on).
+    ``async with`` works the same. A job dropped without close or release gives the ticket back.
+    """
+
+    @property
+    def ticket(self) -> Ticket: ...
+    @property
+    def agent(self) -> str: ...
+    @property
+    def lease(self) -> int: ...
+    @property
+    def lost(self) -> bool:
+        """True once the ticket was taken over, closed, released or deleted by someone else,
+        or heartbeats failed until the lease ran out."""
+    @property
+    def lost_reason(self) -> Optional[str]: ...
+    @property
+    def ended(self) -> bool: ...
+    def wait_lost(self, timeout: Optional[float] = None) -> Optional[str]: ...
+    def note(self, text: str) -> Ticket: ...
+    def close(self, *, reason: Optional[str] = None) -> Closed: ...
+    def release(self, *, note: Optional[str] = None) -> Ticket: ...
+    def __enter__(self) -> Job: ...
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc_value: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> bool: ...
+    def __aenter__(self) -> asyncio.Future[Job]: ...
+    def __aexit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc_value: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> asyncio.Future[bool]: ...
+
+@final
 class Tickets:
     """Tickets in one store."""
 
@@ -221,6 +264,22 @@ class Tickets:
         timeout: Optional[float] = None,
         lease: Optional[int] = None,
     ) -> asyncio.Future[Optional[Ticket]]: ...
+    def work(
+        self,
+        agent: str,
+        *,
+        lease: Optional[int] = None,
+        wait: bool = False,
+        timeout: Optional[float] = None,
+    ) -> Optional[Job]: ...
+    def work_async(
+        self,
+        agent: str,
+        *,
+        lease: Optional[int] = None,
+        wait: bool = False,
+        timeout: Optional[float] = None,
+    ) -> asyncio.Future[Optional[Job]]: ...
     def heartbeat(self, id: str, agent: str, *, lease: Optional[int] = None) -> Ticket: ...
     def release(self, id: str, *, agent: Optional[str] = None) -> Ticket: ...
     def close(self, id: str, *, reason: Optional[str] = None) -> Closed: ...

@@ -1,0 +1,188 @@
+//! `Job`: the core's [`ayo_tickets::Job`] as a context manager (`with t.work(...) as job:`)
+//! and an async one (`async with await t.work_async(...) as job:`). Leaving the block normally
+//! closes the ticket; an exception gives it back with a note naming it, and is raised on.
+
+use std::time::Duration;
+
+use ayo_tickets::Job;
+use pyo3::prelude::*;
+use pyo3::types::PyAny;
+
+use crate::call::call;
+use crate::objects::{PyClosed, PyTicket};
+
+/// How often a blocking `wait_lost` looks for Ctrl-C.
+const SIGNAL_EVERY: Duration = Duration::from_millis(100);
+
+/// A claimed ticket whose lease is kept alive while the job lives (from `Tickets.work`).
+#[pyclass(frozen, module = "ayo_tickets", name = "Job")]
+pub struct PyJob {
+    /// The core job.
+    pub core: Job,
+}
+
+impl PyJob {
+    /// What `__exit__` does: close on a clean exit (unless the block already ended the job),
+    /// give back with a note naming the exception otherwise.
+    fn finish(
+        &self,
+        py: Python<'_>,
+        exc: Option<(&Bound<'_, PyAny>, &Bound<'_, PyAny>)>,
+    ) -> PyResult<()> {
+        if self.core.ended() {
+            return Ok(());
+        }
+        match exc {
+            None => call(py, || self.core.close(None)).map(|_| ()),
+            Some((kind, value)) => {
+                let name = kind.getattr("__name__")?.str()?.to_string();
+                let message = value.str()?.to_string();
+                let note = match message.is_empty() {
+                    true => format!("Given back: the block raised {name}."),
+                    false => format!("Given back: the block raised {name}: {message}"),
+                };
+                // The block's exception is raised on; a failed give-back (a lost job) does
+                // not hide it.
+                let _ = call(py, || self.core.release(Some(&note)));
+                Ok(())
+            }
+        }
+    }
+}
+
+#[pymethods]
+impl PyJob {
+    /// The ticket as claimed.
+    #[getter]
+    fn ticket(&self) -> PyTicket {
+        PyTicket(self.core.ticket().clone())
+    }
+
+    /// The agent who holds it.
+    #[getter]
+    fn agent(&self) -> &str {
+        self.core.agent()
+    }
+
+    /// The lease kept, in seconds.
+    #[getter]
+    fn lease(&self) -> u64 {
+        self.core.lease()
+    }
+
+    /// True once the job was lost: its ticket taken over, closed, released or deleted by
+    /// someone else, or its heartbeats failed until the lease ran out.
+    #[getter]
+    fn lost(&self) -> bool {
+        self.core.lost().is_some()
+    }
+
+    /// Why the job was lost, or `None`.
+    #[getter]
+    fn lost_reason(&self) -> Option<String> {
+        self.core.lost()
+    }
+
+    /// True once the job closed or gave back its ticket.
+    #[getter]
+    fn ended(&self) -> bool {
+        self.core.ended()
+    }
+
+    /// Blocks until the job is lost (returns why), ends, or `timeout` seconds pass (returns
+    /// `None`), with the GIL released; Ctrl-C raises `KeyboardInterrupt`.
+    #[pyo3(signature = (timeout=None))]
+    fn wait_lost(&self, py: Python<'_>, timeout: Option<f64>) -> PyResult<Option<String>> {
+        let timeout = crate::convert::timeout(timeout).map_err(|e| crate::errors::to_py(py, e))?;
+        let deadline = timeout.and_then(|t| std::time::Instant::now().checked_add(t));
+        loop {
+            let slice = match deadline {
+                Some(d) => d
+                    .saturating_duration_since(std::time::Instant::now())
+                    .min(SIGNAL_EVERY),
+                None => SIGNAL_EVERY,
+            };
+            let why = py.detach(|| self.core.wait_lost(Some(slice)));
+            if why.is_some() || self.core.ended() {
+                return Ok(why);
+            }
+            if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+                return Ok(None);
+            }
+            py.check_signals()?;
+        }
+    }
+
+    /// Adds a note to the ticket, by the agent.
+    fn note(&self, py: Python<'_>, text: &str) -> PyResult<PyTicket> {
+        call(py, || self.core.note(text)).map(PyTicket)
+    }
+
+    /// Closes the ticket (the reason, if any, becomes a note) and ends the job.
+    #[pyo3(signature = (*, reason=None))]
+    fn close(&self, py: Python<'_>, reason: Option<&str>) -> PyResult<PyClosed> {
+        call(py, || self.core.close(reason)).map(PyClosed)
+    }
+
+    /// Gives the ticket back (open, keeping its assignee), with the note first if given, and
+    /// ends the job.
+    #[pyo3(signature = (*, note=None))]
+    fn release(&self, py: Python<'_>, note: Option<&str>) -> PyResult<PyTicket> {
+        call(py, || self.core.release(note)).map(PyTicket)
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    /// Closes on a clean exit, gives back on an exception (which is raised on).
+    #[pyo3(signature = (exc_type, exc_value, traceback))]
+    fn __exit__(
+        &self,
+        py: Python<'_>,
+        exc_type: Option<&Bound<'_, PyAny>>,
+        exc_value: Option<&Bound<'_, PyAny>>,
+        traceback: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<bool> {
+        let _ = traceback;
+        self.finish(py, exc_type.zip(exc_value))?;
+        Ok(false)
+    }
+
+    fn __aenter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let job = slf.clone().unbind();
+        crate::aio::in_thread(slf.py(), move |py, _| Ok(job.clone_ref(py).into_any()))
+    }
+
+    /// `__exit__` for `async with`: the close or give-back runs in a thread of its own.
+    #[pyo3(signature = (exc_type, exc_value, traceback))]
+    fn __aexit__<'py>(
+        slf: &Bound<'py, Self>,
+        exc_type: Option<Bound<'py, PyAny>>,
+        exc_value: Option<Bound<'py, PyAny>>,
+        traceback: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let _ = traceback;
+        let py = slf.py();
+        let job = slf.clone().unbind();
+        let exc = exc_type
+            .zip(exc_value)
+            .map(|(k, v)| (k.unbind(), v.unbind()));
+        crate::aio::in_thread(py, move |py, _| {
+            let exc = exc
+                .as_ref()
+                .map(|(k, v)| (k.bind(py).clone(), v.bind(py).clone()));
+            job.get().finish(py, exc.as_ref().map(|(k, v)| (k, v)))?;
+            Ok(false.into_pyobject(py)?.to_owned().into_any().unbind())
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Job(ticket={:?}, agent={:?}, lost={})",
+            self.core.ticket().id,
+            self.core.agent(),
+            self.core.lost().is_some()
+        )
+    }
+}
