@@ -38,7 +38,9 @@ pub use store::{Access, LogEntry, Scan, Store, Unreadable};
 pub use ticket::{
     DEFAULT_PRIORITY, Note, Status, TYPES, Ticket, agent_matches, normalize_agent, now, validate_id,
 };
-pub use tickets::{Copied, DEFAULT_WORK_LEASE, Job, LostHandler, Tickets, WarningHandler};
+pub use tickets::{
+    Copied, DEFAULT_WORK_LEASE, Job, JobWatch, LostHandler, Tickets, WarningHandler,
+};
 
 /// The README's Rust examples, compiled and run as doc tests.
 #[doc = include_str!("../../README.md")]

@@ -21,7 +21,7 @@ mod work;
 mod write;
 
 pub use copy::Copied;
-pub use work::{DEFAULT_WORK_LEASE, Job, LostHandler};
+pub use work::{DEFAULT_WORK_LEASE, Job, JobWatch, LostHandler};
 
 /// A handler for files a read had to skip.
 pub type WarningHandler = Arc<dyn Fn(&Unreadable) + Send + Sync>;

@@ -180,7 +180,11 @@ impl Job {
 
     /// Why the job was lost, once it was; `None` while it is held or after it ended.
     pub fn lost(&self) -> Option<String> {
-        match &*self.shared.lock() {
+        Self::lost_of(&self.shared)
+    }
+
+    fn lost_of(shared: &Shared) -> Option<String> {
+        match &*shared.lock() {
             State::Lost(why) => Some(why.clone()),
             _ => None,
         }
@@ -194,8 +198,12 @@ impl Job {
     /// Blocks until the job is lost (then its reason), ends, or `timeout` passes (then `None`);
     /// `None` for `timeout` waits without end.
     pub fn wait_lost(&self, timeout: Option<Duration>) -> Option<String> {
+        Self::wait_lost_of(&self.shared, timeout)
+    }
+
+    fn wait_lost_of(shared: &Shared, timeout: Option<Duration>) -> Option<String> {
         let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
-        let mut state = self.shared.lock();
+        let mut state = shared.lock();
         loop {
             match &*state {
                 State::Lost(why) => return Some(why.clone()),
@@ -203,8 +211,7 @@ impl Job {
                 State::Live(_) => {}
             }
             state = match deadline {
-                None => self
-                    .shared
+                None => shared
                     .changed
                     .wait(state)
                     .unwrap_or_else(|e| e.into_inner()),
@@ -213,7 +220,7 @@ impl Job {
                     if now >= d {
                         return None;
                     }
-                    self.shared
+                    shared
                         .changed
                         .wait_timeout(state, d - now)
                         .unwrap_or_else(|e| e.into_inner())
@@ -281,6 +288,35 @@ impl Job {
     }
 }
 
+/// A way to ask and wait whether a [`Job`] was lost that does not own the job: dropping the
+/// job still gives its ticket back, and wakes every waiter (for bindings whose waits run on
+/// threads of their own).
+#[derive(Clone)]
+pub struct JobWatch {
+    shared: Arc<Shared>,
+}
+
+impl Job {
+    /// A [`JobWatch`] of this job.
+    pub fn watch(&self) -> JobWatch {
+        JobWatch {
+            shared: Arc::clone(&self.shared),
+        }
+    }
+}
+
+impl JobWatch {
+    /// As [`Job::lost`].
+    pub fn lost(&self) -> Option<String> {
+        Job::lost_of(&self.shared)
+    }
+
+    /// As [`Job::wait_lost`]; also returns `None` once the job was dropped.
+    pub fn wait_lost(&self, timeout: Option<Duration>) -> Option<String> {
+        Job::wait_lost_of(&self.shared, timeout)
+    }
+}
+
 impl Drop for Job {
     fn drop(&mut self) {
         let Ok(state) = self.shared.live() else {
@@ -291,7 +327,15 @@ impl Drop for Job {
             self.shared.agent
         );
         let r = self.shared.release(Some(&note));
-        let _ = self.shared.end(state, r, "dropped");
+        let mut state = match self.shared.end(state, r, "dropped") {
+            Ok(_) => return,
+            Err(_) => self.shared.lock(),
+        };
+        // A give-back that failed for another reason still ends the job: nothing holds it.
+        if matches!(&*state, State::Live(_)) {
+            *state = State::Ended("dropped");
+            self.shared.changed.notify_all();
+        }
     }
 }
 

@@ -196,3 +196,15 @@ fn a_lost_job_notes_what_became_of_its_work_as_nobody() {
         note.text
     );
 }
+
+#[test]
+fn a_watch_wakes_when_its_job_is_dropped() {
+    let (t, _) = pair();
+    t.create(NewTicket::new("a")).unwrap();
+    let job = t.work("w", lease(30)).unwrap().unwrap();
+    let watch = job.watch();
+    let waiter = std::thread::spawn(move || watch.wait_lost(None));
+    std::thread::sleep(Duration::from_millis(100));
+    drop(job);
+    assert_eq!(waiter.join().unwrap(), None);
+}
