@@ -10,6 +10,45 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * A claimed ticket whose lease is kept alive while the job lives (from `Tickets.work` or
+ * `Tickets.claimJob`). End it with `close` or `release`; a job collected without either gives
+ * its ticket back.
+ */
+export declare class Job {
+  /** The ticket as claimed. */
+  get ticket(): Ticket
+  /** The agent who holds it. */
+  get agent(): string
+  /** The lease kept, in seconds. */
+  get lease(): number
+  /**
+   * True once the job was lost: its ticket taken over, closed, released or deleted by
+   * someone else, or its heartbeats failed until the lease ran out.
+   */
+  get lost(): boolean
+  /** Why the job was lost, or `null`. */
+  get lostReason(): string | null
+  /** True once the job closed or gave back its ticket. */
+  get ended(): boolean
+  /** Aborted (with a `CONFLICT` error naming why) when the job is lost. */
+  get signal(): AbortSignal
+  /**
+   * Resolves when the job is lost (with why) or ends (with `null`), waiting on a thread of
+   * its own.
+   */
+  waitLost(): Promise<string | null>
+  /** Adds a note to the ticket, by the agent. */
+  note(text: string): Ticket
+  /** Closes the ticket (the reason, if any, becomes a note) and ends the job. */
+  close(options?: CloseOptions | undefined | null): Closed
+  /**
+   * Gives the ticket back (open, keeping its assignee), with the note first if given, and
+   * ends the job.
+   */
+  release(options?: JobReleaseOptions | undefined | null): Ticket
+}
+
+/**
  * Tickets in one store: a directory of markdown files, a session's or the global store, a
  * database, or memory. Open one with a static method (`Tickets.open(dir)`, ...).
  */
@@ -58,6 +97,20 @@ export declare class Tickets {
    * claimable or `timeout` seconds pass.
    */
   claim(agent: string, options?: ClaimOptions | undefined | null): Promise<Ticket | null>
+  /**
+   * Claims the next ticket for `agent` as a `Job` that keeps its lease alive (every third of
+   * `lease` seconds; default: the handle's default lease, else 60) until it is closed or
+   * given back; `null` when nothing was claimable. `work` is the usual way to use one.
+   */
+  claimJob(agent: string, options?: ClaimOptions | undefined | null): Promise<Job | null>
+  /**
+   * Claims the next ticket for `agent` and runs `fn(job)` on it while the job keeps the
+   * lease alive: when `fn` resolves, the ticket is closed and the promise resolves with what
+   * `close` returns (`null` if `fn` ended the job itself); when it throws, the ticket is
+   * given back with a note naming the error and the promise rejects with that error.
+   * `job.signal` aborts when the job is lost. Resolves `null` when nothing was claimable.
+   */
+  work(agent: string, fn: (job: Job) => unknown, options?: ClaimOptions | undefined | null): Promise<Closed | null>
   /**
    * Renews the lease of a ticket `agent` holds: by `lease` seconds, else by the length
    * given at claim.
@@ -194,6 +247,12 @@ export interface GraphOptions {
 export interface HeartbeatOptions {
   /** Renews by this many seconds; else by the length given at claim. */
   lease?: number | null
+}
+
+/** Options of a job's `release`. */
+export interface JobReleaseOptions {
+  /** A note added before the ticket is given back. */
+  note?: string | null
 }
 
 /** The filter of `list`: every field that is set must match. */

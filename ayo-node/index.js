@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.Job = nativeBinding.Job
 module.exports.Tickets = nativeBinding.Tickets
 module.exports.ProblemKind = nativeBinding.ProblemKind
 module.exports.Status = nativeBinding.Status

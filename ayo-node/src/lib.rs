@@ -10,15 +10,17 @@ mod abort;
 mod args;
 mod convert;
 mod error;
+mod job;
 mod options;
 mod tickets;
 mod wait;
 mod warnings;
 
 pub use convert::{Closed, DepTree, LogEntry, Note, Problem, ProblemKind, Status, Ticket};
+pub use job::Job;
 pub use options::{
     AgentOptions, ClaimOptions, CloseOptions, CreateOptions, DeleteOptions, GraphOptions,
-    HeartbeatOptions, ListOptions, OpenOptions, ReleaseOptions, StartOptions, UpdateOptions,
-    WaitOptions,
+    HeartbeatOptions, JobReleaseOptions, ListOptions, OpenOptions, ReleaseOptions, StartOptions,
+    UpdateOptions, WaitOptions,
 };
 pub use tickets::Tickets;

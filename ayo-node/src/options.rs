@@ -154,6 +154,15 @@ pub struct ReleaseOptions {
     pub agent: Option<String>,
 }
 
+/// Options of a job's `release`.
+#[napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Default)]
+pub struct JobReleaseOptions {
+    /// A note added before the ticket is given back.
+    #[napi(ts_type = "string | null")]
+    pub note: Option<String>,
+}
+
 /// Options of `close`.
 #[napi(object, object_from_js = false, object_to_js = false)]
 #[derive(Default)]
@@ -287,6 +296,7 @@ impl_options! {
     ClaimOptions { wait: "wait", timeout: "timeout", lease: "lease", signal: "signal" }
     HeartbeatOptions { lease: "lease" }
     ReleaseOptions { agent: "agent" }
+    JobReleaseOptions { note: "note" }
     CloseOptions { reason: "reason" }
     DeleteOptions { force: "force" }
     WaitOptions { assignee: "assignee", timeout: "timeout", signal: "signal" }

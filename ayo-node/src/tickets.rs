@@ -13,12 +13,22 @@ use napi_derive::napi;
 use crate::args::{function, optional, options_arg, required, required_options_arg};
 use crate::convert::{self, Closed, DepTree, LogEntry, Problem, Ticket};
 use crate::error::{check, to_js};
+use crate::job::Job;
 use crate::options::{
     AgentOptions, ClaimOptions, CloseOptions, CreateOptions, DeleteOptions, GraphOptions,
     HeartbeatOptions, ListOptions, OpenOptions, ReleaseOptions, StartOptions, UpdateOptions,
     WaitOptions, seconds, timeout,
 };
 use crate::wait;
+
+/// The core's claim options from Node's.
+fn claim_options(o: &ClaimOptions) -> ayo::Result<ayo::ClaimOptions> {
+    Ok(ayo::ClaimOptions {
+        wait: o.wait.unwrap_or(false),
+        timeout: timeout(o.timeout)?,
+        lease: o.lease.map(|l| seconds("lease", l)).transpose()?,
+    })
+}
 
 /// Tickets in one store: a directory of markdown files, a session's or the global store, a
 /// database, or memory. Open one with a static method (`Tickets.open(dir)`, ...).
@@ -213,13 +223,7 @@ impl Tickets {
             Ok(a) => a,
             Err(e) => return wait::rejected::<Option<Ticket>>(env, e),
         };
-        let parsed = (|| {
-            Ok::<_, ayo::Error>(ayo::ClaimOptions {
-                wait: o.wait.unwrap_or(false),
-                timeout: timeout(o.timeout)?,
-                lease: o.lease.map(|l| seconds("lease", l)).transpose()?,
-            })
-        })();
+        let parsed = claim_options(&o);
         let inner = Arc::clone(&self.inner);
         wait::spawn(env, o.signal, move |interrupt| {
             let opts = parsed?;
@@ -230,6 +234,65 @@ impl Tickets {
             };
             Ok(t.map(Ticket::from))
         })
+    }
+
+    /// Claims the next ticket for `agent` as a `Job` that keeps its lease alive (every third of
+    /// `lease` seconds; default: the handle's default lease, else 60) until it is closed or
+    /// given back; `null` when nothing was claimable. `work` is the usual way to use one.
+    #[napi(
+        ts_args_type = "agent: string, options?: ClaimOptions | undefined | null",
+        ts_return_type = "Promise<Job | null>"
+    )]
+    pub fn claim_job<'e>(
+        &self,
+        env: &'e Env,
+        agent: Unknown<'_>,
+        options: Unknown<'_>,
+    ) -> napi::Result<Object<'e>> {
+        let args = required::<String>("claimJob", "agent", agent).and_then(|a| {
+            Ok((
+                a,
+                options_arg::<ClaimOptions>("claimJob", "options", options)?,
+            ))
+        });
+        let (agent, o) = match args {
+            Ok(a) => a,
+            Err(e) => return wait::rejected::<Option<Job>>(env, e),
+        };
+        let parsed = claim_options(&o);
+        let inner = Arc::clone(&self.inner);
+        wait::spawn(env, o.signal, move |interrupt| {
+            let opts = parsed?;
+            let job = if opts.wait {
+                inner.work_with(&agent, &opts, interrupt)?
+            } else {
+                inner.work(&agent, opts)?
+            };
+            Ok(job.map(Job::new))
+        })
+    }
+
+    /// Claims the next ticket for `agent` and runs `fn(job)` on it while the job keeps the
+    /// lease alive: when `fn` resolves, the ticket is closed and the promise resolves with what
+    /// `close` returns (`null` if `fn` ended the job itself); when it throws, the ticket is
+    /// given back with a note naming the error and the promise rejects with that error.
+    /// `job.signal` aborts when the job is lost. Resolves `null` when nothing was claimable.
+    #[napi(
+        ts_args_type = "agent: string, fn: (job: Job) => unknown, options?: ClaimOptions | undefined | null",
+        ts_return_type = "Promise<Closed | null>"
+    )]
+    pub fn work<'e>(
+        &self,
+        env: &'e Env,
+        this: This<'e>,
+        agent: Unknown<'e>,
+        f: Unknown<'e>,
+        options: Unknown<'e>,
+    ) -> napi::Result<Unknown<'e>> {
+        if let Err(e) = function("work", "fn", f) {
+            return wait::rejected::<Option<Closed>>(env, e).map(|p| p.to_unknown());
+        }
+        crate::job::work(env, this.object, agent, f, options)
     }
 
     /// Renews the lease of a ticket `agent` holds: by `lease` seconds, else by the length

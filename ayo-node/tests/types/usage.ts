@@ -1,6 +1,6 @@
 // Type-checked against index.d.ts by `tsc --noEmit -p tests/types` (never run). The
 // `@ts-expect-error` lines must stay errors: they prove the declarations reject misuse.
-import { Tickets, type Closed, type DepTree, type LogEntry, type Problem, type Status, type Ticket } from 'ayo-tickets';
+import { Tickets, type Job, type Closed, type DepTree, type LogEntry, type Problem, type Status, type Ticket } from 'ayo-tickets';
 
 export async function agentLoop(dir: string, signal: AbortSignal): Promise<number> {
   const t: Tickets = Tickets.open(dir, { actor: 'worker' });
@@ -63,4 +63,32 @@ export async function agentLoop(dir: string, signal: AbortSignal): Promise<numbe
   new Tickets('dir');
   void sync;
   return done;
+}
+
+export async function workLoop(t: Tickets): Promise<number> {
+  let closed = 0;
+  for (;;) {
+    const done: Closed | null = await t.work(
+      '@worker',
+      async (job: Job) => {
+        const ticket: Ticket = job.ticket;
+        const signal: AbortSignal = job.signal;
+        const lost: boolean = job.lost;
+        const why: string | null = job.lostReason;
+        job.note(`working on ${ticket.title} (${lost}, ${why}, ${signal.aborted})`);
+      },
+      { lease: 60, wait: true, timeout: 5 },
+    );
+    if (done === null) return closed;
+    closed += 1;
+  }
+}
+
+export async function manualJob(t: Tickets): Promise<void> {
+  const job: Job | null = await t.claimJob('@worker', { lease: 30 });
+  if (job === null) return;
+  const lost: string | null = await Promise.race([job.waitLost(), Promise.resolve(null)]);
+  if (lost === null) job.release({ note: 'not now' });
+  // @ts-expect-error: work needs a function
+  await t.work('@worker', 'not a function');
 }
