@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use ayo_tickets as ayo;
-use napi::bindgen_prelude::{Object, This, Unknown};
+use napi::bindgen_prelude::{Object, This, ToNapiValue, Unknown};
 use napi::{Env, JsValue};
 use napi_derive::napi;
 
@@ -20,6 +20,38 @@ use crate::options::{
     WaitOptions, seconds, timeout,
 };
 use crate::wait;
+
+impl Tickets {
+    /// A claim-like call (`claim`, `claimJob`) on a thread of its own: `agent` and `options`
+    /// read as `method`'s (a bad one rejects the promise), then `run` with the core handle, the
+    /// agent, the core's claim options and the signal's interrupt check.
+    fn claiming<'e, T, R>(
+        &self,
+        env: &'e Env,
+        method: &'static str,
+        agent: Unknown<'_>,
+        options: Unknown<'_>,
+        run: R,
+    ) -> napi::Result<Object<'e>>
+    where
+        T: ToNapiValue + Send + 'static,
+        R: FnOnce(&ayo::Tickets, &str, ayo::ClaimOptions, &wait::Interrupt) -> ayo::Result<T>
+            + Send
+            + 'static,
+    {
+        let args = required::<String>(method, "agent", agent)
+            .and_then(|a| Ok((a, options_arg::<ClaimOptions>(method, "options", options)?)));
+        let (agent, o) = match args {
+            Ok(a) => a,
+            Err(e) => return wait::rejected::<T>(env, e),
+        };
+        let parsed = claim_options(&o);
+        let inner = Arc::clone(&self.inner);
+        wait::spawn(env, o.signal, move |interrupt| {
+            run(&inner, &agent, parsed?, interrupt)
+        })
+    }
+}
 
 /// The core's claim options from Node's.
 fn claim_options(o: &ClaimOptions) -> ayo::Result<ayo::ClaimOptions> {
@@ -217,23 +249,20 @@ impl Tickets {
         agent: Unknown<'_>,
         options: Unknown<'_>,
     ) -> napi::Result<Object<'e>> {
-        let args = required::<String>("claim", "agent", agent)
-            .and_then(|a| Ok((a, options_arg::<ClaimOptions>("claim", "options", options)?)));
-        let (agent, o) = match args {
-            Ok(a) => a,
-            Err(e) => return wait::rejected::<Option<Ticket>>(env, e),
-        };
-        let parsed = claim_options(&o);
-        let inner = Arc::clone(&self.inner);
-        wait::spawn(env, o.signal, move |interrupt| {
-            let opts = parsed?;
-            let t = if opts.wait {
-                inner.claim_wait(&agent, &opts, interrupt)?
-            } else {
-                inner.claim(&agent, opts)?
-            };
-            Ok(t.map(Ticket::from))
-        })
+        self.claiming(
+            env,
+            "claim",
+            agent,
+            options,
+            |core, agent, opts, interrupt| {
+                let t = if opts.wait {
+                    core.claim_wait(agent, &opts, interrupt)?
+                } else {
+                    core.claim(agent, opts)?
+                };
+                Ok(t.map(Ticket::from))
+            },
+        )
     }
 
     /// Claims the next ticket for `agent` as a `Job` that keeps its lease alive (every third of
@@ -249,27 +278,15 @@ impl Tickets {
         agent: Unknown<'_>,
         options: Unknown<'_>,
     ) -> napi::Result<Object<'e>> {
-        let args = required::<String>("claimJob", "agent", agent).and_then(|a| {
-            Ok((
-                a,
-                options_arg::<ClaimOptions>("claimJob", "options", options)?,
-            ))
-        });
-        let (agent, o) = match args {
-            Ok(a) => a,
-            Err(e) => return wait::rejected::<Option<Job>>(env, e),
-        };
-        let parsed = claim_options(&o);
-        let inner = Arc::clone(&self.inner);
-        wait::spawn(env, o.signal, move |interrupt| {
-            let opts = parsed?;
-            let job = if opts.wait {
-                inner.work_with(&agent, &opts, interrupt)?
-            } else {
-                inner.work(&agent, opts)?
-            };
-            Ok(job.map(Job::new))
-        })
+        self.claiming(
+            env,
+            "claimJob",
+            agent,
+            options,
+            |core, agent, opts, interrupt| {
+                Ok(core.work_with(agent, &opts, interrupt)?.map(Job::new))
+            },
+        )
     }
 
     /// Claims the next ticket for `agent` and runs `fn(job)` on it while the job keeps the

@@ -1,6 +1,7 @@
-//! The asyncio side of `claim_async` and `wait_ready_async`: the blocking core call runs in a
-//! thread of its own (started by `ayo_tickets._aio.spawn`, so the event loop and its default
-//! executor stay free), and a cancelled future stops the wait within 100 ms.
+//! The asyncio side of `claim_async`, `wait_ready_async`, `work_async` and `async with job`: the
+//! blocking core call runs in a thread of its own (started by `ayo_tickets._aio.spawn`, so the
+//! event loop and its default executor stay free), and a cancelled future stops the wait within
+//! 100 ms.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,17 +26,6 @@ pub fn spawn<'py>(
     job: impl Fn(Python<'_>, &AtomicBool) -> PyResult<Option<PyTicket>> + Send + Sync + 'static,
     orphan: Option<Orphan>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let cancelled = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&cancelled);
-    let run = PyCFunction::new_closure(py, Some(c"ayo_tickets_job"), None, move |args, _| {
-        job(args.py(), &flag)
-    })?;
-    let cancel = PyCFunction::new_closure(py, Some(c"ayo_tickets_cancel"), None, move |_, _| {
-        cancelled.store(true, Ordering::Relaxed);
-    })?;
-    let aio = AIO
-        .get_or_try_init(py, || py.import("ayo_tickets._aio").map(Bound::unbind))?
-        .bind(py);
     let orphan = orphan
         .map(|give_back| {
             PyCFunction::new_closure(py, Some(c"ayo_tickets_orphan"), None, move |args, _| {
@@ -45,7 +35,10 @@ pub fn spawn<'py>(
             })
         })
         .transpose()?;
-    aio.call_method1("spawn", (run, cancel, orphan))
+    let run = move |py: Python<'_>, flag: &AtomicBool| -> PyResult<Py<PyAny>> {
+        Ok(job(py, flag)?.into_pyobject(py)?.into_any().unbind())
+    };
+    start(py, run, orphan.map(Bound::into_any))
 }
 
 /// Returns an asyncio future of the running loop, resolved with what `f` returns; `f` runs in
@@ -56,9 +49,19 @@ pub fn in_thread<'py>(
     py: Python<'py>,
     f: impl Fn(Python<'_>, &AtomicBool) -> PyResult<Py<PyAny>> + Send + Sync + 'static,
 ) -> PyResult<Bound<'py, PyAny>> {
+    start(py, f, None)
+}
+
+/// `ayo_tickets._aio.spawn` of `f`, with the cancel flag it sets and what takes an orphaned
+/// result.
+fn start<'py>(
+    py: Python<'py>,
+    f: impl Fn(Python<'_>, &AtomicBool) -> PyResult<Py<PyAny>> + Send + Sync + 'static,
+    orphan: Option<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
     let cancelled = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&cancelled);
-    let run = PyCFunction::new_closure(py, Some(c"ayo_tickets_call"), None, move |args, _| {
+    let run = PyCFunction::new_closure(py, Some(c"ayo_tickets_job"), None, move |args, _| {
         f(args.py(), &flag)
     })?;
     let cancel = PyCFunction::new_closure(py, Some(c"ayo_tickets_cancel"), None, move |_, _| {
@@ -67,5 +70,5 @@ pub fn in_thread<'py>(
     let aio = AIO
         .get_or_try_init(py, || py.import("ayo_tickets._aio").map(Bound::unbind))?
         .bind(py);
-    aio.call_method1("spawn", (run, cancel, py.None()))
+    aio.call_method1("spawn", (run, cancel, orphan))
 }
