@@ -208,3 +208,48 @@ fn a_watch_wakes_when_its_job_is_dropped() {
     drop(job);
     assert_eq!(waiter.join().unwrap(), None);
 }
+
+/// A memory store whose writes fail while `failing` is set (reads still work).
+struct Flaky {
+    inner: crate::store::memory::MemoryStore,
+    failing: std::sync::atomic::AtomicBool,
+}
+
+impl crate::store::Store for Flaky {
+    fn begin(&self, access: crate::store::Access) -> crate::Result<Box<dyn crate::store::Txn>> {
+        if access != crate::store::Access::Read
+            && self.failing.load(std::sync::atomic::Ordering::SeqCst)
+        {
+            return Err(Error::storage("the disk is gone"));
+        }
+        self.inner.begin(access)
+    }
+    fn changes(&self) -> crate::Result<Box<dyn crate::store::ChangeFeed>> {
+        self.inner.changes()
+    }
+    fn location(&self) -> String {
+        "flaky".into()
+    }
+}
+
+#[test]
+fn heartbeats_that_fail_until_the_lease_runs_out_lose_the_job() {
+    let store = std::sync::Arc::new(Flaky {
+        inner: crate::store::memory::MemoryStore::new(),
+        failing: std::sync::atomic::AtomicBool::new(false),
+    });
+    let t = Tickets::with_store(store.clone()).unwrap();
+    t.create(NewTicket::new("a")).unwrap();
+    let job = t.work("w", lease(1)).unwrap().unwrap();
+    store
+        .failing
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    // Heartbeats that fail before the lease has run out are retried, not taken as a loss.
+    assert_eq!(job.wait_lost(Some(Duration::from_millis(600))), None);
+    let why = job.wait_lost(Some(Duration::from_secs(5))).expect("lost");
+    assert!(
+        why.contains("heartbeats failed until the lease ran out"),
+        "{why}"
+    );
+    assert!(why.contains("the disk is gone"), "{why}");
+}
