@@ -108,7 +108,8 @@ export declare class Tickets {
    * lease alive: when `fn` resolves, the ticket is closed and the promise resolves with what
    * `close` returns (`null` if `fn` ended the job itself); when it throws, the ticket is
    * given back with a note naming the error and the promise rejects with that error.
-   * `job.signal` aborts when the job is lost. Resolves `null` when nothing was claimable.
+   * `job.signal` aborts when the job is lost (then `fn` resolving rejects with `CONFLICT`:
+   * the ticket is no longer the job's to close). Resolves `null` when nothing was claimable.
    */
   work(agent: string, fn: (job: Job) => unknown, options?: ClaimOptions | undefined | null): Promise<Closed | null>
   /**

@@ -15,6 +15,7 @@ use crate::objects::{PyClosed, PyTicket};
 const SIGNAL_EVERY: Duration = Duration::from_millis(100);
 
 /// A claimed ticket whose lease is kept alive while the job lives (from `Tickets.work`).
+/// Leaving its block normally after it was lost raises `ConflictError`.
 #[pyclass(frozen, module = "ayo_tickets", name = "Job")]
 pub struct PyJob {
     /// The core job.

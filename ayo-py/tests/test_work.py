@@ -150,3 +150,14 @@ def test_lost_turns_true_when_a_stopped_holder_is_taken_over(dir_store: Path) ->
         holder.wait()
     got = t.get(a.id)
     assert got.status == "in_progress" and got.assignee == "@b"
+
+
+def test_leaving_the_block_of_a_lost_job_raises_conflict(t: Tickets) -> None:
+    a = t.create("a")
+    job = t.work("@w", lease=30)
+    assert job is not None
+    with pytest.raises(ayo_tickets.ConflictError):
+        with job:
+            t.close(a.id)
+            assert job.wait_lost(timeout=10) is not None
+    assert t.get(a.id).status == "closed"

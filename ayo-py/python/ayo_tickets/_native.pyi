@@ -159,6 +159,8 @@ class Job:
     ``with t.work("@agent") as job:`` closes the ticket when the block ends normally and gives
     it back, with a note naming the exception, when it raises (the exception is raised on).
     ``async with`` works the same. A job dropped without close or release gives the ticket back.
+    Leaving the block normally after the job was lost raises ``ConflictError``: the ticket is no
+    longer the job's to close.
     """
 
     @property
