@@ -37,6 +37,9 @@ mod child;
 ///   time, or someone closed, released or deleted it): COMMAND gets SIGTERM, then SIGKILL after
 ///   --grace seconds; a note records it; `ayo` exits 4.
 ///
+/// Signals go to COMMAND's own process: a script that starts others should pass them on (or
+/// `exec` the last one).
+///
 /// With --loop, claims the next ticket after each run that closed one, until nothing has been
 /// claimable for --idle seconds, then prints how many it closed and gave back. A run that
 /// fails ends the loop (a broken command does not spin on the ticket it gave back) with that

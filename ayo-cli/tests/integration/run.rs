@@ -120,7 +120,37 @@ on_both!(
     a_stopped_runner_whose_ticket_was_taken_gets_term_and_exits_lost,
     four_loops_drain_a_graph_once_each_in_dep_order,
     a_signal_to_ayo_reaches_the_command_and_gives_back,
+    a_command_that_ignores_sigterm_after_a_loss_gets_sigkill,
 );
+
+fn a_command_that_ignores_sigterm_after_a_loss_gets_sigkill(s: &Store) {
+    let a = s.create(&["Stubborn"]);
+    let script = r#"trap '' TERM; while :; do sleep 0.1; done"#;
+    let runner = s.spawn(
+        &[
+            "ticket", "run", "-a", "w", "--lease", "30", "--grace", "1", "--", "sh", "-c", script,
+        ],
+        false,
+    );
+    s.wait_held(&a, "@w");
+    // Someone else gives the ticket back: the job is lost.
+    s.ayo.ok(&s.args(&["ticket", "release", &a]));
+    let started = Instant::now();
+    let out = wait_output(runner, Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(4), "{out:?}");
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "after the grace period"
+    );
+    let t = s.show(&a);
+    assert_eq!(t["status"], "open");
+    let note = t["notes"].as_array().unwrap().last().unwrap()["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(note.contains("released by someone else"), "{note}");
+    assert!(note.contains("SIGTERM, then SIGKILL"), "{note}");
+}
 
 fn a_signal_to_ayo_reaches_the_command_and_gives_back(s: &Store) {
     let a = s.create(&["Interrupted"]);
