@@ -531,5 +531,4 @@ enum Look {
 }
 
 #[cfg(test)]
-#[path = "work_tests.rs"]
 mod tests;
