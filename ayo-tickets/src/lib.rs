@@ -33,7 +33,10 @@ pub use graph::{DepGraph, DepTree, GraphFormat};
 pub use request::{
     ClaimOptions, Closed, Filter, NewTicket, Problem, ProblemKind, Update, timeout_from_secs,
 };
-pub use scope::{DEFAULT_SESSION, StoreChoice, StoreFlags, home, validate_session};
+pub use scope::{
+    DEFAULT_SESSION, ProjectSearch, StoreChoice, StoreFlags, TICKETS_DIR, find_project, home,
+    validate_session,
+};
 pub use store::{Access, LogEntry, Scan, Store, Unreadable};
 pub use ticket::{
     DEFAULT_PRIORITY, Note, Status, TYPES, Ticket, agent_matches, normalize_agent, now, validate_id,

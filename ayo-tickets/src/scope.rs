@@ -1,10 +1,16 @@
-//! Where tickets live: session, global and directory scopes, and the rules that pick a store
-//! from flags and environment variables.
+//! Where tickets live: session, global, project and directory scopes, and the rules that pick
+//! a store from flags and environment variables.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::ticket::validate_id;
+
+mod project;
+#[cfg(test)]
+mod project_tests;
+
+pub use project::{ProjectSearch, TICKETS_DIR, find_project};
 
 /// The session used when none is named.
 pub const DEFAULT_SESSION: &str = "default";
@@ -33,13 +39,61 @@ pub struct StoreFlags {
     pub global: bool,
     /// `--session NAME`.
     pub session: Option<String>,
+    /// `--project`: the nearest `.tickets/` upward (see [`find_project`]).
+    pub project: bool,
+}
+
+impl StoreFlags {
+    /// True when a flag names the store.
+    fn any(&self) -> bool {
+        self.count() > 0
+    }
+
+    /// How many store flags are set.
+    fn count(&self) -> usize {
+        [
+            self.store.is_some(),
+            self.dir.is_some(),
+            self.global,
+            self.session.is_some(),
+            self.project,
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count()
+    }
+}
+
+/// `$AYO_PROJECT`: `1`, `true`, `yes` or `on` ask for the project store; `0`, `false`, `no` or
+/// `off` do not (and silence [`StoreChoice::project_hint`]); anything else is refused.
+fn project_env(env: &impl Fn(&str) -> Option<String>) -> Result<Option<bool>> {
+    let Some(v) = env("AYO_PROJECT") else {
+        return Ok(None);
+    };
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(Some(true)),
+        "0" | "false" | "no" | "off" => Ok(Some(false)),
+        _ => Err(Error::invalid(format!(
+            "AYO_PROJECT must be 1 or 0 (or true/false, yes/no, on/off), not '{}'",
+            crate::ticket::printable(&v)
+        ))),
+    }
+}
+
+/// The current directory, as an [`Error::Invalid`] when it cannot be read.
+fn current_dir() -> Result<PathBuf> {
+    std::env::current_dir()
+        .map_err(|e| Error::invalid(format!("cannot read the current directory: {e}")))
 }
 
 impl StoreChoice {
     /// Picks the store: one of the flags, else `$AYO_STORE`, else `$AYO_TICKETS_DIR`, else the
-    /// session store of `$AYO_SESSION_ID` or `default`. Two flags together are refused.
+    /// project store when `$AYO_PROJECT` is set (to `1`), else the session store of
+    /// `$AYO_SESSION_ID` or `default`. Two flags together are refused. The project store
+    /// (`--project`, `$AYO_PROJECT`) is the directory [`find_project`] finds from the current
+    /// directory.
     pub fn resolve(flags: &StoreFlags) -> Result<StoreChoice> {
-        Self::resolve_with(flags, |k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        Self::resolve_with(flags, real_env)
     }
 
     /// [`StoreChoice::resolve`] with a given environment (for tests).
@@ -47,18 +101,26 @@ impl StoreChoice {
         flags: &StoreFlags,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<StoreChoice> {
-        let set = [
-            flags.store.is_some(),
-            flags.dir.is_some(),
-            flags.global,
-            flags.session.is_some(),
-        ]
-        .iter()
-        .filter(|b| **b)
-        .count();
-        if set > 1 {
+        Self::pick(flags, env, current_dir)
+    }
+
+    /// [`StoreChoice::resolve`] with a given environment and current directory (for tests).
+    pub fn resolve_in(
+        flags: &StoreFlags,
+        env: impl Fn(&str) -> Option<String>,
+        cwd: &Path,
+    ) -> Result<StoreChoice> {
+        Self::pick(flags, env, || Ok(cwd.to_path_buf()))
+    }
+
+    fn pick(
+        flags: &StoreFlags,
+        env: impl Fn(&str) -> Option<String>,
+        cwd: impl FnOnce() -> Result<PathBuf>,
+    ) -> Result<StoreChoice> {
+        if flags.count() > 1 {
             return Err(Error::invalid(
-                "choose one of --store, --dir, --global and --session",
+                "choose one of --store, --dir, --global, --session and --project",
             ));
         }
         if let Some(s) = &flags.store {
@@ -74,15 +136,46 @@ impl StoreChoice {
             validate_session(s)?;
             return Ok(StoreChoice::Session(s.clone()));
         }
+        if flags.project {
+            return Ok(StoreChoice::Dir(find_project(&cwd()?)?));
+        }
         if let Some(s) = env("AYO_STORE") {
             return Ok(Self::from_store_arg(&s));
         }
         if let Some(d) = env("AYO_TICKETS_DIR") {
             return Ok(StoreChoice::Dir(PathBuf::from(d)));
         }
+        if project_env(&env)? == Some(true) {
+            return Ok(StoreChoice::Dir(find_project(&cwd()?)?));
+        }
         let session = env("AYO_SESSION_ID").unwrap_or_else(|| DEFAULT_SESSION.to_string());
         validate_session(&session)?;
         Ok(StoreChoice::Session(session))
+    }
+
+    /// The project store a person may have meant: when nothing named a store (no flag, no
+    /// `$AYO_STORE`, `$AYO_TICKETS_DIR` or `$AYO_PROJECT`), so that the session store is used
+    /// by default, and [`find_project`] finds a `.tickets/` from the current directory. A front
+    /// end tells a person about it (the CLI: one line on stderr). `$AYO_SESSION_ID` does not
+    /// silence it (a harness sets it for every command); `AYO_PROJECT=0` does.
+    pub fn project_hint(flags: &StoreFlags) -> Option<PathBuf> {
+        Self::project_hint_in(flags, real_env, &current_dir().ok()?)
+    }
+
+    /// [`StoreChoice::project_hint`] with a given environment and current directory.
+    pub fn project_hint_in(
+        flags: &StoreFlags,
+        env: impl Fn(&str) -> Option<String>,
+        cwd: &Path,
+    ) -> Option<PathBuf> {
+        if flags.any()
+            || env("AYO_STORE").is_some()
+            || env("AYO_TICKETS_DIR").is_some()
+            || env("AYO_PROJECT").is_some()
+        {
+            return None;
+        }
+        ProjectSearch::from(cwd).ok()?.found
     }
 
     /// A `--store` value: a `postgres://` or `postgresql://` URL, else a directory path.
@@ -104,6 +197,11 @@ impl StoreChoice {
             StoreChoice::Url(_) => None,
         }
     }
+}
+
+/// A variable of the process environment, `None` when unset or empty.
+fn real_env(key: &str) -> Option<String> {
+    std::env::var(key).ok().filter(|v| !v.is_empty())
 }
 
 /// Checks a session name (the id rule).

@@ -130,6 +130,32 @@ impl Tickets {
         Self::open_choice(&StoreChoice::Global)
     }
 
+    /// The project's tickets: the nearest `.tickets/` from `start` (else the current
+    /// directory) upward; inside a linked git worktree, the main worktree's, so that agents in
+    /// parallel worktrees of one repository share one store and one set of claims (see
+    /// [`crate::find_project`]). [`Error::Invalid`] when there is none.
+    ///
+    /// ```
+    /// use ayo_tickets::{NewTicket, Tickets};
+    /// let repo = tempfile::tempdir().unwrap();
+    /// std::fs::create_dir_all(repo.path().join(".tickets"))?;
+    /// std::fs::create_dir_all(repo.path().join("src/deep"))?;
+    /// let t = Tickets::open_project(Some(&repo.path().join("src/deep")))?;
+    /// let made = t.create(NewTicket::new("Found from below"))?;
+    /// assert!(repo.path().join(".tickets").join(format!("{}.md", made.id)).is_file());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn open_project(start: Option<&Path>) -> Result<Self> {
+        let dir =
+            match start {
+                Some(s) => scope::find_project(s)?,
+                None => scope::find_project(&std::env::current_dir().map_err(|e| {
+                    Error::invalid(format!("cannot read the current directory: {e}"))
+                })?)?,
+            };
+        Self::open(dir)
+    }
+
     /// Tickets in memory, gone when the handle drops. A bad `$AYO_AGENT` or `$AYO_LEASE`
     /// leaves this handle without an actor or a default lease; [`Tickets::try_in_memory`]
     /// reports it instead.
