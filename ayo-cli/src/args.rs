@@ -12,7 +12,8 @@ use crate::commands::Command;
 ///
 /// Tickets are markdown files with YAML frontmatter in a `.tickets/` directory. By default
 /// each session has its own (`$AYO_SESSION_ID`, else `default`); `--global` shares one across
-/// sessions, and `--dir` works on any directory, such as a project's `.tickets/`.
+/// sessions, `--project` uses the nearest `.tickets/` upward (in a git worktree, the main
+/// worktree's), and `--dir` works on any directory.
 #[derive(Debug, Parser)]
 #[command(
     name = "ayo",
@@ -44,8 +45,9 @@ pub(crate) struct GlobalArgs {
 
     /// Use this store: a directory or a postgres:// URL [env: AYO_STORE].
     ///
-    /// At most one of --store, --dir, --global and --session. Without any: $AYO_STORE, else
-    /// $AYO_TICKETS_DIR, else the session's tickets. A URL takes ?schema=NAME, and TLS as libpq
+    /// At most one of --store, --dir, --global, --session and --project. Without any:
+    /// $AYO_STORE, else $AYO_TICKETS_DIR, else the project's tickets if $AYO_PROJECT=1, else the
+    /// session's tickets. A URL takes ?schema=NAME, and TLS as libpq
     /// does: ?sslmode=disable|prefer|require|verify-ca|verify-full (default prefer) and
     /// sslrootcert=PEM-FILE|system (system: the system's roots, verify-full); a client
     /// certificate with sslcert=PEM-FILE&sslkey=PEM-FILE.
@@ -85,6 +87,15 @@ pub(crate) struct GlobalArgs {
         help_heading = "Global options"
     )]
     pub(crate) session: Option<String>,
+
+    /// Use the project's tickets: the nearest .tickets/ upward [env: AYO_PROJECT=1].
+    ///
+    /// From the current directory upward. In a linked git worktree, the main worktree's
+    /// .tickets/ (from the same place there), so agents in parallel worktrees share one store
+    /// and one set of claims. An error when there is none. When no store is named and a
+    /// .tickets/ is found, a note on stderr says so (AYO_PROJECT=0 silences it).
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub(crate) project: bool,
 
     /// Who acts, for notes and the audit log [env: AYO_AGENT].
     #[arg(

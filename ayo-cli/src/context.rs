@@ -47,20 +47,47 @@ impl Ctx {
         if let Some(actor) = &self.global.actor {
             tickets = tickets.with_actor(Some(actor))?;
         }
-        let _ = self.location.set(tickets.store().location());
+        let location = tickets.store().location();
+        if !self.json()
+            && let Some(project) = StoreChoice::project_hint(&self.store_flags())
+        {
+            self.project_note(&choice, &location, &project);
+        }
+        let _ = self.location.set(location);
         Ok(tickets)
+    }
+
+    /// The store flags given.
+    fn store_flags(&self) -> StoreFlags {
+        StoreFlags {
+            store: self.global.store.clone(),
+            dir: self.global.dir.clone(),
+            global: self.global.global,
+            session: self.global.session.clone(),
+            project: self.global.project,
+        }
     }
 
     /// The store the flags and variables choose (the core's rules); a choice the core refuses
     /// is a usage error.
     pub(crate) fn store_choice(&self) -> Result<StoreChoice, CliError> {
-        let flags = StoreFlags {
-            store: self.global.store.clone(),
-            dir: self.global.dir.clone(),
-            global: self.global.global,
-            session: self.global.session.clone(),
+        StoreChoice::resolve(&self.store_flags()).map_err(CliError::BadStoreChoice)
+    }
+
+    /// One line on stderr: the session store was used by default, and a project store exists
+    /// (human output only: JSON output keeps stderr for errors and warnings).
+    fn project_note(&self, choice: &StoreChoice, location: &str, project: &std::path::Path) {
+        let used = match choice {
+            StoreChoice::Session(s) => format!("the session store '{s}' ({location})"),
+            _ => location.to_string(),
         };
-        StoreChoice::resolve(&flags).map_err(CliError::BadStoreChoice)
+        let style = Style::new(self.color_when(), std::io::stderr().is_terminal());
+        let _ = writeln!(
+            std::io::stderr(),
+            "{} using {used}; a project store exists at {}: use --project (or AYO_PROJECT=1; AYO_PROJECT=0 hides this note)",
+            style.paint(Paint::Warning, "note:"),
+            project.display()
+        );
     }
 
     /// When to colour.
