@@ -63,6 +63,12 @@ export declare class Tickets {
   static openSession(session?: string | undefined | null, options?: OpenOptions | undefined | null): Tickets
   /** The tickets shared by every session: `<home>/tickets/.tickets/`. */
   static openGlobal(options?: OpenOptions | undefined | null): Tickets
+  /**
+   * The project's tickets: the nearest `.tickets/` from `start` (else the current directory)
+   * upward; in a linked git worktree, the main worktree's, so that agents in parallel
+   * worktrees share one store and one set of claims. `INVALID` when there is none.
+   */
+  static openProject(start?: string | undefined | null, options?: OpenOptions | undefined | null): Tickets
   /** Tickets in memory, gone with the handle. */
   static inMemory(options?: OpenOptions | undefined | null): Tickets
   /** A database store, by URL (`postgres://...`), shared by agents on many hosts. */
@@ -294,7 +300,10 @@ export interface Note {
   text: string
 }
 
-/** Options of the constructors (`open`, `openSession`, `openGlobal`, `inMemory`, `connect`). */
+/**
+ * Options of the constructors (`open`, `openSession`, `openGlobal`, `openProject`, `inMemory`,
+ * `connect`).
+ */
 export interface OpenOptions {
   /** Who acts, for notes and the audit log (`@` is added); else `$AYO_AGENT`. */
   actor?: string | null

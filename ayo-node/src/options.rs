@@ -10,7 +10,8 @@ use crate::args::{Options, Reader, impl_options};
 use ayo_tickets as ayo;
 use napi_derive::napi;
 
-/// Options of the constructors (`open`, `openSession`, `openGlobal`, `inMemory`, `connect`).
+/// Options of the constructors (`open`, `openSession`, `openGlobal`, `openProject`, `inMemory`,
+/// `connect`).
 #[napi(object, object_from_js = false, object_to_js = false)]
 #[derive(Default)]
 pub struct OpenOptions {

@@ -129,6 +129,23 @@ impl Tickets {
         check(env, r)
     }
 
+    /// The project's tickets: the nearest `.tickets/` from `start` (else the current directory)
+    /// upward; in a linked git worktree, the main worktree's, so that agents in parallel
+    /// worktrees share one store and one set of claims. `INVALID` when there is none.
+    #[napi(
+        factory,
+        ts_args_type = "start?: string | undefined | null, options?: OpenOptions | undefined | null"
+    )]
+    pub fn open_project(env: &Env, start: Unknown<'_>, options: Unknown<'_>) -> napi::Result<Self> {
+        let r = (|| {
+            let start: Option<String> = optional("openProject", "start", start)?;
+            let o = options_arg::<OpenOptions>("openProject", "options", options)?;
+            let start = start.map(std::path::PathBuf::from);
+            configure(env, ayo::Tickets::open_project(start.as_deref()), o)
+        })();
+        check(env, r)
+    }
+
     /// Tickets in memory, gone with the handle.
     #[napi(factory, ts_args_type = "options?: OpenOptions | undefined | null")]
     pub fn in_memory(env: &Env, options: Unknown<'_>) -> napi::Result<Self> {

@@ -33,7 +33,7 @@ test('package.json names the entry points and index.d.ts declares the API', () =
   assert.equal(pkg.types, 'index.d.ts');
   const dts = readFileSync(path.join(ROOT, 'index.d.ts'), 'utf8');
   for (const name of [
-    'static open(', 'static openSession(', 'static openGlobal(', 'static inMemory(', 'static connect(',
+    'static open(', 'static openSession(', 'static openGlobal(', 'static openProject(', 'static inMemory(', 'static connect(',
     'create(', 'get(', 'list(', 'ready(', 'blocked(', 'update(', 'start(', 'claim(', 'heartbeat(',
     'release(', 'close(', 'reopen(', 'note(', 'assign(', 'addDep(', 'removeDep(', 'depTree(',
     'delete(', 'waitReady(', 'history(', 'graph(', 'check(', 'batch<T>(',

@@ -14,7 +14,8 @@ use crate::job::PyJob;
 use crate::objects::{PyClosed, PyDepTree, PyLogEntry, PyProblem, PyTicket};
 
 /// Tickets in one store. Open one with `Tickets.open(dir)`, `Tickets.open_session()`,
-/// `Tickets.open_global()`, `Tickets.in_memory()` or `Tickets.connect(url)`.
+/// `Tickets.open_global()`, `Tickets.open_project()`, `Tickets.in_memory()` or
+/// `Tickets.connect(url)`.
 #[pyclass(frozen, module = "ayo_tickets", name = "Tickets")]
 pub struct PyTickets {
     /// The core handle.
@@ -134,6 +135,19 @@ impl PyTickets {
     #[pyo3(signature = (*, actor=None))]
     fn open_global(py: Python<'_>, actor: Option<String>) -> PyResult<Self> {
         wrap(py, Tickets::open_global, actor)
+    }
+
+    /// The project's tickets: the nearest `.tickets/` from `start` (else the current directory)
+    /// upward; in a linked git worktree, the main worktree's, so that agents in parallel
+    /// worktrees share one store and one set of claims. `InvalidInput` when there is none.
+    #[staticmethod]
+    #[pyo3(signature = (start=None, *, actor=None))]
+    fn open_project(
+        py: Python<'_>,
+        start: Option<PathBuf>,
+        actor: Option<String>,
+    ) -> PyResult<Self> {
+        wrap(py, || Tickets::open_project(start.as_deref()), actor)
     }
 
     /// Tickets in memory, gone when the handle is.

@@ -42,7 +42,7 @@ export async function agentLoop(dir: string, signal: AbortSignal): Promise<numbe
   t.start(b.id, { agent: null, force: null });
   t.close(b.id, { reason: null });
   void t.claim('@w', { wait: null, lease: null, signal: null });
-  const others: Tickets[] = [Tickets.inMemory(), Tickets.openSession(), Tickets.openSession('s', { lease: 30 }), Tickets.openGlobal()];
+  const others: Tickets[] = [Tickets.inMemory(), Tickets.openSession(), Tickets.openSession('s', { lease: 30 }), Tickets.openGlobal(), Tickets.openProject(), Tickets.openProject('.', { actor: 'me' })];
   void [blockedBy, created, status, lease, tree, log, problems, text, ids, listed, ready, blocked, others];
 
   // @ts-expect-error: the title is required
