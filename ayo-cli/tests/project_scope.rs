@@ -36,6 +36,9 @@ fn run_in(ayo: &Ayo, cwd: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
     })
 }
 
+/// Arguments and extra variables of one run.
+type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
+
 fn canon(p: &Path) -> PathBuf {
     std::fs::canonicalize(p).unwrap()
 }
@@ -188,7 +191,7 @@ fn a_note_on_stderr_when_a_project_store_is_upward_and_none_is_named() {
     );
 
     // No note with --json (stdout and stderr stay clean for scripts), nor when a store is named.
-    let quiet: [(&[&str], &[(&str, &str)]); 8] = [
+    let quiet: [Case<'_>; 8] = [
         (&["--json", "ticket", "list"], &[]),
         (&["--session", "default", "ticket", "list"], &[]),
         (&["--global", "ticket", "list"], &[]),
