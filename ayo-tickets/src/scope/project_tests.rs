@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::project::{ProjectSearch, find_project};
+use super::tests::env;
 use super::{StoreChoice, StoreFlags};
 
 fn canon(p: &Path) -> PathBuf {
@@ -25,15 +26,6 @@ fn tickets_above(tmp: &Path) -> Option<PathBuf> {
             .map(|d| d.join(".tickets"))
             .find(|t| t.is_dir())
     })
-}
-
-fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-    move |k| {
-        pairs
-            .iter()
-            .find(|(n, _)| *n == k)
-            .map(|(_, v)| v.to_string())
-    }
 }
 
 fn git(dir: &Path, args: &[&str]) {
@@ -56,6 +48,16 @@ fn git(dir: &Path, args: &[&str]) {
         "git {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// A new repository at `dir` with one committed file.
+fn repo_with_one_commit(dir: &Path) -> PathBuf {
+    let dir = mkdirs(dir);
+    git(&dir, &["init", "-q"]);
+    fs::write(dir.join("f"), "x").unwrap();
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-q", "-m", "init"]);
+    dir
 }
 
 #[test]
@@ -166,11 +168,7 @@ fn a_real_linked_worktree_uses_the_main_worktrees_store() {
 #[test]
 fn a_real_worktree_of_a_bare_repository_searches_beside_it() {
     let tmp = tempfile::tempdir().unwrap();
-    let src = mkdirs(&tmp.path().join("src"));
-    git(&src, &["init", "-q"]);
-    fs::write(src.join("f"), "x").unwrap();
-    git(&src, &["add", "-A"]);
-    git(&src, &["commit", "-q", "-m", "init"]);
+    let src = repo_with_one_commit(&tmp.path().join("src"));
     let project = mkdirs(&tmp.path().join("project"));
     git(
         &project,
@@ -190,11 +188,7 @@ fn a_real_worktree_of_a_bare_repository_searches_beside_it() {
 #[test]
 fn a_real_submodule_is_an_ordinary_directory() {
     let tmp = tempfile::tempdir().unwrap();
-    let lib = mkdirs(&tmp.path().join("lib"));
-    git(&lib, &["init", "-q"]);
-    fs::write(lib.join("f"), "x").unwrap();
-    git(&lib, &["add", "-A"]);
-    git(&lib, &["commit", "-q", "-m", "init"]);
+    let lib = repo_with_one_commit(&tmp.path().join("lib"));
     let sup = mkdirs(&tmp.path().join("super"));
     git(&sup, &["init", "-q"]);
     git(
