@@ -175,7 +175,15 @@ impl StoreChoice {
         {
             return None;
         }
-        ProjectSearch::from(cwd).ok()?.found
+        let found = ProjectSearch::run(cwd).ok()?.found?;
+        // Not when the store used is that very directory (a command run inside it).
+        let used = home_with(|k| env(k).map(PathBuf::from))
+            .ok()
+            .and_then(|home| Self::resolve_in(flags, &env, cwd).ok()?.dir_under(&home));
+        if used.and_then(|u| std::fs::canonicalize(u).ok()) == Some(found.clone()) {
+            return None;
+        }
+        Some(found)
     }
 
     /// A `--store` value: a `postgres://` or `postgresql://` URL, else a directory path.

@@ -41,7 +41,7 @@ pub struct ProjectSearch {
 
 impl ProjectSearch {
     /// Searches from `start` (see the module documentation for the rule).
-    pub fn from(start: &Path) -> Result<ProjectSearch> {
+    pub fn run(start: &Path) -> Result<ProjectSearch> {
         let start = std::fs::canonicalize(start).map_err(|e| {
             Error::invalid(format!(
                 "cannot search for {TICKETS_DIR}/ from {}: {e}",
@@ -101,7 +101,7 @@ impl ProjectSearch {
 /// The project store for a directory: the nearest `.tickets/` upward, in the main worktree
 /// when `start` is inside a linked git worktree. [`Error::Invalid`] when there is none.
 pub fn find_project(start: &Path) -> Result<PathBuf> {
-    ProjectSearch::from(start)?.into_dir()
+    ProjectSearch::run(start)?.into_dir()
 }
 
 /// Where a linked worktree's search goes.

@@ -88,7 +88,7 @@ fn nothing_found_is_a_clear_error() {
         eprintln!("not run: {} exists above the temp directory", t.display());
         return;
     }
-    let s = ProjectSearch::from(&deep).unwrap();
+    let s = ProjectSearch::run(&deep).unwrap();
     assert_eq!(s.found, None);
     assert_eq!(s.main_worktree, None);
     let e = find_project(&deep).unwrap_err();
@@ -134,7 +134,7 @@ fn a_real_linked_worktree_uses_the_main_worktrees_store() {
 
     // The worktree root, and a subdirectory: the main worktree's store, at the same place.
     assert_eq!(find_project(&wt).unwrap(), main.join(".tickets"));
-    let s = ProjectSearch::from(&wt.join("pkg/src")).unwrap();
+    let s = ProjectSearch::run(&wt.join("pkg/src")).unwrap();
     assert_eq!(s.found, Some(main.join("pkg/.tickets")));
     assert_eq!(s.main_worktree, Some(main.clone()));
     // From inside the worktree's own checked-out .tickets/: still the main one.
@@ -180,7 +180,7 @@ fn a_real_worktree_of_a_bare_repository_searches_beside_it() {
         &["worktree", "add", "-q", "feature", "-b", "feature"],
     );
     let store = mkdirs(&project.join(".tickets"));
-    let s = ProjectSearch::from(&project.join("feature")).unwrap();
+    let s = ProjectSearch::run(&project.join("feature")).unwrap();
     assert_eq!(s.found, Some(store));
     assert_eq!(s.main_worktree, Some(project));
 }
@@ -385,6 +385,19 @@ fn the_hint_only_when_nothing_names_a_store() {
         ..StoreFlags::default()
     };
     assert_eq!(StoreChoice::project_hint_in(&global, no_env, &cwd), None);
+    // Not when the session store used is the one found (a command run inside it).
+    let home = tmp.path().join("home");
+    let session = mkdirs(&home.join("sessions/default/.tickets"));
+    let home_env = |k: &str| (k == "AYO_HOME").then(|| home.display().to_string());
+    assert_eq!(
+        StoreChoice::project_hint_in(&none, home_env, &session),
+        None
+    );
+    let other_home = |k: &str| (k == "AYO_HOME").then(|| "/elsewhere".to_string());
+    assert_eq!(
+        StoreChoice::project_hint_in(&none, other_home, &session),
+        Some(session.clone())
+    );
     if tickets_above(tmp.path()).is_none() {
         let bare = mkdirs(&tmp.path().join("elsewhere"));
         fs::remove_dir_all(tmp.path().join(".tickets")).unwrap();
