@@ -148,6 +148,19 @@ fn a_real_linked_worktree_uses_the_main_worktrees_store() {
         main.join("pkg/.tickets")
     );
 
+    // A worktree inside the main worktree (e.g. `.worktrees/<name>`), with its own copy.
+    git(
+        &main,
+        &["worktree", "add", "-q", ".worktrees/nested", "-b", "nested"],
+    );
+    let nested = canon(&main.join(".worktrees/nested"));
+    assert!(nested.join("pkg/.tickets").is_dir());
+    assert_eq!(
+        find_project(&nested.join("pkg/src")).unwrap(),
+        main.join("pkg/.tickets")
+    );
+    assert_eq!(find_project(&nested).unwrap(), main.join(".tickets"));
+
     // A directory only the worktree has: the search goes up from the same place in main.
     mkdirs(&wt.join("new/dir"));
     assert_eq!(
