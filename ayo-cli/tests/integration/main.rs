@@ -12,6 +12,7 @@ mod import_export;
 mod output;
 #[cfg(feature = "postgres")]
 mod postgres_export;
+mod project_scope;
 mod run;
 mod scopes;
 mod waiting;

@@ -2,7 +2,7 @@
 //! `.tickets/` upward; agents in two linked git worktrees share the main worktree's store and
 //! its claims; the one-line note on stderr when a project store exists and none was named.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
