@@ -5,26 +5,10 @@
 use crate::common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use ayo_test_support::git::git;
 
 use common::{Ayo, Run};
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(["-c", "init.defaultBranch=main"])
-        .args(args)
-        .current_dir(dir)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// Runs `ayo` in `cwd` with these extra variables.
 fn run_in(ayo: &Ayo, cwd: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
