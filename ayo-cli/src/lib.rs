@@ -21,6 +21,7 @@ mod context;
 mod error;
 mod input;
 mod interrupt;
+mod mcp;
 mod output;
 mod style;
 

@@ -1,4 +1,4 @@
-//! The commands: `ayo ticket <command>` and `ayo completions <shell>`, one file each.
+//! The commands: `ayo ticket <command>`, `ayo completions <shell>` and `ayo mcp` (in `mcp/`).
 
 use clap::{Args, Subcommand};
 
@@ -37,6 +37,7 @@ pub(crate) enum Command {
     #[command(alias = "tickets")]
     Ticket(TicketArgs),
     Completions(completions::CompletionsArgs),
+    Mcp(crate::mcp::McpArgs),
 }
 
 /// Create, find, claim and close tickets (bare `ayo ticket` lists them).
@@ -103,6 +104,7 @@ pub(crate) fn run(command: Command, ctx: &Ctx) -> Result<(), CliError> {
             Some(c) => run_ticket(c, ctx),
         },
         Command::Completions(args) => completions::run(args, ctx),
+        Command::Mcp(args) => crate::mcp::run(args, ctx),
     }
 }
 
