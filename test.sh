@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of ayo-tickets on a fresh machine: formatting and lints, the Rust suites (core,
-# CLI, PostgreSQL store), then the Python and Node packages, built once into one target dir.
+# CLI, PostgreSQL store), `ayo mcp` against real MCP clients, then the Python and Node packages,
+# built once into one target dir.
 # Usage: ./test.sh            (CI=true makes an unreachable PostgreSQL server a failure)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -20,6 +21,9 @@ if command -v cargo-nextest >/dev/null 2>&1; then
 else
   cargo test -p ayo-tickets -p ayo-cli --all-features --no-fail-fast
 fi
+step "ayo mcp against the Python and TypeScript MCP SDKs"
+bash ayo-cli/tests/mcp/test.sh
+
 step "Rust doc tests"
 cargo test -p ayo-tickets --all-features --doc
 

@@ -12,7 +12,7 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use ayo_tickets::{Error, Tickets};
+use ayo_tickets::Error;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 
@@ -21,7 +21,7 @@ use crate::error::CliError;
 
 /// Serves MCP over HTTP at `addr` until the process is stopped.
 pub(super) async fn serve(
-    tickets: Arc<Tickets>,
+    server: AyoMcp,
     addr: &str,
     token: Option<String>,
 ) -> Result<(), CliError> {
@@ -44,7 +44,7 @@ pub(super) async fn serve(
         .with_allowed_hosts(hosts)
         .with_allowed_origins(origins);
     let service = StreamableHttpService::new(
-        move || Ok(AyoMcp::new(Arc::clone(&tickets))),
+        move || Ok(server.clone()),
         Arc::new(LocalSessionManager::default()),
         config,
     );

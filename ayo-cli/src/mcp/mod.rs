@@ -8,6 +8,8 @@
 //! `ayo://guide` resource; `stdio.rs` and `http.rs` are the transports.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use ayo_tickets::Tickets;
 use clap::Args;
@@ -70,14 +72,22 @@ pub(crate) struct McpArgs {
 
 /// Runs `ayo mcp` until the client goes away (stdio) or the process is stopped (HTTP).
 pub(crate) fn run(args: McpArgs, ctx: &Ctx) -> Result<(), CliError> {
+    // Declared before the runtime, so dropped after it: the last handle goes outside the
+    // runtime (the PostgreSQL client closes its connection by blocking on a runtime of its own).
     let tickets = Arc::new(ctx.tickets()?);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    match args.http {
-        Some(addr) => runtime.block_on(http::serve(tickets, &addr, args.token)),
-        None => runtime.block_on(stdio::serve(AyoMcp::new(tickets))),
-    }
+    let server = AyoMcp::new(Arc::clone(&tickets));
+    let closing = Arc::clone(&server.closing);
+    let served = match args.http {
+        Some(addr) => runtime.block_on(http::serve(server, &addr, args.token)),
+        None => runtime.block_on(stdio::serve(server)),
+    };
+    // Waits still running end within 100 ms, claiming nothing.
+    closing.store(true, Ordering::SeqCst);
+    runtime.shutdown_timeout(Duration::from_secs(2));
+    served
 }
 
 /// The MCP server: one tickets handle, shared by every call (and every HTTP session).
@@ -85,6 +95,8 @@ pub(crate) fn run(args: McpArgs, ctx: &Ctx) -> Result<(), CliError> {
 pub(crate) struct AyoMcp {
     tickets: Arc<Tickets>,
     tool_router: ToolRouter<Self>,
+    /// Set when the server stops: it ends the waits still running.
+    closing: Arc<AtomicBool>,
 }
 
 impl AyoMcp {
@@ -92,6 +104,7 @@ impl AyoMcp {
     pub(crate) fn new(tickets: Arc<Tickets>) -> Self {
         AyoMcp {
             tickets,
+            closing: Arc::new(AtomicBool::new(false)),
             tool_router: Self::read_tools()
                 + Self::write_tools()
                 + Self::lifecycle_tools()

@@ -3,6 +3,7 @@
 //! within 100 ms of a `notifications/cancelled` for it, claiming nothing.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use ayo_tickets::{ClaimOptions, Error, timeout_from_secs};
@@ -47,8 +48,10 @@ impl AyoMcp {
     ) -> Result<CallToolResult, ErrorData> {
         let tickets = Arc::clone(&self.tickets);
         let cancelled = context.ct.clone();
+        let closing = Arc::clone(&self.closing);
         let mut job = tokio::task::spawn_blocking(move || {
-            let interrupt = || match cancelled.is_cancelled() {
+            let stop = || cancelled.is_cancelled() || closing.load(Ordering::SeqCst);
+            let interrupt = || match stop() {
                 true => Err(Error::invalid("the wait was cancelled")),
                 false => Ok(()),
             };
