@@ -14,7 +14,6 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::AyoMcp;
-use crate::error::CliError;
 
 /// What a tool answers: a JSON object, or the core's error.
 pub(super) type Answer = Result<Value, Error>;
@@ -46,11 +45,9 @@ pub(super) fn result(answer: Answer) -> CallToolResult {
     }
 }
 
-/// The JSON of a core error: the CLI's `--json` error object.
+/// The JSON of a core error: `{"error": {"code", "message", ...fields}}`, as the CLI prints it.
 pub(super) fn error(e: Error) -> Value {
-    CliError::Core(e)
-        .to_json()
-        .unwrap_or_else(|| json!({ "error": { "code": "STORAGE", "message": "unknown error" } }))
+    json!({ "error": e.to_json() })
 }
 
 impl AyoMcp {

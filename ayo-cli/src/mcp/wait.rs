@@ -52,7 +52,7 @@ impl AyoMcp {
         let mut job = tokio::task::spawn_blocking(move || {
             let stop = || cancelled.is_cancelled() || closing.load(Ordering::SeqCst);
             let interrupt = || match stop() {
-                true => Err(Error::invalid("the wait was cancelled")),
+                true => Err(Error::Interrupted),
                 false => Ok(()),
             };
             let timeout = timeout_from_secs(a.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS))?;

@@ -9,6 +9,7 @@ mod common;
 mod errors;
 mod existing_dirs;
 mod import_export;
+mod mcp;
 mod output;
 #[cfg(feature = "postgres")]
 mod postgres_export;
