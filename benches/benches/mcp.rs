@@ -18,11 +18,14 @@
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ayo_benches::{agent, markdown_project};
 use ayo_tickets::{ClaimOptions, Tickets};
-use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, measurement::WallTime};
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, measurement::WallTime};
+
+mod common;
+use common::timed;
 use serde_json::{Value, json};
 
 /// The tickets in the store.
@@ -122,25 +125,12 @@ fn ayo_binary() -> PathBuf {
     bin
 }
 
+/// A group of 20 samples over 3 s: the round trips are short and vary more than the core's.
 fn group<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, WallTime> {
-    let mut g = c.benchmark_group(name);
+    let mut g = common::group(c, name);
     g.sample_size(20);
-    g.warm_up_time(Duration::from_millis(500));
     g.measurement_time(Duration::from_secs(3));
-    g.sampling_mode(SamplingMode::Flat);
     g
-}
-
-/// Times `op` alone over `iters` rounds, running `undo` on what it gave after each, untimed.
-fn timed<T>(iters: u64, mut op: impl FnMut() -> T, mut undo: impl FnMut(T)) -> Duration {
-    let mut total = Duration::ZERO;
-    for _ in 0..iters {
-        let start = Instant::now();
-        let done = op();
-        total += start.elapsed();
-        undo(done);
-    }
-    total
 }
 
 /// Claims the next ticket for [`CLAIMER`] and closes it; its id.

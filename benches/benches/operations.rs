@@ -30,7 +30,10 @@ use std::time::{Duration, Instant};
 use ayo_benches::{AGENTS, agent, markdown_project, memory_project, ticket_id};
 use ayo_tickets::store::markdown::MarkdownStore;
 use ayo_tickets::{ClaimOptions, Filter, NewTicket, Status, Tickets, Update};
-use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, measurement::WallTime};
+use criterion::{BenchmarkId, Criterion};
+
+mod common;
+use common::{group, timed};
 
 fn sizes() -> Vec<usize> {
     std::env::var("AYO_BENCH_SIZES")
@@ -116,27 +119,6 @@ fn targets(t: &Tickets, n: usize) -> Targets {
         dep_from,
         dep_to,
     }
-}
-
-fn group<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, WallTime> {
-    let mut g = c.benchmark_group(name);
-    g.sample_size(10);
-    g.warm_up_time(Duration::from_millis(300));
-    g.measurement_time(Duration::from_secs(2));
-    g.sampling_mode(SamplingMode::Flat);
-    g
-}
-
-/// Times `op` alone over `iters` rounds, running `undo` on what it gave after each, untimed.
-fn timed<T>(iters: u64, mut op: impl FnMut() -> T, mut undo: impl FnMut(T)) -> Duration {
-    let mut total = Duration::ZERO;
-    for _ in 0..iters {
-        let start = Instant::now();
-        let done = op();
-        total += start.elapsed();
-        undo(done);
-    }
-    total
 }
 
 fn bench_size(c: &mut Criterion, n: usize) {
