@@ -49,7 +49,13 @@ pub(super) async fn serve(
         config,
     );
     let mut app = axum::Router::new().nest_service("/mcp", service);
-    if let Some(token) = token.filter(|t| !t.is_empty()) {
+    let token = token.filter(|t| !t.is_empty());
+    if token.is_none() && !local.ip().is_loopback() {
+        eprintln!(
+            "ayo mcp: warning: serving {local} without --token: anyone who reaches it may act"
+        );
+    }
+    if let Some(token) = token {
         let expected: Arc<str> = format!("Bearer {token}").into();
         app = app.layer(middleware::from_fn(move |request: Request, next: Next| {
             let expected = Arc::clone(&expected);

@@ -48,6 +48,7 @@ use guide::GUIDE;
 #[command(after_help = "Examples:
   ayo mcp --dir .tickets --actor @builder
   ayo mcp --http 127.0.0.1:8765 --token \"$(openssl rand -hex 16)\"
+
 MCP host configuration (e.g. .mcp.json):
   {\"mcpServers\": {\"ayo\": {\"command\": \"ayo\", \"args\": [\"mcp\", \"--dir\", \".tickets\"]}}}")]
 pub(crate) struct McpArgs {
@@ -59,8 +60,7 @@ pub(crate) struct McpArgs {
     #[arg(long, value_name = "ADDR")]
     http: Option<String>,
 
-    /// With --http: require `Authorization: Bearer TOKEN` on every request (401 without it)
-    /// [env: AYO_MCP_TOKEN].
+    /// With --http: require `Authorization: Bearer TOKEN` on every request (401 without it).
     #[arg(
         long,
         value_name = "TOKEN",
