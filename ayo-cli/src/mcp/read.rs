@@ -17,15 +17,14 @@ pub(super) struct IdArgs {
     pub(super) id: String,
 }
 
-/// A ticket status.
+// A ticket status: a plain `enum` of its three names in the schema (no doc comments on the
+// variants, which would make it a `oneOf`), inlined rather than a `$ref`.
 #[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(inline)]
 pub(super) enum StatusArg {
-    /// Not started.
     Open,
-    /// Started or claimed.
     InProgress,
-    /// Done.
     Closed,
 }
 
