@@ -5,6 +5,7 @@ when the server cannot be reached, except with CI=true, where that fails)."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import uuid
 from collections import Counter
@@ -33,7 +34,9 @@ def store(request: pytest.FixtureRequest, env: dict[str, str], tmp_path: Path) -
             pytest.fail(f"PostgreSQL at {POSTGRES} is unreachable under CI=true: {probe.stderr}")
         pytest.skip(f"PostgreSQL at {POSTGRES} is unreachable (not run): {probe.stderr.strip()}")
     yield url
-    subprocess.run(["psql", POSTGRES, "-qc", f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'], capture_output=True)
+    psql = shutil.which("psql")
+    if psql:
+        subprocess.run([psql, POSTGRES, "-qc", f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'], capture_output=True)
 
 
 @pytest.mark.anyio
