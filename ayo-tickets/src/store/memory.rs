@@ -280,4 +280,12 @@ mod tests {
         Tickets::with_store(Arc::new(crate::store::memory::MemoryStore::new())).unwrap(),
         ()
     ));
+
+    crate::store::contract::store_contract!(
+        crate::store::contract::Traits {
+            versions: true,
+            sources: false
+        },
+        || (crate::store::memory::MemoryStore::new(), ())
+    );
 }

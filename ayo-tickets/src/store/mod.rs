@@ -3,6 +3,25 @@
 //! A store knows records, not rules: it keeps tickets and the audit log, and gives consistent,
 //! atomic transactions. Transitions, cycles, readiness and leases live in [`crate::Tickets`]
 //! and run the same over every backend.
+//!
+//! # The contract, and which backend overrides which default
+//!
+//! [`Txn`] and [`Store`] give default bodies to the methods a backend may leave to the core.
+//! The contract of every method is pinned down by the trait-level cases of `store/contract.rs`
+//! (`create_only_if_absent`, `drop_without_commit_writes_nothing`, `read_refuses_writes`,
+//! `version_changes_at_each_commit`, `names_as_dep_never_wrongly_says_no`, `source_round_trips`,
+//! ...), which every backend runs with one line beside the rule scenarios of `store/suite.rs`.
+//!
+//! | default method          | memory | markdown | PostgreSQL | why |
+//! |-------------------------|--------|----------|------------|-----|
+//! | [`Txn::scan_briefs`]    | yes    | yes      | no         | memory wraps its `Arc`s without a copy; markdown reads the scan index and decodes a ticket's text only when asked; PostgreSQL reads whole rows anyway |
+//! | [`Txn::names_as_dep`]   | yes    | yes      | no         | memory and markdown answer in batches (one scan of the committed deps, then the batch's own), so that a batch of creates with deps stays linear; PostgreSQL keeps the default `None` (always correct: the cycle check then looks) |
+//! | [`Txn::now`]            | no     | no       | yes        | the database server's clock, so that leases agree across hosts |
+//! | [`Txn::claim_native`]   | no     | no       | yes        | one statement with `FOR UPDATE SKIP LOCKED` under a shared lock, so that claimers on many hosts run side by side; elsewhere the core picks the ticket under the writer's lock |
+//! | [`Txn::source`], [`Txn::put_source`] | no | yes | yes   | the file, or the markdown a row was imported from, so that a copy keeps unknown keys and layout; memory keeps none |
+//! | [`Txn::version`]        | yes    | no       | no         | memory counts its commits for free; a directory or a database cannot tell cheaply whether another process committed, so they answer `None` and the core re-derives |
+//! | [`Store::changes`]      | yes    | yes      | yes        | a condition variable; a file watcher on the directory; `LISTEN`/`NOTIFY` |
+//! | [`Store::place`]        | no     | yes      | yes        | memory is reached by no other handle |
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -24,6 +43,8 @@ mod overlay;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 
+#[cfg(test)]
+pub(crate) mod contract;
 #[cfg(test)]
 pub(crate) mod suite;
 

@@ -517,6 +517,17 @@ mod tests {
         (t, dir)
     });
 
+    crate::store::contract::store_contract!(
+        crate::store::contract::Traits {
+            versions: false,
+            sources: true
+        },
+        || {
+            let dir = tempfile::tempdir().unwrap();
+            (crate::store::markdown::MarkdownStore::new(dir.path()), dir)
+        }
+    );
+
     /// A relative directory is made absolute on open: the store stays where it was opened.
     #[test]
     fn a_relative_directory_is_taken_from_where_it_was_opened() {

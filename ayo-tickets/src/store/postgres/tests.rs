@@ -17,6 +17,18 @@ crate::store::suite::store_suite!(if (available), || {
     (t, schema)
 });
 
+crate::store::contract::store_contract!(
+    if (available),
+    crate::store::contract::Traits {
+        versions: false,
+        sources: true
+    },
+    || {
+        let schema = Schema::new("contract");
+        (PgStore::connect(&schema.url).unwrap(), schema)
+    }
+);
+
 fn ticket(id: &str) -> Ticket {
     let mut t = Ticket::new(id, id.to_uppercase());
     t.created = Some(crate::ticket::now());
