@@ -5,7 +5,7 @@ use std::cell::OnceCell;
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
-use ayo_tickets::{StoreChoice, StoreFlags, Tickets, Unreadable, WarningHandler};
+use ayo_tickets::{OpenOptions, StoreChoice, StoreFlags, Tickets, Unreadable, WarningHandler};
 use serde_json::json;
 
 use crate::args::{ColorWhen, GlobalArgs};
@@ -37,16 +37,18 @@ impl Ctx {
         self.global.json
     }
 
-    /// Opens the store the flags and variables choose (the core's rules), acting as `--actor`
-    /// when given (else the core takes `$AYO_AGENT`). A choice the core refuses (two store
+    /// Opens the store the flags and variables choose (the core's rules), with the core's open
+    /// options: acting as `--actor` when given (else the core takes `$AYO_AGENT`). A choice the core refuses (two store
     /// flags, a bad session name) is a usage error.
     pub(crate) fn tickets(&self) -> Result<Tickets, CliError> {
         let choice = self.store_choice()?;
-        let mut tickets =
-            Tickets::open_choice(&choice)?.with_warning_handler(warning_handler(self));
-        if let Some(actor) = &self.global.actor {
-            tickets = tickets.with_actor(Some(actor))?;
-        }
+        let options = OpenOptions {
+            actor: self.global.actor.clone(),
+            ..OpenOptions::default()
+        };
+        let tickets = Tickets::open_choice(&choice)?
+            .with_warning_handler(warning_handler(self))
+            .with_options(&options)?;
         let location = tickets.store().location();
         if !self.json()
             && let Some(project) = StoreChoice::project_hint(&self.store_flags())

@@ -44,6 +44,11 @@ pub(crate) fn seconds(s: &str) -> Result<Duration, String> {
     }
 }
 
+/// A lease in whole seconds, checked by the core (the same message as Python's and Node's).
+pub(crate) fn lease(s: &str) -> Result<u64, String> {
+    ayo_tickets::lease_from_text(s).map_err(|e| e.to_string())
+}
+
 /// A status, by the core's names.
 pub(crate) fn status(s: &str) -> Result<Status, String> {
     s.parse().map_err(|e: Error| e.to_string())
@@ -75,6 +80,19 @@ mod tests {
         // Forever: infinity, and any timeout past what a clock holds.
         assert_eq!(seconds("inf").unwrap(), Duration::MAX);
         assert_eq!(seconds("1e300").unwrap(), Duration::MAX);
+    }
+
+    #[test]
+    fn leases_are_whole_seconds_checked_by_the_core() {
+        assert_eq!(lease("300").unwrap(), 300);
+        for bad in ["0", "1.5", "-1", "soon"] {
+            let e = lease(bad).unwrap_err();
+            assert!(
+                e.contains("lease must be a whole number of seconds, at least 1"),
+                "{e}"
+            );
+        }
+        assert!(lease("soon").unwrap_err().contains("'soon'"));
     }
 
     #[test]

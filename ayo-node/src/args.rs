@@ -174,18 +174,68 @@ pub trait Options: Default {
     fn read(r: &Reader<'_>) -> ayo::Result<Self>;
 }
 
-/// Implements [`Options`] for a struct whose fields are all read with [`Reader::get`], as `Type { field: "key", ... }`.
-macro_rules! impl_options {
-    ($($ty:ident { $($field:ident: $key:literal),* $(,)? })*) => {$(
+/// Declares option structs with every key listed once: each struct gets its napi object type
+/// (for `index.d.ts`) and its [`Options`] impl. A field's key is its name, or the literal after
+/// `as` (which also becomes its `js_name`); a field marked `(nullable)` is read with
+/// [`Reader::nullable`] (`null` means something), every other one with [`Reader::get`].
+macro_rules! options {
+    ($(
+        $(#[doc = $doc:literal])*
+        pub struct $ty:ident {
+            $(
+                $(#[doc = $fdoc:literal])*
+                #[napi($($napi:tt)*)]
+                $field:ident $(as $key:literal)? $(($how:ident))? : $fty:ty,
+            )*
+        }
+    )*) => {$(
+        $(#[doc = $doc])*
+        #[napi(object, object_from_js = false, object_to_js = false)]
+        #[derive(Default)]
+        pub struct $ty {
+            $(
+                $(#[doc = $fdoc])*
+                #[napi($(js_name = $key,)? $($napi)*)]
+                pub $field: $fty,
+            )*
+        }
+
         impl $crate::args::Options for $ty {
-            const KEYS: &'static [&'static str] = &[$($key),*];
+            const KEYS: &'static [&'static str] =
+                &[$($crate::args::option_key!($field $(, $key)?)),*];
             fn read(r: &$crate::args::Reader<'_>) -> ayo::Result<Self> {
-                Ok($ty { $($field: r.get($key)?),* })
+                Ok($ty {
+                    $($field: $crate::args::option_read!(
+                        r, $crate::args::option_key!($field $(, $key)?) $(, $how)?
+                    )?,)*
+                })
             }
         }
     )*};
 }
-pub(crate) use impl_options;
+pub(crate) use options;
+
+/// The key of an option field: its name, or the literal given.
+macro_rules! option_key {
+    ($field:ident) => {
+        stringify!($field)
+    };
+    ($field:ident, $key:literal) => {
+        $key
+    };
+}
+pub(crate) use option_key;
+
+/// Reads one option: with [`Reader::get`], or the reader method named.
+macro_rules! option_read {
+    ($r:expr, $key:expr) => {
+        $r.get($key)
+    };
+    ($r:expr, $key:expr, $how:ident) => {
+        $r.$how($key)
+    };
+}
+pub(crate) use option_read;
 
 /// The options argument `name` of `method`: `undefined` and `null` give the defaults; anything
 /// but an object, and an object with a key `O` does not know, are `INVALID`.

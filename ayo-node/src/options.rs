@@ -1,212 +1,176 @@
-//! The option objects operations take, and the conversions of JavaScript numbers to the core's
-//! integers and durations (a number that is not a whole, non-negative count is `INVALID`).
-//! Options are read through [`crate::args::options_arg`]: a key not listed here is `INVALID`, and
-//! `null` is "not given" for every option but `update`'s `parent` (where it clears).
-
-use std::time::Duration;
+//! The option objects operations take, each key listed once (the [`options!`] macro gives each
+//! struct its TypeScript type and its reader; docs are written `#[doc = "..."]` in it, because a
+//! `///` comment passed through a macro reaches `index.d.ts` as a raw string), and the conversion of JavaScript numbers to the
+//! core's priorities. Leases and timeouts are converted by the core (`ayo_tickets::OpenOptions`,
+//! `ClaimOptions::from_secs`, `lease_from_secs`, `wait_timeout`), the same as for Python and the
+//! CLI. Options are read through [`crate::args::options_arg`]: a key not listed here is
+//! `INVALID`, and `null` is "not given" for every option but `update`'s `parent` (where it
+//! clears, as the core's `Update` defines).
 
 use crate::abort::SignalRef;
-use crate::args::{Options, Reader, impl_options};
+use crate::args::options;
 use ayo_tickets as ayo;
 use napi_derive::napi;
 
-/// Options of the constructors (`open`, `openSession`, `openGlobal`, `openProject`, `inMemory`,
-/// `connect`).
-#[napi(object, object_from_js = false, object_to_js = false)]
-#[derive(Default)]
-pub struct OpenOptions {
-    /// Who acts, for notes and the audit log (`@` is added); else `$AYO_AGENT`.
-    #[napi(ts_type = "string | null")]
-    pub actor: Option<String>,
-    /// The lease in seconds a claim gets when it names none; else `$AYO_LEASE`, else none.
-    #[napi(ts_type = "number | null")]
-    pub lease: Option<f64>,
-}
-
-/// Options of `create`.
-#[napi(object, object_from_js = false, object_to_js = false)]
-#[derive(Default)]
-pub struct CreateOptions {
-    /// An agent handle (`@` is added).
-    #[napi(ts_type = "string | null")]
-    pub assignee: Option<String>,
-    /// Ids (or unique prefixes) of existing tickets this one waits for.
-    #[napi(ts_type = "Array<string> | null")]
-    pub deps: Option<Vec<String>>,
-    /// 0 (most urgent) to 4; 2 when not given.
-    #[napi(ts_type = "number | null")]
-    pub priority: Option<f64>,
-    /// `task` (default), `bug`, `feature`, `epic` or `chore`.
-    #[napi(js_name = "type", ts_type = "string | null")]
-    pub kind: Option<String>,
-    /// Labels.
-    #[napi(ts_type = "Array<string> | null")]
-    pub tags: Option<Vec<String>>,
-    /// The markdown body.
-    #[napi(ts_type = "string | null")]
-    pub description: Option<String>,
-    /// An epic or other grouping ticket.
-    #[napi(ts_type = "string | null")]
-    pub parent: Option<String>,
-    /// A chosen id; generated when not given.
-    #[napi(ts_type = "string | null")]
-    pub id: Option<String>,
-}
-
-/// The filter of `list`: every field that is set must match.
-#[napi(object, object_from_js = false, object_to_js = false)]
-#[derive(Default)]
-pub struct ListOptions {
-    /// Only this status.
-    #[napi(ts_type = "Status | null")]
-    pub status: Option<String>,
-    /// Only this agent's (with or without the `@`).
-    #[napi(ts_type = "string | null")]
-    pub assignee: Option<String>,
-    /// Only tickets with this tag.
-    #[napi(ts_type = "string | null")]
-    pub tag: Option<String>,
-    /// Only this type.
-    #[napi(js_name = "type", ts_type = "string | null")]
-    pub kind: Option<String>,
-    /// Only children of this ticket.
-    #[napi(ts_type = "string | null")]
-    pub parent: Option<String>,
-}
-
-/// Options of `ready` and `blocked`.
-#[napi(object, object_from_js = false, object_to_js = false)]
-#[derive(Default)]
-pub struct AgentOptions {
-    /// Only this agent's tickets (with or without the `@`).
-    #[napi(ts_type = "string | null")]
-    pub assignee: Option<String>,
-}
-
-/// The fields `update` edits; a field left out keeps its value.
-#[napi(object, object_from_js = false, object_to_js = false)]
-#[derive(Default)]
-pub struct UpdateOptions {
-    /// A new title.
-    #[napi(ts_type = "string | null")]
-    pub title: Option<String>,
-    /// A new description.
-    #[napi(ts_type = "string | null")]
-    pub description: Option<String>,
-    /// A new priority, 0 to 4.
-    #[napi(ts_type = "number | null")]
-    pub priority: Option<f64>,
-    /// A new type.
-    #[napi(js_name = "type", ts_type = "string | null")]
-    pub kind: Option<String>,
-    /// New tags, replacing the old.
-    #[napi(ts_type = "Array<string> | null")]
-    pub tags: Option<Vec<String>>,
-    /// A new parent; `null` clears it.
-    #[napi(ts_type = "string | null")]
-    pub parent: Option<Option<String>>,
-}
-
-/// Options of `start`.
-#[napi(object, object_from_js = false, object_to_js = false)]
-#[derive(Default)]
-pub struct StartOptions {
-    /// Starts it for this agent (sets the assignee).
-    #[napi(ts_type = "string | null")]
-    pub agent: Option<String>,
-    /// Starts it even though its deps are not closed.
-    #[napi(ts_type = "boolean | null")]
-    pub force: Option<bool>,
-}
-
-/// Options of `claim`.
-#[napi(object, object_from_js = false, object_to_js = false)]
-#[derive(Default)]
-pub struct ClaimOptions {
-    /// Wait until a ticket is claimable (or the timeout passes), then claim it.
-    #[napi(ts_type = "boolean | null")]
-    pub wait: Option<bool>,
-    /// With `wait`: how long to wait at most, in seconds; forever when not given.
-    #[napi(ts_type = "number | null")]
-    pub timeout: Option<f64>,
-    /// The lease in seconds; the handle's default (`$AYO_LEASE`) when not given, else none.
-    #[napi(ts_type = "number | null")]
-    pub lease: Option<f64>,
-    /// Cancels the wait: the promise rejects with an `AbortError`.
-    #[napi(ts_type = "AbortSignal | null")]
-    pub signal: Option<SignalRef>,
-}
-
-/// Options of `heartbeat`.
-#[napi(object, object_from_js = false, object_to_js = false)]
-#[derive(Default)]
-pub struct HeartbeatOptions {
-    /// Renews by this many seconds; else by the length given at claim.
-    #[napi(ts_type = "number | null")]
-    pub lease: Option<f64>,
-}
-
-/// Options of `release`.
-#[napi(object, object_from_js = false, object_to_js = false)]
-#[derive(Default)]
-pub struct ReleaseOptions {
-    /// The agent giving it back (Conflict when another agent holds it).
-    #[napi(ts_type = "string | null")]
-    pub agent: Option<String>,
-}
-
-/// Options of a job's `release`.
-#[napi(object, object_from_js = false, object_to_js = false)]
-#[derive(Default)]
-pub struct JobReleaseOptions {
-    /// A note added before the ticket is given back.
-    #[napi(ts_type = "string | null")]
-    pub note: Option<String>,
-}
-
-/// Options of `close`.
-#[napi(object, object_from_js = false, object_to_js = false)]
-#[derive(Default)]
-pub struct CloseOptions {
-    /// Why; becomes a note.
-    #[napi(ts_type = "string | null")]
-    pub reason: Option<String>,
-}
-
-/// Options of `delete`.
-#[napi(object, object_from_js = false, object_to_js = false)]
-#[derive(Default)]
-pub struct DeleteOptions {
-    /// Also removes the deps other tickets have on it.
-    #[napi(ts_type = "boolean | null")]
-    pub force: Option<bool>,
-}
-
-/// Options of `waitReady`.
-#[napi(object, object_from_js = false, object_to_js = false)]
-#[derive(Default)]
-pub struct WaitOptions {
-    /// Waits for this agent's ready tickets only.
-    #[napi(ts_type = "string | null")]
-    pub assignee: Option<String>,
-    /// How long to wait at most, in seconds; forever when not given.
-    #[napi(ts_type = "number | null")]
-    pub timeout: Option<f64>,
-    /// Cancels the wait: the promise rejects with an `AbortError`.
-    #[napi(ts_type = "AbortSignal | null")]
-    pub signal: Option<SignalRef>,
-}
-
-/// Options of `graph`.
-#[napi(object, object_from_js = false, object_to_js = false)]
-#[derive(Default)]
-pub struct GraphOptions {
-    /// `mermaid` (default) or `dot`.
-    #[napi(ts_type = "'mermaid' | 'dot' | null")]
-    pub format: Option<String>,
-    /// Draws only the part below this ticket.
-    #[napi(ts_type = "string | null")]
-    pub id: Option<String>,
+options! {
+    #[doc = " Options of the constructors (`open`, `openSession`, `openGlobal`, `openProject`, `inMemory`,"]
+    #[doc = " `connect`)."]
+    pub struct OpenOptions {
+        #[doc = " Who acts, for notes and the audit log (`@` is added); else `$AYO_AGENT`."]
+        #[napi(ts_type = "string | null")]
+        actor: Option<String>,
+        #[doc = " The lease in seconds a claim gets when it names none; else `$AYO_LEASE`, else none."]
+        #[napi(ts_type = "number | null")]
+        lease: Option<f64>,
+    }
+    #[doc = " Options of `create`."]
+    pub struct CreateOptions {
+        #[doc = " An agent handle (`@` is added)."]
+        #[napi(ts_type = "string | null")]
+        assignee: Option<String>,
+        #[doc = " Ids (or unique prefixes) of existing tickets this one waits for."]
+        #[napi(ts_type = "Array<string> | null")]
+        deps: Option<Vec<String>>,
+        #[doc = " 0 (most urgent) to 4; 2 when not given."]
+        #[napi(ts_type = "number | null")]
+        priority: Option<f64>,
+        #[doc = " `task` (default), `bug`, `feature`, `epic` or `chore`."]
+        #[napi(ts_type = "string | null")]
+        kind as "type": Option<String>,
+        #[doc = " Labels."]
+        #[napi(ts_type = "Array<string> | null")]
+        tags: Option<Vec<String>>,
+        #[doc = " The markdown body."]
+        #[napi(ts_type = "string | null")]
+        description: Option<String>,
+        #[doc = " An epic or other grouping ticket."]
+        #[napi(ts_type = "string | null")]
+        parent: Option<String>,
+        #[doc = " A chosen id; generated when not given."]
+        #[napi(ts_type = "string | null")]
+        id: Option<String>,
+    }
+    #[doc = " The filter of `list`: every field that is set must match."]
+    pub struct ListOptions {
+        #[doc = " Only this status."]
+        #[napi(ts_type = "Status | null")]
+        status: Option<String>,
+        #[doc = " Only this agent's (with or without the `@`)."]
+        #[napi(ts_type = "string | null")]
+        assignee: Option<String>,
+        #[doc = " Only tickets with this tag."]
+        #[napi(ts_type = "string | null")]
+        tag: Option<String>,
+        #[doc = " Only this type."]
+        #[napi(ts_type = "string | null")]
+        kind as "type": Option<String>,
+        #[doc = " Only children of this ticket."]
+        #[napi(ts_type = "string | null")]
+        parent: Option<String>,
+    }
+    #[doc = " Options of `ready` and `blocked`."]
+    pub struct AgentOptions {
+        #[doc = " Only this agent's tickets (with or without the `@`)."]
+        #[napi(ts_type = "string | null")]
+        assignee: Option<String>,
+    }
+    #[doc = " The fields `update` edits; a field left out keeps its value."]
+    pub struct UpdateOptions {
+        #[doc = " A new title."]
+        #[napi(ts_type = "string | null")]
+        title: Option<String>,
+        #[doc = " A new description."]
+        #[napi(ts_type = "string | null")]
+        description: Option<String>,
+        #[doc = " A new priority, 0 to 4."]
+        #[napi(ts_type = "number | null")]
+        priority: Option<f64>,
+        #[doc = " A new type."]
+        #[napi(ts_type = "string | null")]
+        kind as "type": Option<String>,
+        #[doc = " New tags, replacing the old."]
+        #[napi(ts_type = "Array<string> | null")]
+        tags: Option<Vec<String>>,
+        #[doc = " A new parent; `null` clears it."]
+        #[napi(ts_type = "string | null")]
+        parent (nullable): Option<Option<String>>,
+    }
+    #[doc = " Options of `start`."]
+    pub struct StartOptions {
+        #[doc = " Starts it for this agent (sets the assignee)."]
+        #[napi(ts_type = "string | null")]
+        agent: Option<String>,
+        #[doc = " Starts it even though its deps are not closed."]
+        #[napi(ts_type = "boolean | null")]
+        force: Option<bool>,
+    }
+    // `signal` last: a wrong option before it leaves no reference to release.
+    #[doc = " Options of `claim`."]
+    pub struct ClaimOptions {
+        #[doc = " Wait until a ticket is claimable (or the timeout passes), then claim it."]
+        #[napi(ts_type = "boolean | null")]
+        wait: Option<bool>,
+        #[doc = " With `wait`: how long to wait at most, in seconds; forever when not given."]
+        #[napi(ts_type = "number | null")]
+        timeout: Option<f64>,
+        #[doc = " The lease in seconds; the handle's default (`$AYO_LEASE`) when not given, else none."]
+        #[napi(ts_type = "number | null")]
+        lease: Option<f64>,
+        #[doc = " Cancels the wait: the promise rejects with an `AbortError`."]
+        #[napi(ts_type = "AbortSignal | null")]
+        signal: Option<SignalRef>,
+    }
+    #[doc = " Options of `heartbeat`."]
+    pub struct HeartbeatOptions {
+        #[doc = " Renews by this many seconds; else by the length given at claim."]
+        #[napi(ts_type = "number | null")]
+        lease: Option<f64>,
+    }
+    #[doc = " Options of `release`."]
+    pub struct ReleaseOptions {
+        #[doc = " The agent giving it back (Conflict when another agent holds it)."]
+        #[napi(ts_type = "string | null")]
+        agent: Option<String>,
+    }
+    #[doc = " Options of a job's `release`."]
+    pub struct JobReleaseOptions {
+        #[doc = " A note added before the ticket is given back."]
+        #[napi(ts_type = "string | null")]
+        note: Option<String>,
+    }
+    #[doc = " Options of `close`."]
+    pub struct CloseOptions {
+        #[doc = " Why; becomes a note."]
+        #[napi(ts_type = "string | null")]
+        reason: Option<String>,
+    }
+    #[doc = " Options of `delete`."]
+    pub struct DeleteOptions {
+        #[doc = " Also removes the deps other tickets have on it."]
+        #[napi(ts_type = "boolean | null")]
+        force: Option<bool>,
+    }
+    #[doc = " Options of `waitReady`."]
+    pub struct WaitOptions {
+        #[doc = " Waits for this agent's ready tickets only."]
+        #[napi(ts_type = "string | null")]
+        assignee: Option<String>,
+        #[doc = " How long to wait at most, in seconds; forever when not given."]
+        #[napi(ts_type = "number | null")]
+        timeout: Option<f64>,
+        #[doc = " Cancels the wait: the promise rejects with an `AbortError`."]
+        #[napi(ts_type = "AbortSignal | null")]
+        signal: Option<SignalRef>,
+    }
+    #[doc = " Options of `graph`."]
+    pub struct GraphOptions {
+        #[doc = " `mermaid` (default) or `dot`."]
+        #[napi(ts_type = "'mermaid' | 'dot' | null")]
+        format: Option<String>,
+        #[doc = " Draws only the part below this ticket."]
+        #[napi(ts_type = "string | null")]
+        id: Option<String>,
+    }
 }
 
 /// A JavaScript number as a whole number (priorities).
@@ -220,18 +184,6 @@ pub fn whole(what: &str, n: f64) -> ayo::Result<i64> {
             "{what} must be a whole number, not {n}"
         )))
     }
-}
-
-/// A JavaScript number as a count of seconds (leases).
-pub fn seconds(what: &str, n: f64) -> ayo::Result<u64> {
-    let w = whole(what, n)?;
-    u64::try_from(w).map_err(|_| ayo::Error::invalid(format!("{what} must not be negative")))
-}
-
-/// A JavaScript number of seconds as a timeout: `undefined` waits forever, as the core reads
-/// the rest (`Infinity`, or more than any clock holds, waits forever too).
-pub fn timeout(n: Option<f64>) -> ayo::Result<Option<Duration>> {
-    Ok(n.map(ayo::timeout_from_secs).transpose()?.flatten())
 }
 
 impl CreateOptions {
@@ -274,47 +226,6 @@ impl UpdateOptions {
             kind: self.kind,
             tags: self.tags,
             parent: self.parent,
-        })
-    }
-}
-
-impl_options! {
-    OpenOptions { actor: "actor", lease: "lease" }
-    CreateOptions {
-        assignee: "assignee",
-        deps: "deps",
-        priority: "priority",
-        kind: "type",
-        tags: "tags",
-        description: "description",
-        parent: "parent",
-        id: "id",
-    }
-    ListOptions { status: "status", assignee: "assignee", tag: "tag", kind: "type", parent: "parent" }
-    AgentOptions { assignee: "assignee" }
-    StartOptions { agent: "agent", force: "force" }
-    // `signal` last: a wrong option before it leaves no reference to release.
-    ClaimOptions { wait: "wait", timeout: "timeout", lease: "lease", signal: "signal" }
-    HeartbeatOptions { lease: "lease" }
-    ReleaseOptions { agent: "agent" }
-    JobReleaseOptions { note: "note" }
-    CloseOptions { reason: "reason" }
-    DeleteOptions { force: "force" }
-    WaitOptions { assignee: "assignee", timeout: "timeout", signal: "signal" }
-    GraphOptions { format: "format", id: "id" }
-}
-
-impl Options for UpdateOptions {
-    const KEYS: &'static [&'static str] =
-        &["title", "description", "priority", "type", "tags", "parent"];
-    fn read(r: &Reader<'_>) -> ayo::Result<Self> {
-        Ok(UpdateOptions {
-            title: r.get("title")?,
-            description: r.get("description")?,
-            priority: r.get("priority")?,
-            kind: r.get("type")?,
-            tags: r.get("tags")?,
-            parent: r.nullable("parent")?,
         })
     }
 }

@@ -17,7 +17,7 @@ use crate::job::Job;
 use crate::options::{
     AgentOptions, ClaimOptions, CloseOptions, CreateOptions, DeleteOptions, GraphOptions,
     HeartbeatOptions, ListOptions, OpenOptions, ReleaseOptions, StartOptions, UpdateOptions,
-    WaitOptions, seconds, timeout,
+    WaitOptions,
 };
 use crate::wait;
 
@@ -53,13 +53,9 @@ impl Tickets {
     }
 }
 
-/// The core's claim options from Node's.
+/// The core's claim options from Node's (the core converts the seconds).
 fn claim_options(o: &ClaimOptions) -> ayo::Result<ayo::ClaimOptions> {
-    Ok(ayo::ClaimOptions {
-        wait: o.wait.unwrap_or(false),
-        timeout: timeout(o.timeout)?,
-        lease: o.lease.map(|l| seconds("lease", l)).transpose()?,
-    })
+    ayo::ClaimOptions::from_secs(o.wait.unwrap_or(false), o.timeout, o.lease)
 }
 
 /// Tickets in one store: a directory of markdown files, a session's or the global store, a
@@ -76,12 +72,7 @@ fn configure(env: &Env, opened: ayo::Result<ayo::Tickets>, o: OpenOptions) -> ay
     if let Some(h) = crate::warnings::handler(env) {
         t = t.with_warning_handler(h);
     }
-    if o.actor.is_some() {
-        t = t.with_actor(o.actor.as_deref())?;
-    }
-    if let Some(l) = o.lease {
-        t = t.with_default_lease(Some(seconds("lease", l)?))?;
-    }
+    let t = t.with_options(&ayo::OpenOptions::from_secs(o.actor, o.lease)?)?;
     Ok(Tickets { inner: Arc::new(t) })
 }
 
@@ -272,12 +263,9 @@ impl Tickets {
             agent,
             options,
             |core, agent, opts, interrupt| {
-                let t = if opts.wait {
-                    core.claim_wait(agent, &opts, interrupt)?
-                } else {
-                    core.claim(agent, opts)?
-                };
-                Ok(t.map(Ticket::from))
+                Ok(core
+                    .claim_with(agent, &opts, Some(interrupt))?
+                    .map(Ticket::from))
             },
         )
     }
@@ -346,7 +334,7 @@ impl Tickets {
             let id: String = required("heartbeat", "id", id)?;
             let agent: String = required("heartbeat", "agent", agent)?;
             let o = options_arg::<HeartbeatOptions>("heartbeat", "options", options)?;
-            let lease = o.lease.map(|l| seconds("lease", l)).transpose()?;
+            let lease = o.lease.map(ayo::lease_from_secs).transpose()?;
             self.inner.heartbeat(&id, &agent, lease)
         })();
         check(env, r).map(Ticket::from)
@@ -461,7 +449,7 @@ impl Tickets {
             Ok(o) => o,
             Err(e) => return wait::rejected::<Option<Ticket>>(env, e),
         };
-        let limit = timeout(o.timeout);
+        let limit = ayo::wait_timeout(o.timeout);
         let assignee = o.assignee;
         let inner = Arc::clone(&self.inner);
         wait::spawn(env, o.signal, move |interrupt| {

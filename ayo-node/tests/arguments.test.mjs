@@ -138,7 +138,23 @@ test('update keeps its meaning of null: "keep" for fields, "clear" for parent; a
   assert.equal(u.title, 'A');
   assert.equal(u.priority, 1);
   assert.equal(u.parent, epic.id);
+  const e = throwsCode(() => t.update(a.id, { parent: '' }), 'INVALID');
+  assert.match(e.message, /parent must name a ticket/);
   u = t.update(a.id, { parent: null });
   assert.equal(u.parent, null);
   assert.equal(t.assign(a.id, null).assignee, null);
+});
+
+test('leases are checked by the core, with its one message', async () => {
+  const message = /^lease must be a whole number of seconds, at least 1, not /;
+  for (const bad of [0, -1, 1.5]) {
+    assert.match(throwsCode(() => Tickets.inMemory({ lease: bad }), 'INVALID').message, message);
+  }
+  const t = Tickets.inMemory({ lease: 60 });
+  assert.equal(t.location, 'memory');
+  const a = t.create('A');
+  const e = await rejectsCode(t.claim('w', { lease: -1 }), 'INVALID');
+  assert.match(e.message, message);
+  assert.notEqual((await t.claim('w')).leaseUntil, null);
+  assert.match(throwsCode(() => t.heartbeat(a.id, 'w', { lease: 0.5 }), 'INVALID').message, message);
 });

@@ -1,9 +1,6 @@
 //! Conversions of plain values between Python and the core: JSON values to Python objects (for
-//! `to_dict`), seconds to durations.
+//! `to_dict`), and arguments where `None` clears.
 
-use std::time::Duration;
-
-use ayo_tickets::Error;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde::Serialize;
@@ -44,23 +41,39 @@ pub fn to_dict<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<
     json_to_py(py, &json)
 }
 
-/// A timeout in seconds: `None` waits forever, as the core reads the rest.
-pub fn timeout(seconds: Option<f64>) -> Result<Option<Duration>, Error> {
-    Ok(seconds
-        .map(ayo_tickets::timeout_from_secs)
-        .transpose()?
-        .flatten())
+/// An argument where `None` means something (clear the field) apart from not being given:
+/// the default of its keyword is [`Clearable::Keep`], and `None` passed explicitly is
+/// [`Clearable::Clear`]. The core's `Update` says what clearing means.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Clearable {
+    /// Not given: keep the field.
+    #[default]
+    Keep,
+    /// `None`: clear the field.
+    Clear,
+    /// A value.
+    Set(String),
 }
 
-/// A lease length in whole seconds; negative is invalid.
-pub fn lease(seconds: Option<i64>) -> Result<Option<u64>, Error> {
-    seconds
-        .map(|s| {
-            u64::try_from(s).map_err(|_| {
-                Error::invalid(format!(
-                    "lease must be a non-negative number of seconds, not {s}"
-                ))
-            })
-        })
-        .transpose()
+impl Clearable {
+    /// The core's shape: `None` keeps, `Some(None)` clears.
+    pub fn into_core(self) -> Option<Option<String>> {
+        match self {
+            Clearable::Keep => None,
+            Clearable::Clear => Some(None),
+            Clearable::Set(v) => Some(Some(v)),
+        }
+    }
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Clearable {
+    type Error = PyErr;
+
+    fn extract(ob: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if ob.is_none() {
+            Ok(Clearable::Clear)
+        } else {
+            ob.extract::<String>().map(Clearable::Set)
+        }
+    }
 }

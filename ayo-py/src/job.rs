@@ -94,7 +94,8 @@ impl PyJob {
     /// `None`), with the GIL released; Ctrl-C raises `KeyboardInterrupt`.
     #[pyo3(signature = (timeout=None))]
     fn wait_lost(&self, py: Python<'_>, timeout: Option<f64>) -> PyResult<Option<String>> {
-        let timeout = crate::convert::timeout(timeout).map_err(|e| crate::errors::to_py(py, e))?;
+        let timeout =
+            ayo_tickets::wait_timeout(timeout).map_err(|e| crate::errors::to_py(py, e))?;
         let deadline = timeout.and_then(|t| std::time::Instant::now().checked_add(t));
         loop {
             let slice = match deadline {

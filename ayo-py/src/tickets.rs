@@ -3,12 +3,15 @@
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
-use ayo_tickets::{ClaimOptions, Filter, GraphFormat, NewTicket, Status, Tickets, Update};
+use ayo_tickets::{
+    ClaimOptions, Filter, GraphFormat, NewTicket, OpenOptions, Status, Tickets, Update,
+    lease_from_secs, wait_timeout,
+};
 use pyo3::prelude::*;
 
 use crate::batch::PyBatch;
 use crate::call::{call, call_waiting, warning_handler};
-use crate::convert::{lease, timeout};
+use crate::convert::Clearable;
 use crate::errors::to_py;
 use crate::job::PyJob;
 use crate::objects::{PyClosed, PyDepTree, PyLogEntry, PyProblem, PyTicket};
@@ -22,19 +25,16 @@ pub struct PyTickets {
     pub core: Tickets,
 }
 
-/// Wraps a core handle: the actor when given (else `$AYO_AGENT`), warnings to Python.
+/// Wraps a core handle with the core's open options (`actor`, else `$AYO_AGENT`; `lease`,
+/// else `$AYO_LEASE`), warnings to Python.
 fn wrap(
     py: Python<'_>,
     open: impl FnOnce() -> ayo_tickets::Result<Tickets> + Send,
     actor: Option<String>,
+    lease: Option<f64>,
 ) -> PyResult<PyTickets> {
-    let core = call(py, || {
-        let t = open()?;
-        match actor {
-            Some(a) => t.with_actor(Some(&a)),
-            None => Ok(t),
-        }
-    })?;
+    let options = OpenOptions::from_secs(actor, lease).map_err(|e| to_py(py, e))?;
+    let core = call(py, || open()?.with_options(&options))?;
     Ok(PyTickets {
         core: core.with_warning_handler(warning_handler()),
     })
@@ -45,7 +45,8 @@ fn tickets(list: Vec<ayo_tickets::Ticket>) -> Vec<PyTicket> {
 }
 
 impl PyTickets {
-    /// `claim`, blocking this thread while it waits (with the GIL released).
+    /// `claim`, blocking this thread while it waits (with the GIL released, Ctrl-C and
+    /// cancellation checked).
     pub fn claim_blocking(
         &self,
         py: Python<'_>,
@@ -53,13 +54,9 @@ impl PyTickets {
         options: ClaimOptions,
         cancel: Option<&AtomicBool>,
     ) -> PyResult<Option<PyTicket>> {
-        let t = if options.wait {
-            call_waiting(py, cancel, |interrupt| {
-                self.core.claim_wait(agent, &options, interrupt)
-            })?
-        } else {
-            call(py, || self.core.claim(agent, options))?
-        };
+        let t = call_waiting(py, cancel, |interrupt| {
+            self.core.claim_with(agent, &options, Some(interrupt))
+        })?;
         Ok(t.map(PyTicket))
     }
 
@@ -99,75 +96,94 @@ impl PyTickets {
 fn claim_options(
     py: Python<'_>,
     wait: bool,
-    timeout_secs: Option<f64>,
-    lease_secs: Option<i64>,
+    timeout: Option<f64>,
+    lease: Option<f64>,
 ) -> PyResult<ClaimOptions> {
-    Ok(ClaimOptions {
-        wait,
-        timeout: timeout(timeout_secs).map_err(|e| to_py(py, e))?,
-        lease: lease(lease_secs).map_err(|e| to_py(py, e))?,
-    })
+    ClaimOptions::from_secs(wait, timeout, lease).map_err(|e| to_py(py, e))
 }
 
 #[pymethods]
 impl PyTickets {
     /// Tickets in a directory of markdown files (created at the first write).
     #[staticmethod]
-    #[pyo3(signature = (dir, *, actor=None))]
-    fn open(py: Python<'_>, dir: PathBuf, actor: Option<String>) -> PyResult<Self> {
-        wrap(py, || Tickets::open(&dir), actor)
+    #[pyo3(signature = (dir, *, actor=None, lease=None))]
+    fn open(
+        py: Python<'_>,
+        dir: PathBuf,
+        actor: Option<String>,
+        lease: Option<f64>,
+    ) -> PyResult<Self> {
+        wrap(py, || Tickets::open(&dir), actor, lease)
     }
 
     /// A session's tickets: `<home>/sessions/<session>/.tickets/`; the session is the one
     /// given, else `$AYO_SESSION_ID`, else `default`.
     #[staticmethod]
-    #[pyo3(signature = (session=None, *, actor=None))]
+    #[pyo3(signature = (session=None, *, actor=None, lease=None))]
     fn open_session(
         py: Python<'_>,
         session: Option<String>,
         actor: Option<String>,
+        lease: Option<f64>,
     ) -> PyResult<Self> {
-        wrap(py, || Tickets::open_session(session.as_deref()), actor)
+        wrap(
+            py,
+            || Tickets::open_session(session.as_deref()),
+            actor,
+            lease,
+        )
     }
 
     /// The tickets shared by every session: `<home>/tickets/.tickets/`.
     #[staticmethod]
-    #[pyo3(signature = (*, actor=None))]
-    fn open_global(py: Python<'_>, actor: Option<String>) -> PyResult<Self> {
-        wrap(py, Tickets::open_global, actor)
+    #[pyo3(signature = (*, actor=None, lease=None))]
+    fn open_global(py: Python<'_>, actor: Option<String>, lease: Option<f64>) -> PyResult<Self> {
+        wrap(py, Tickets::open_global, actor, lease)
     }
 
     /// The project's tickets: the nearest `.tickets/` from `start` (else the current directory)
     /// upward; in a linked git worktree, the main worktree's, so that agents in parallel
     /// worktrees share one store and one set of claims. `InvalidInput` when there is none.
     #[staticmethod]
-    #[pyo3(signature = (start=None, *, actor=None))]
+    #[pyo3(signature = (start=None, *, actor=None, lease=None))]
     fn open_project(
         py: Python<'_>,
         start: Option<PathBuf>,
         actor: Option<String>,
+        lease: Option<f64>,
     ) -> PyResult<Self> {
-        wrap(py, || Tickets::open_project(start.as_deref()), actor)
+        wrap(py, || Tickets::open_project(start.as_deref()), actor, lease)
     }
 
     /// Tickets in memory, gone when the handle is.
     #[staticmethod]
-    #[pyo3(signature = (*, actor=None))]
-    fn in_memory(py: Python<'_>, actor: Option<String>) -> PyResult<Self> {
-        wrap(py, Tickets::try_in_memory, actor)
+    #[pyo3(signature = (*, actor=None, lease=None))]
+    fn in_memory(py: Python<'_>, actor: Option<String>, lease: Option<f64>) -> PyResult<Self> {
+        wrap(py, Tickets::try_in_memory, actor, lease)
     }
 
     /// Tickets in a database store, by URL (`postgres://...`).
     #[staticmethod]
-    #[pyo3(signature = (url, *, actor=None))]
-    fn connect(py: Python<'_>, url: String, actor: Option<String>) -> PyResult<Self> {
-        wrap(py, || Tickets::connect(&url), actor)
+    #[pyo3(signature = (url, *, actor=None, lease=None))]
+    fn connect(
+        py: Python<'_>,
+        url: String,
+        actor: Option<String>,
+        lease: Option<f64>,
+    ) -> PyResult<Self> {
+        wrap(py, || Tickets::connect(&url), actor, lease)
     }
 
     /// Who acts (for notes and the audit log), or `None`.
     #[getter]
     fn actor(&self) -> Option<&str> {
         self.core.actor()
+    }
+
+    /// Where the store is: a directory, a URL, or `memory`.
+    #[getter]
+    fn location(&self) -> String {
+        self.core.store().location()
     }
 
     /// Creates a ticket and returns it.
@@ -243,8 +259,9 @@ impl PyTickets {
         call(py, || self.core.blocked(assignee)).map(tickets)
     }
 
-    /// Edits the given fields and keeps the rest; `parent=""` clears the parent.
-    #[pyo3(signature = (id, *, title=None, description=None, priority=None, r#type=None, tags=None, parent=None))]
+    /// Edits the given fields and keeps the rest; `parent=None` clears the parent (an empty
+    /// one is invalid).
+    #[pyo3(signature = (id, *, title=None, description=None, priority=None, r#type=None, tags=None, parent=Clearable::Keep))]
     #[allow(clippy::too_many_arguments)]
     fn update(
         &self,
@@ -255,7 +272,7 @@ impl PyTickets {
         priority: Option<i64>,
         r#type: Option<String>,
         tags: Option<Vec<String>>,
-        parent: Option<String>,
+        parent: Clearable,
     ) -> PyResult<PyTicket> {
         let changes = Update {
             title,
@@ -263,7 +280,7 @@ impl PyTickets {
             priority,
             kind: r#type,
             tags,
-            parent: parent.map(|p| Some(p).filter(|p| !p.is_empty())),
+            parent: parent.into_core(),
         };
         call(py, || self.core.update(id, changes)).map(PyTicket)
     }
@@ -290,7 +307,7 @@ impl PyTickets {
         agent: &str,
         wait: bool,
         timeout: Option<f64>,
-        lease: Option<i64>,
+        lease: Option<f64>,
     ) -> PyResult<Option<PyTicket>> {
         let options = claim_options(py, wait, timeout, lease)?;
         self.claim_blocking(py, agent, options, None)
@@ -303,7 +320,7 @@ impl PyTickets {
         agent: String,
         wait: bool,
         timeout: Option<f64>,
-        lease: Option<i64>,
+        lease: Option<f64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
         let options = claim_options(py, wait, timeout, lease)?;
@@ -335,7 +352,7 @@ impl PyTickets {
         &self,
         py: Python<'_>,
         agent: &str,
-        lease: Option<i64>,
+        lease: Option<f64>,
         wait: bool,
         timeout: Option<f64>,
     ) -> PyResult<Option<PyJob>> {
@@ -349,7 +366,7 @@ impl PyTickets {
     fn work_async<'py>(
         slf: &Bound<'py, Self>,
         agent: String,
-        lease: Option<i64>,
+        lease: Option<f64>,
         wait: bool,
         timeout: Option<f64>,
     ) -> PyResult<Bound<'py, PyAny>> {
@@ -374,9 +391,12 @@ impl PyTickets {
         py: Python<'_>,
         id: &str,
         agent: &str,
-        lease: Option<i64>,
+        lease: Option<f64>,
     ) -> PyResult<PyTicket> {
-        let lease = crate::convert::lease(lease).map_err(|e| to_py(py, e))?;
+        let lease = lease
+            .map(lease_from_secs)
+            .transpose()
+            .map_err(|e| to_py(py, e))?;
         call(py, || self.core.heartbeat(id, agent, lease)).map(PyTicket)
     }
 
@@ -438,7 +458,7 @@ impl PyTickets {
         assignee: Option<&str>,
         timeout: Option<f64>,
     ) -> PyResult<Option<PyTicket>> {
-        let timeout = crate::convert::timeout(timeout).map_err(|e| to_py(py, e))?;
+        let timeout = wait_timeout(timeout).map_err(|e| to_py(py, e))?;
         self.wait_ready_blocking(py, assignee, timeout, None)
     }
 
@@ -450,7 +470,7 @@ impl PyTickets {
         timeout: Option<f64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
-        let timeout = crate::convert::timeout(timeout).map_err(|e| to_py(py, e))?;
+        let timeout = wait_timeout(timeout).map_err(|e| to_py(py, e))?;
         let this = slf.clone().unbind();
         crate::aio::spawn(
             py,

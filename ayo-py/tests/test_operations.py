@@ -139,7 +139,11 @@ def test_update_edits_given_fields_only(t: Tickets) -> None:
     assert u.description == "keep"
     u = t.update(a.id, description="changed")
     assert u.description == "changed" and u.title == "new" and u.parent == epic.id
-    assert t.update(a.id, parent="").parent is None
+    with pytest.raises(ayo_tickets.InvalidInput, match="parent must name a ticket"):
+        t.update(a.id, parent="")
+    assert t.get(a.id).parent == epic.id
+    assert t.update(a.id, title="kept parent").parent == epic.id  # not given: kept
+    assert t.update(a.id, parent=None).parent is None  # an explicit None clears
     with pytest.raises(ayo_tickets.InvalidInput):
         t.update(a.id, priority=9)
     with pytest.raises(ayo_tickets.InvalidInput):
@@ -223,6 +227,22 @@ def test_a_bad_ayo_lease_is_invalid_when_the_handle_opens(
     t.create("job")
     claimed = t.claim("w")
     assert claimed is not None and claimed.lease_until is not None
+
+
+def test_open_takes_a_default_lease_and_tells_its_location(tmp_path: object) -> None:
+    t = Tickets.in_memory(lease=60)
+    assert t.location == "memory"
+    t.create("job")
+    claimed = t.claim("w")
+    assert claimed is not None and claimed.lease_until is not None
+    d = Tickets.open(str(tmp_path), lease=30)
+    assert d.location == str(tmp_path)
+    message = "lease must be a whole number of seconds, at least 1"
+    for bad in (0, -1):
+        with pytest.raises(ayo_tickets.InvalidInput, match=message):
+            Tickets.in_memory(lease=bad)
+    with pytest.raises(ayo_tickets.InvalidInput, match=message):
+        Tickets.in_memory(lease=1.5)  # type: ignore[arg-type]
 
 
 def test_assign_sets_and_clears(t: Tickets) -> None:

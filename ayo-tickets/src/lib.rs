@@ -22,6 +22,7 @@ mod error;
 pub mod format;
 mod graph;
 mod hooks;
+mod options;
 mod request;
 mod scope;
 pub mod store;
@@ -30,9 +31,10 @@ mod tickets;
 
 pub use error::{Error, Field, Result};
 pub use graph::{DepGraph, DepTree, GraphFormat};
-pub use request::{
-    ClaimOptions, Closed, Filter, NewTicket, Problem, ProblemKind, Update, timeout_from_secs,
+pub use options::{
+    ClaimOptions, OpenOptions, lease_from_secs, lease_from_text, timeout_from_secs, wait_timeout,
 };
+pub use request::{Closed, Filter, NewTicket, Problem, ProblemKind, Update};
 pub use scope::{
     DEFAULT_SESSION, ProjectSearch, StoreChoice, StoreFlags, TICKETS_DIR, find_project, home,
     validate_session,
@@ -42,7 +44,7 @@ pub use ticket::{
     DEFAULT_PRIORITY, Note, Status, TYPES, Ticket, agent_matches, normalize_agent, now, validate_id,
 };
 pub use tickets::{
-    Copied, DEFAULT_WORK_LEASE, Job, JobWatch, LostHandler, Tickets, WarningHandler,
+    Copied, DEFAULT_WORK_LEASE, Interrupt, Job, JobWatch, LostHandler, Tickets, WarningHandler,
 };
 
 /// The README's Rust examples, compiled and run as doc tests.

@@ -1,12 +1,10 @@
-//! The inputs of operations: [`NewTicket`], [`Filter`], [`Update`], [`ClaimOptions`], and the
-//! outputs that are more than a ticket: [`Closed`], [`Problem`].
+//! The inputs of operations: [`NewTicket`], [`Filter`], [`Update`] (the call options are in
+//! [`crate::options`]), and the outputs that are more than a ticket: [`Closed`], [`Problem`].
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
 use crate::ticket::{Status, Ticket};
 
 /// A ticket to create: a title and optional fields, built up with methods.
@@ -143,6 +141,25 @@ impl Filter {
 }
 
 /// The fields `update` edits; `None` keeps a field as it is.
+///
+/// What clearing means, the same in every front end: a field that holds text or a list takes
+/// the value given, so `description: Some("")` empties the description and `tags:
+/// Some(vec![])` removes every tag; the parent, which names a ticket, is cleared only by an
+/// explicit none, `parent: Some(None)` (Python `parent=None`, Node `parent: null`, CLI
+/// `--no-parent`), and an empty or blank parent is [`crate::Error::Invalid`], as it is in
+/// `create`, so that a typo never passes for "no parent".
+///
+/// ```
+/// use ayo_tickets::{NewTicket, Tickets, Update};
+/// let t = Tickets::in_memory();
+/// let epic = t.create(NewTicket::new("Epic"))?;
+/// let a = t.create(NewTicket::new("Child").parent(&epic.id))?;
+/// let blank = Update { parent: Some(Some(String::new())), ..Update::default() };
+/// assert_eq!(t.update(&a.id, blank).unwrap_err().code(), "INVALID");
+/// let clear = Update { parent: Some(None), ..Update::default() };
+/// assert_eq!(t.update(&a.id, clear)?.parent, None);
+/// # Ok::<(), ayo_tickets::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Update {
     /// A new title.
@@ -157,36 +174,6 @@ pub struct Update {
     pub tags: Option<Vec<String>>,
     /// A new parent; `Some(None)` clears it.
     pub parent: Option<Option<String>>,
-}
-
-/// A timeout given in seconds, as every front end takes one: infinity, or a length past what a
-/// [`Duration`] holds (some 584 billion years), waits forever (`None`); a negative or NaN one is
-/// [`Error::Invalid`].
-///
-/// ```
-/// use ayo_tickets::timeout_from_secs;
-/// assert_eq!(timeout_from_secs(0.5).unwrap(), Some(std::time::Duration::from_millis(500)));
-/// assert_eq!(timeout_from_secs(1e300).unwrap(), None);
-/// assert_eq!(timeout_from_secs(-1.0).unwrap_err().code(), "INVALID");
-/// ```
-pub fn timeout_from_secs(seconds: f64) -> Result<Option<Duration>> {
-    if seconds.is_nan() || seconds < 0.0 {
-        return Err(Error::invalid(format!(
-            "timeout must be a non-negative number of seconds, not {seconds}"
-        )));
-    }
-    Ok(Duration::try_from_secs_f64(seconds).ok())
-}
-
-/// How `claim` behaves.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ClaimOptions {
-    /// Block until a ticket is claimable (or the timeout passes).
-    pub wait: bool,
-    /// How long to wait at most; forever when `None`.
-    pub timeout: Option<Duration>,
-    /// Lease length in seconds; `$AYO_LEASE` when `None`, else no lease.
-    pub lease: Option<u64>,
 }
 
 /// What `close` returns: the closed ticket and the tickets that became ready.

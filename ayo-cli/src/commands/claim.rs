@@ -42,7 +42,7 @@ pub(crate) struct ClaimArgs {
 
     /// Hold the claim for this many seconds unless renewed by `heartbeat`; then another agent
     /// may take the ticket over [env: AYO_LEASE; default: no lease].
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", value_parser = input::lease)]
     lease: Option<u64>,
 }
 
@@ -54,14 +54,15 @@ pub(crate) fn run(args: ClaimArgs, ctx: &Ctx) -> Result<(), CliError> {
         timeout: args.timeout,
         lease: args.lease,
     };
-    let claimed = if args.wait {
-        let ctrl_c = CtrlC::watch();
-        tickets
-            .claim_wait(&args.assignee, &options, &|| ctrl_c.check())
-            .map_err(|e| ctrl_c.map(e))?
-    } else {
-        tickets.claim(&args.assignee, options)?
-    };
+    // Ctrl-C is watched only while waiting: a single attempt ends at once anyway.
+    let ctrl_c = args.wait.then(CtrlC::watch);
+    let check = || ctrl_c.as_ref().map_or(Ok(()), CtrlC::check);
+    let claimed = tickets
+        .claim_with(&args.assignee, &options, Some(&check))
+        .map_err(|e| match &ctrl_c {
+            Some(c) => c.map(e),
+            None => CliError::Core(e),
+        })?;
     match claimed {
         Some(ticket) if ctx.out.is_json() => ctx.out.json(&ticket),
         Some(ticket) => ctx.out.line(&ticket.id),

@@ -28,7 +28,7 @@ pub(crate) struct HeartbeatArgs {
     assignee: String,
 
     /// Renew by this many seconds.
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", value_parser = crate::input::lease)]
     lease: Option<u64>,
 }
 

@@ -201,21 +201,37 @@ class Tickets:
     """Tickets in one store."""
 
     @staticmethod
-    def open(dir: Union[str, PathLike[str]], *, actor: Optional[str] = None) -> Tickets: ...
-    @staticmethod
-    def open_session(session: Optional[str] = None, *, actor: Optional[str] = None) -> Tickets: ...
-    @staticmethod
-    def open_global(*, actor: Optional[str] = None) -> Tickets: ...
-    @staticmethod
-    def open_project(
-        start: Union[str, PathLike[str], None] = None, *, actor: Optional[str] = None
+    def open(
+        dir: Union[str, PathLike[str]], *, actor: Optional[str] = None, lease: Optional[int] = None
     ) -> Tickets: ...
     @staticmethod
-    def in_memory(*, actor: Optional[str] = None) -> Tickets: ...
+    def open_session(
+        session: Optional[str] = None, *, actor: Optional[str] = None, lease: Optional[int] = None
+    ) -> Tickets: ...
     @staticmethod
-    def connect(url: str, *, actor: Optional[str] = None) -> Tickets: ...
+    def open_global(
+        *, actor: Optional[str] = None, lease: Optional[int] = None
+    ) -> Tickets: ...
+    @staticmethod
+    def open_project(
+        start: Union[str, PathLike[str], None] = None,
+        *,
+        actor: Optional[str] = None,
+        lease: Optional[int] = None,
+    ) -> Tickets: ...
+    @staticmethod
+    def in_memory(
+        *, actor: Optional[str] = None, lease: Optional[int] = None
+    ) -> Tickets: ...
+    @staticmethod
+    def connect(
+        url: str, *, actor: Optional[str] = None, lease: Optional[int] = None
+    ) -> Tickets: ...
     @property
     def actor(self) -> Optional[str]: ...
+    @property
+    def location(self) -> str:
+        """Where the store is: a directory, a URL, or ``memory``."""
     def create(
         self,
         title: str,
@@ -250,9 +266,10 @@ class Tickets:
         priority: Optional[int] = None,
         type: Optional[str] = None,
         tags: Optional[Sequence[str]] = None,
-        parent: Optional[str] = None,
+        parent: Optional[str] = ...,
     ) -> Ticket:
-        """Edits the given fields and keeps the rest; ``parent=""`` clears the parent."""
+        """Edits the given fields and keeps the rest; ``parent=None`` clears the parent (an
+        empty one is ``InvalidInput``)."""
     def start(self, id: str, *, agent: Optional[str] = None, force: bool = False) -> Ticket: ...
     def claim(
         self,

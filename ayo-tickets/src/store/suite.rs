@@ -5,7 +5,8 @@
 use std::time::Duration;
 
 use crate::error::Error;
-use crate::request::{ClaimOptions, Filter, NewTicket, ProblemKind, Update};
+use crate::options::ClaimOptions;
+use crate::request::{Filter, NewTicket, ProblemKind, Update};
 use crate::store::{Access, LogEntry};
 use crate::ticket::{Status, Ticket};
 use crate::{GraphFormat, Tickets};

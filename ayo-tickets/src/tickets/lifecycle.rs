@@ -6,7 +6,8 @@ use super::read::{closed_ids, ready_order, whole};
 use super::{Tickets, annotate_one, closed_deps, resolve};
 use crate::error::{Error, Result};
 use crate::hooks::pause;
-use crate::request::{ClaimOptions, Closed};
+use crate::options::ClaimOptions;
+use crate::request::Closed;
 use crate::store::{Brief, ClaimRequest, NativeClaim};
 use crate::ticket::{Note, Status, Ticket, agent_matches, normalize_agent};
 
@@ -189,8 +190,21 @@ impl Tickets {
     /// or with a run-out lease; each in the `ready` order) and starts it for `agent`. `None`
     /// when there is none (after waiting, with `wait`, until the timeout).
     pub fn claim(&self, agent: &str, options: ClaimOptions) -> Result<Option<Ticket>> {
+        self.claim_with(agent, &options, None)
+    }
+
+    /// The one claim entry point of the front ends: [`Tickets::claim`], which with
+    /// `options.wait` waits (up to `options.timeout`) and then runs `interrupt`, when given, at
+    /// least every 100 ms, ending the wait with its error (Ctrl-C, a cancelled task, an
+    /// aborted signal: [`Error::Interrupted`]). Without `wait` it makes one attempt.
+    pub fn claim_with(
+        &self,
+        agent: &str,
+        options: &ClaimOptions,
+        interrupt: Option<super::Interrupt<'_>>,
+    ) -> Result<Option<Ticket>> {
         if options.wait {
-            return self.claim_wait_inner(agent, &options, None);
+            return self.claim_wait_inner(agent, options, interrupt);
         }
         let agent = normalize_agent(agent)?;
         Ok(self.try_claim(&agent, options.lease)?.ticket)
@@ -200,7 +214,7 @@ impl Tickets {
     pub(crate) fn try_claim(&self, agent: &str, lease: Option<u64>) -> Result<ClaimAttempt> {
         let lease = lease.or(self.default_lease);
         if lease == Some(0) {
-            return Err(Error::invalid("a lease must be at least one second"));
+            return Err(crate::options::bad_lease(0));
         }
         let actor = self.actor_or(Some(agent));
         self.write(|txn| {
@@ -296,7 +310,7 @@ impl Tickets {
                     Error::invalid(format!("ticket '{}' has no lease to renew; give one", t.id))
                 })?;
             if secs == 0 {
-                return Err(Error::invalid("a lease must be at least one second"));
+                return Err(crate::options::bad_lease(0));
             }
             let now = txn.now()?;
             t.lease_until = Some(lease_end(now, secs)?);

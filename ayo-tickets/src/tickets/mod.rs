@@ -7,6 +7,7 @@ use std::thread::ThreadId;
 
 use crate::error::{Error, Result};
 use crate::graph::annotate;
+use crate::options::OpenOptions;
 use crate::scope::{self, StoreChoice, StoreFlags};
 use crate::store::markdown::MarkdownStore;
 use crate::store::memory::MemoryStore;
@@ -21,6 +22,7 @@ mod work;
 mod write;
 
 pub use copy::Copied;
+pub use wait::Interrupt;
 pub use work::{DEFAULT_WORK_LEASE, Job, JobWatch, LostHandler};
 
 /// A handler for files a read had to skip.
@@ -238,12 +240,23 @@ impl Tickets {
     /// ```
     pub fn with_default_lease(mut self, seconds: Option<u64>) -> Result<Self> {
         if seconds == Some(0) {
-            return Err(Error::invalid(
-                "a default lease must be at least one second",
-            ));
+            return Err(crate::options::bad_lease(0));
         }
         self.default_lease = seconds;
         Ok(self)
+    }
+
+    /// Applies the open options every front end takes: the actor and the default lease, where
+    /// given (the rest stays as the environment set it).
+    pub fn with_options(self, options: &OpenOptions) -> Result<Self> {
+        let mut t = self;
+        if let Some(actor) = &options.actor {
+            t = t.with_actor(Some(actor))?;
+        }
+        if let Some(lease) = options.lease {
+            t = t.with_default_lease(Some(lease))?;
+        }
+        Ok(t)
     }
 
     /// Sets what happens when a read skips an unreadable file (the default prints a warning to
@@ -412,6 +425,11 @@ fn resolve(txn: &mut dyn Txn, id: &str) -> Result<Arc<Ticket>> {
 /// itself, and a parent whose own chain of parents leads back to it, naming that chain. A chain
 /// that ends at a missing or unreadable ticket, or loops without `child`, ends the walk.
 fn resolve_parent(txn: &mut dyn Txn, child: Option<&str>, parent: &str) -> Result<String> {
+    if parent.trim().is_empty() {
+        return Err(Error::invalid(
+            "parent must name a ticket; to clear it, give none (Python None, Node null, CLI --no-parent)",
+        ));
+    }
     let top = resolve(txn, parent)?;
     let Some(child) = child else {
         return Ok(top.id.clone());

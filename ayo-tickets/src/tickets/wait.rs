@@ -7,7 +7,7 @@ use chrono::Utc;
 
 use super::Tickets;
 use crate::error::Result;
-use crate::request::ClaimOptions;
+use crate::options::ClaimOptions;
 use crate::ticket::{Ticket, normalize_agent};
 
 /// How often a wait with an interrupt check wakes to run it.
@@ -151,7 +151,8 @@ mod tests {
 
     use crate::Tickets;
     use crate::error::Error;
-    use crate::request::{ClaimOptions, NewTicket};
+    use crate::options::ClaimOptions;
+    use crate::request::NewTicket;
     use crate::ticket::Status;
 
     /// An interrupt (a cancelled Python task, an aborted Node signal) that comes together with

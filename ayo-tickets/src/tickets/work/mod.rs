@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use super::Tickets;
 use crate::error::{Error, Result};
-use crate::request::{ClaimOptions, Closed};
+use crate::options::ClaimOptions;
+use crate::request::Closed;
 use crate::store::ChangeFeed;
 use crate::ticket::{Status, Ticket, agent_matches, normalize_agent};
 
@@ -97,7 +98,7 @@ impl Tickets {
     }
 
     /// [`Tickets::work`] that runs `interrupt` at least every 100 ms while it waits (as
-    /// [`Tickets::claim_wait`]).
+    /// [`Tickets::claim_with`]).
     pub fn work_with(
         &self,
         agent: &str,
@@ -119,16 +120,13 @@ impl Tickets {
             .or(self.default_lease)
             .unwrap_or(DEFAULT_WORK_LEASE);
         if lease == 0 {
-            return Err(Error::invalid("a lease must be at least one second"));
+            return Err(crate::options::bad_lease(0));
         }
         let options = ClaimOptions {
             lease: Some(lease),
             ..options.clone()
         };
-        let claimed = match (options.wait, interrupt) {
-            (true, Some(check)) => self.claim_wait_inner(&agent, &options, Some(check))?,
-            _ => self.claim(&agent, options)?,
-        };
+        let claimed = self.claim_with(&agent, &options, interrupt)?;
         let Some(ticket) = claimed else {
             return Ok(None);
         };
