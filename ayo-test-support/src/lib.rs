@@ -1,5 +1,6 @@
 //! For the tests and benches of ayo-tickets and its front ends: the test server, whether it
-//! answers, and a schema of each test's own; and [`git::git`], to make real repositories.
+//! answers, and a schema of each test's own; [`git::git`], to make real repositories; and the
+//! conformance table's Rust runner loop ([`conformance`]).
 //!
 //! The server is `$AYO_TEST_POSTGRES_URL`, else `postgres://postgres@127.0.0.1:5432/test`. When
 //! it cannot be reached, [`available`] prints a notice and returns false, except with
@@ -11,6 +12,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
+pub mod conformance;
 pub mod git;
 
 /// The test server's URL, without a schema.

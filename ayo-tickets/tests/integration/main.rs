@@ -5,6 +5,7 @@
 
 mod batch_cycles;
 mod claim_processes;
+mod conformance;
 mod engine_props;
 mod format_fixtures;
 mod format_props;
