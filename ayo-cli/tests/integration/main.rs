@@ -6,6 +6,7 @@
 mod check_corpus;
 mod claim_race;
 mod common;
+mod conformance;
 mod errors;
 mod existing_dirs;
 mod import_export;
