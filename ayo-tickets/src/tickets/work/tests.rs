@@ -5,7 +5,8 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use crate::request::{ClaimOptions, NewTicket};
+use crate::options::ClaimOptions;
+use crate::request::NewTicket;
 use crate::ticket::Status;
 use crate::{Error, Tickets};
 
