@@ -346,32 +346,25 @@ macro_rules! store_contract {
             use super::*;
             use $crate::store::contract as c;
 
-            macro_rules! case {
-                ($name:ident) => {
-                    #[test]
-                    fn $name() {
-                        let (available, make) = ($available, $make);
-                        if !available() {
-                            return;
-                        }
-                        let (store, _guard) = make();
-                        c::$name(&store, $traits);
-                    }
-                };
-            }
-            case!(create_only_if_absent);
-            case!(get_sees_own_writes);
-            case!(drop_without_commit_writes_nothing);
-            case!(read_refuses_writes);
-            case!(scan_sees_puts_after_commit);
-            case!(delete_removes);
-            case!(log_then_history);
-            case!(version_changes_at_each_commit);
-            case!(names_as_dep_never_wrongly_says_no);
-            case!(source_round_trips);
-            case!(now_is_the_stores_clock);
-            case!(changes_report_a_commit);
-            case!(location_and_place);
+            $crate::store::suite::backend_cases!(
+                $available,
+                $make,
+                c,
+                [$traits],
+                create_only_if_absent,
+                get_sees_own_writes,
+                drop_without_commit_writes_nothing,
+                read_refuses_writes,
+                scan_sees_puts_after_commit,
+                delete_removes,
+                log_then_history,
+                version_changes_at_each_commit,
+                names_as_dep_never_wrongly_says_no,
+                source_round_trips,
+                now_is_the_stores_clock,
+                changes_report_a_commit,
+                location_and_place,
+            );
         }
     };
     ($traits:expr, $make:expr) => {

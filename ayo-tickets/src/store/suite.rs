@@ -826,6 +826,32 @@ pub(crate) fn waits(t: &Tickets) {
     });
 }
 
+/// One test per case of a backend's suite (this one, and the contract's): each makes a fresh
+/// backend with `$make` (skipping when `$available` says it is not there) and calls
+/// `$module::<case>(&backend, extra args...)`.
+macro_rules! backend_cases {
+    ($available:expr, $make:expr, $module:ident, $extra:tt, $($name:ident),* $(,)?) => {$(
+        #[test]
+        fn $name() {
+            let (available, make) = ($available, $make);
+            if !available() {
+                return;
+            }
+            let (made, _guard) = make();
+            $crate::store::suite::backend_call!($module, $name, made, $extra);
+        }
+    )*};
+}
+pub(crate) use backend_cases;
+
+/// `$module::$name(&$made, extra args...)`, for [`backend_cases`].
+macro_rules! backend_call {
+    ($module:ident, $name:ident, $made:ident, [$($extra:expr),*]) => {
+        $module::$name(&$made $(, $extra)*)
+    };
+}
+pub(crate) use backend_call;
+
 /// Runs the whole suite against a backend: `store_suite!(|| (tickets, guard))`.
 /// `store_suite!(if (|| available), || (tickets, guard))` runs each case only when the first
 /// closure says the backend is there (a database server), and passes it otherwise.
@@ -836,37 +862,30 @@ macro_rules! store_suite {
             use super::*;
             use $crate::store::suite as s;
 
-            macro_rules! case {
-                ($name:ident) => {
-                    #[test]
-                    fn $name() {
-                        let (available, make) = ($available, $make);
-                        if !available() {
-                            return;
-                        }
-                        let (t, _guard) = make();
-                        s::$name(&t);
-                    }
-                };
-            }
-            case!(create_and_get);
-            case!(list_ready_blocked);
-            case!(parents);
-            case!(parent_filter_takes_a_prefix);
-            case!(empty_agent_filters_are_invalid);
-            case!(transitions);
-            case!(close_unblocks_only_the_last_dep);
-            case!(edits_notes_assign);
-            case!(deps_and_cycles);
-            case!(delete_rules);
-            case!(claims_and_leases);
-            case!(a_takeover_without_a_lease_displaces);
-            case!(sizes_stay_readable);
-            case!(history_and_actor);
-            case!(batches_and_txns);
-            case!(ready_follows_changes);
-            case!(threads_claim_each_once);
-            case!(waits);
+            $crate::store::suite::backend_cases!(
+                $available,
+                $make,
+                s,
+                [],
+                create_and_get,
+                list_ready_blocked,
+                parents,
+                parent_filter_takes_a_prefix,
+                empty_agent_filters_are_invalid,
+                transitions,
+                close_unblocks_only_the_last_dep,
+                edits_notes_assign,
+                deps_and_cycles,
+                delete_rules,
+                claims_and_leases,
+                a_takeover_without_a_lease_displaces,
+                sizes_stay_readable,
+                history_and_actor,
+                batches_and_txns,
+                ready_follows_changes,
+                threads_claim_each_once,
+                waits,
+            );
         }
     };
     ($make:expr) => {
