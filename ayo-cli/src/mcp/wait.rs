@@ -63,7 +63,7 @@ impl AyoMcp {
                     timeout,
                     lease: a.lease_secs,
                 };
-                found(tickets.claim_wait(&agent, &options, &interrupt)?)
+                found(tickets.claim_with(&agent, &options, Some(&interrupt))?)
             } else {
                 found(tickets.wait_ready_with(a.agent.as_deref(), timeout, &interrupt)?)
             }
