@@ -262,3 +262,46 @@ fn a_pooled_connection_the_server_closed_is_replaced() {
     kill();
     assert_eq!(t.get(&a.id).unwrap().assignee.as_deref(), Some("@w"));
 }
+
+/// Audit entries sent as literals with the commit, and many of them with parameters before
+/// it, read back exactly as written, in order: quotes, backslashes, an `E'` prefix, newlines,
+/// odd Unicode, no actor.
+#[test]
+fn audit_entries_round_trip_as_literals_and_as_parameters() {
+    if !available() {
+        return;
+    }
+    let schema = Schema::new("auditlit");
+    let store = PgStore::connect(&schema.url).unwrap();
+    let odd = [
+        "it's",
+        "back\\slash",
+        "\\'",
+        "E'x'",
+        "''",
+        "line\nbreak",
+        "émoji 🎫",
+        "$$",
+        "",
+    ];
+    for count in [odd.len(), super::txn::INLINE_LOG + 5] {
+        let mut txn = store.begin(Access::Write).unwrap();
+        let at = txn.now().unwrap();
+        let written: Vec<crate::store::LogEntry> = (0..count)
+            .map(|i| crate::store::LogEntry {
+                at,
+                actor: (i % 3 != 0).then(|| odd[i % odd.len()].to_string()),
+                ticket: format!("t{i}"),
+                action: odd[(i + 1) % odd.len()].to_string(),
+                detail: odd[(i + 2) % odd.len()].repeat(i % 4),
+            })
+            .collect();
+        for e in &written {
+            txn.log(e.clone()).unwrap();
+        }
+        txn.commit().unwrap();
+        let mut read = store.begin(Access::Read).unwrap();
+        let history = read.history(None).unwrap();
+        assert_eq!(history[history.len() - count..], written[..], "{count}");
+    }
+}
