@@ -97,6 +97,36 @@ fn an_unreachable_server_is_a_storage_error() {
     );
 }
 
+/// A claim wakes no waiter (it makes nothing ready or claimable, and its commit need not wait
+/// for the notification queue's lock); giving the ticket back does.
+#[test]
+fn a_claim_sends_no_change_signal_and_a_release_does() {
+    if !available() {
+        return;
+    }
+    let schema = Schema::new("claimfeed");
+    let store = PgStore::connect(&schema.url).unwrap();
+    let other = Tickets::connect(&schema.url).unwrap();
+    let a = other.create(crate::NewTicket::new("A")).unwrap();
+    let mut feed = store.changes().unwrap();
+    let quiet = |feed: &mut Box<dyn crate::store::ChangeFeed>| {
+        !feed
+            .wait(Instant::now() + Duration::from_millis(300))
+            .unwrap()
+    };
+    assert!(quiet(&mut feed));
+    assert_eq!(
+        other.claim("@w", Default::default()).unwrap().unwrap().id,
+        a.id
+    );
+    assert!(quiet(&mut feed), "a claim");
+    other.release(&a.id, Some("@w")).unwrap();
+    assert!(
+        feed.wait(Instant::now() + Duration::from_secs(10)).unwrap(),
+        "a release"
+    );
+}
+
 #[test]
 fn the_feed_wakes_on_another_connections_commit_only() {
     if !available() {

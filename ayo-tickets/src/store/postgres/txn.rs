@@ -398,8 +398,11 @@ impl Txn for PgTxn {
             self.flush_log()?;
             String::new()
         };
-        if self.dirty {
-            // Delivered at commit, to every connection that listens on the schema's channel.
+        // Delivered at commit, to every connection that listens on the schema's channel. Not
+        // for a claim: taking a ticket never makes one ready or claimable, which is all that
+        // waiters wait for; and PostgreSQL holds a global lock from a NOTIFY until its commit
+        // is flushed, so that claimers that notified would commit one after another.
+        if self.dirty && !matches!(self.mode, Mode::Claim(_)) {
             sql += &format!("SELECT pg_notify('{}', ''); ", self.shared.channel);
         }
         sql += "COMMIT";
