@@ -92,9 +92,12 @@ fn an_ayo_directory_reads_as_it_is() {
     );
 }
 
+/// An entry as [`entries`] sees it: relative path, mode, size, times, inode, bytes.
+type Entry = (String, u32, u64, [i64; 4], u64, Vec<u8>);
+
 /// Every entry below `dir`, folders included, with its mode, size, mtime, ctime, inode and
 /// bytes: "entry-identical", not only byte-identical.
-fn entries(dir: &std::path::Path) -> Vec<(String, u32, u64, [i64; 4], u64, Vec<u8>)> {
+fn entries(dir: &std::path::Path) -> Vec<Entry> {
     use std::os::unix::fs::MetadataExt;
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];

@@ -56,8 +56,11 @@ fn answers(t: &Tickets) -> serde_json::Value {
     })
 }
 
-/// Every entry under `root`: path, kind and mode, size, mtime and ctime, inode and bytes.
-fn snapshot(root: &Path) -> Vec<(PathBuf, u32, u64, [i64; 4], u64, Vec<u8>)> {
+/// One entry as [`snapshot`] sees it: path, kind and mode, size, mtime and ctime, inode, bytes.
+type Seen = (PathBuf, u32, u64, [i64; 4], u64, Vec<u8>);
+
+/// Every entry under `root`.
+fn snapshot(root: &Path) -> Vec<Seen> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(p) = stack.pop() {
