@@ -9,7 +9,7 @@
 //!   a journal (as on the VMs these figures come from) skips inodes freed in the last minutes
 //!   when it allocates one, and creating 10k files right after removing 10k takes seconds.
 //! - `batch_create/floor/10k`: the floor of any durable batch of files on this disk, run in this
-//!   process, in the same kind of temp dir (the same file system), between the markdown runs:
+//!   process, in the same kind of temp dir (the same file system), before the markdown runs:
 //!   write 10 000 temp files of a ticket's size, rename each into place, `syncfs` once. At the
 //!   end the bench prints the ratio of each markdown batch's median to the floor's (the bar:
 //!   at most 1.3).
