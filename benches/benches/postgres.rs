@@ -10,8 +10,13 @@
 //! - `postgres/claim/10k`: one `claim` (the one-statement `FOR UPDATE SKIP LOCKED` pick, the
 //!   audit entry, the commit and its NOTIFY) in that store; the claim is given back untimed, so
 //!   every iteration claims from the same 10 000.
-//! - `claims_per_second/8_processes` (printed, not a criterion figure): 8 processes, each with
-//!   its own connections, claim 2 000 tickets until none is left; best of 3.
+//! - `claims_per_second` (printed, not a criterion figure): 8 processes, each with its own
+//!   connection, claim 2 000 tickets until none is left (each exactly once, checked), with
+//!   `sslmode=disable` and with `sslmode=require` (TLS); beside it the floor for this design,
+//!   in the same run, through the same driver and TLS: 8 processes looping over the bare
+//!   `BEGIN; SELECT id ... ORDER BY priority, created, id LIMIT 1 FOR UPDATE SKIP LOCKED;
+//!   UPDATE ... SET status, assignee, started; COMMIT`, with no audit entry, no lock, no
+//!   NOTIFY. Median of 3 rounds each, the store's and the floor's rounds interleaved.
 
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -19,11 +24,14 @@ use std::time::{Duration, Instant};
 
 use ayo_test_support::{Schema, base_url};
 use ayo_tickets::store::Access;
+use ayo_tickets::store::postgres::bare_client;
 use ayo_tickets::{ClaimOptions, Status, Ticket, Tickets};
 use criterion::Criterion;
 
 /// The store a child process claims from; set only in children.
 const CHILD_URL: &str = "AYO_BENCH_PG_CHILD_URL";
+/// Set in a child that runs the floor's bare SQL on this schema instead of claiming.
+const CHILD_FLOOR: &str = "AYO_BENCH_PG_CHILD_FLOOR";
 const TICKETS: usize = 10_000;
 const RACE_TICKETS: usize = 2_000;
 const PROCESSES: usize = 8;
@@ -103,21 +111,27 @@ fn ready_and_claim(c: &mut Criterion) {
     group.finish();
 }
 
-/// 8 processes claim `RACE_TICKETS` tickets; returns claims per second.
-fn race_once(url: &str) -> f64 {
-    let t = Tickets::connect(url).unwrap();
+/// 8 processes claim `RACE_TICKETS` tickets from a new schema, through the store or (`floor`)
+/// the bare SQL; returns claims per second.
+fn race_once(sslmode: &str, floor: bool, round: usize) -> f64 {
+    let schema = Schema::new(&format!("race{round}"));
+    let url = format!("{}&sslmode={sslmode}", schema.url);
+    let t = Tickets::connect(&url).unwrap();
     fill(&t, RACE_TICKETS, false);
     let exe = std::env::current_exe().unwrap();
     let mut children: Vec<_> = (0..PROCESSES)
         .map(|_| {
-            Command::new(&exe)
-                .env(CHILD_URL, url)
+            let mut c = Command::new(&exe);
+            c.env(CHILD_URL, &url)
+                .env_remove(CHILD_FLOOR)
                 .env_remove("AYO_AGENT")
                 .env_remove("AYO_LEASE")
                 .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .spawn()
-                .unwrap()
+                .stdout(Stdio::piped());
+            if floor {
+                c.env(CHILD_FLOOR, &schema.name);
+            }
+            c.spawn().unwrap()
         })
         .collect();
     // Children connect, then wait for their stdin to close.
@@ -126,46 +140,104 @@ fn race_once(url: &str) -> f64 {
     for c in &mut children {
         drop(c.stdin.take());
     }
-    let mut claimed = 0;
+    let mut ids = Vec::new();
     for c in children {
         let out = c.wait_with_output().unwrap();
         assert!(out.status.success());
-        claimed += String::from_utf8_lossy(&out.stdout)
-            .trim()
-            .parse::<usize>()
-            .unwrap();
+        ids.extend(
+            String::from_utf8_lossy(&out.stdout)
+                .split_whitespace()
+                .map(str::to_string),
+        );
     }
     let secs = start.elapsed().as_secs_f64();
-    assert_eq!(claimed, RACE_TICKETS, "each ticket claimed once");
+    let claimed = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(
+        (claimed, ids.len()),
+        (RACE_TICKETS, RACE_TICKETS),
+        "each ticket claimed exactly once"
+    );
     RACE_TICKETS as f64 / secs
 }
 
-fn claims_per_second() {
-    let mut best: f64 = 0.0;
-    for round in 0..3 {
-        let schema = Schema::new(&format!("race{round}"));
-        best = best.max(race_once(&schema.url));
-    }
-    println!(
-        "claims_per_second/8_processes: {best:.0} claims/s ({RACE_TICKETS} tickets, best of 3)"
-    );
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
 }
 
-/// A child: claims until nothing is left, prints how many.
+fn claims_per_second() {
+    for sslmode in ["disable", "require"] {
+        let (mut store, mut floor) = (Vec::new(), Vec::new());
+        for round in 0..3 {
+            store.push(race_once(sslmode, false, round));
+            floor.push(race_once(sslmode, true, round));
+        }
+        let (s, f) = (median(store), median(floor));
+        println!(
+            "claims_per_second/8_processes/sslmode={sslmode}: {s:.0} claims/s; floor (bare \
+             SELECT ... FOR UPDATE SKIP LOCKED + UPDATE): {f:.0} claims/s; ratio {:.2} \
+             ({RACE_TICKETS} tickets, median of 3)",
+            s / f
+        );
+    }
+}
+
+/// A child: claims until nothing is left, prints the ids it got.
 fn child(url: &str) {
     let t = Tickets::connect(url).unwrap();
     let agent = format!("@p{}", std::process::id());
     let _ = std::io::stdin().read_to_end(&mut Vec::new());
-    let mut n = 0;
-    while t.claim(&agent, ClaimOptions::default()).unwrap().is_some() {
-        n += 1;
+    let mut out = String::new();
+    while let Some(got) = t.claim(&agent, ClaimOptions::default()).unwrap() {
+        out += &got.id;
+        out.push('\n');
     }
-    println!("{n}");
+    print!("{out}");
+}
+
+/// A floor child: the bare claim loop on `schema`'s table, through the same driver and TLS
+/// as the store; prints the ids it got.
+fn floor_child(url: &str, schema: &str) {
+    let mut c = bare_client(url).unwrap();
+    let table = format!("\"{schema}\".tickets");
+    let pick = c
+        .prepare(&format!(
+            "SELECT id FROM {table} WHERE status = 'open' AND assignee IS NULL \
+             ORDER BY priority, created NULLS FIRST, id COLLATE \"C\" \
+             LIMIT 1 FOR UPDATE SKIP LOCKED"
+        ))
+        .unwrap();
+    let take = c
+        .prepare(&format!(
+            "UPDATE {table} SET status = 'in_progress', assignee = $2, assignee_key = $2, \
+             started = now() WHERE id = $1"
+        ))
+        .unwrap();
+    let agent = format!("p{}", std::process::id());
+    let _ = std::io::stdin().read_to_end(&mut Vec::new());
+    let mut out = String::new();
+    loop {
+        let mut tx = c.transaction().unwrap();
+        let Some(row) = tx.query_opt(&pick, &[]).unwrap() else {
+            break;
+        };
+        let id: String = row.get(0);
+        tx.execute(&take, &[&id, &agent]).unwrap();
+        tx.commit().unwrap();
+        out += &id;
+        out.push('\n');
+    }
+    print!("{out}");
 }
 
 fn main() {
     if let Ok(url) = std::env::var(CHILD_URL) {
-        child(&url);
+        match std::env::var(CHILD_FLOOR) {
+            Ok(schema) => floor_child(&url, &schema),
+            Err(_) => child(&url),
+        }
         return;
     }
     if !server_answers() {

@@ -8,10 +8,18 @@
 //!   The directories of the markdown runs are removed only when the group ends: ext4 without
 //!   a journal (as on the VMs these figures come from) skips inodes freed in the last minutes
 //!   when it allocates one, and creating 10k files right after removing 10k takes seconds.
+//! - `batch_create/floor/10k`: the floor of any durable batch of files on this disk, run in this
+//!   process, in the same kind of temp dir (the same file system), before the markdown runs:
+//!   write 10 000 temp files of a ticket's size, rename each into place, `syncfs` once. At the
+//!   end the bench prints the ratio of each markdown batch's median to the floor's (the bar:
+//!   at most 1.3).
 //! - `durable/markdown/*`: one write in a markdown store of 1 000 tickets, each durable when
 //!   it returns (temp file, fsync, rename, directory fsync; audit log append, fsync):
 //!   `create`, `note`, and `close` + `reopen` (two writes).
 
+use std::fs::File;
+use std::io::Write as _;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -39,6 +47,25 @@ fn batch_create(t: &Tickets, chained: bool) -> Result<()> {
     })
 }
 
+/// The floor: `BATCH` temp files written in `dir/.tmp`, each renamed into `dir`, one `syncfs`.
+fn floor(dir: &Path) -> std::io::Result<()> {
+    let tmp = dir.join(".tmp");
+    std::fs::create_dir(&tmp)?;
+    let text = [b'x'; 300];
+    for i in 0..BATCH {
+        let temp = tmp.join(format!("tmp-{i}.md"));
+        File::create(&temp)?.write_all(&text)?;
+        std::fs::rename(&temp, dir.join(format!("t{i}.md")))?;
+    }
+    rustix::fs::syncfs(&File::open(dir)?)?;
+    Ok(())
+}
+
+fn median(times: &mut [Duration]) -> Duration {
+    times.sort();
+    times.get(times.len() / 2).copied().unwrap_or_default()
+}
+
 fn batches(c: &mut Criterion) {
     let mut g = c.benchmark_group("batch_create");
     g.sample_size(10);
@@ -47,7 +74,25 @@ fn batches(c: &mut Criterion) {
     g.sampling_mode(SamplingMode::Flat);
     // The markdown runs' directories are removed only at the end: see the header.
     let mut kept = Vec::new();
+    let mut floors = Vec::new();
+    let mut batch_times: Vec<(&str, Vec<Duration>)> = Vec::new();
+    g.bench_function(BenchmarkId::new("floor", "10k"), |b| {
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| {
+                    let dir = tempfile::tempdir().unwrap();
+                    let start = Instant::now();
+                    floor(dir.path()).unwrap();
+                    let took = start.elapsed();
+                    floors.push(took);
+                    kept.push(dir);
+                    took
+                })
+                .sum()
+        })
+    });
     for (shape, chained) in [("independent", false), ("chained", true)] {
+        let mut times = Vec::new();
         g.bench_function(BenchmarkId::new(format!("memory/{shape}"), "10k"), |b| {
             b.iter_custom(|iters| {
                 (0..iters)
@@ -70,14 +115,23 @@ fn batches(c: &mut Criterion) {
                         let start = Instant::now();
                         batch_create(&t, chained).unwrap();
                         let took = start.elapsed();
+                        times.push(took);
                         kept.push(dir);
                         took
                     })
                     .sum()
             })
         });
+        batch_times.push((shape, times));
     }
     g.finish();
+    let base = median(&mut floors);
+    println!("floor (write 10k temp files, rename each, syncfs once): {base:.2?}");
+    for (shape, mut times) in batch_times {
+        let m = median(&mut times);
+        let ratio = m.as_secs_f64() / base.as_secs_f64();
+        println!("markdown/{shape}: {m:.2?}, {ratio:.2}x the floor (bar: 1.3x)");
+    }
 }
 
 fn durable(c: &mut Criterion) {

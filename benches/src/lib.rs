@@ -207,6 +207,53 @@ pub fn markdown_project(dir: &Path, n: usize) -> Result<Tickets> {
     Ok(t)
 }
 
+/// A ticket's file as tk (wedow/ticket) writes it: `tk create`'s frontmatter (inline `deps`,
+/// `links` and `tags` lists), `# title`, the description, notes as `tk add-note` appends
+/// them. tk has no `@` handles: an assignee is written without its `@`.
+pub fn tk_text(t: &Ticket) -> String {
+    let list = |v: &[String]| format!("[{}]", v.join(", "));
+    let mut s = format!(
+        "---\nid: {}\nstatus: {}\ndeps: {}\nlinks: []\n",
+        t.id,
+        t.status.as_str(),
+        list(&t.deps)
+    );
+    if let Some(c) = t.created {
+        s += &format!("created: {}\n", c.format("%Y-%m-%dT%H:%M:%SZ"));
+    }
+    s += &format!("type: {}\npriority: {}\n", t.kind, t.priority);
+    if let Some(a) = &t.assignee {
+        s += &format!("assignee: {}\n", a.trim_start_matches('@'));
+    }
+    if !t.tags.is_empty() {
+        s += &format!("tags: {}\n", list(&t.tags));
+    }
+    s += &format!("---\n# {}\n\n{}\n", t.title, t.description);
+    if !t.notes.is_empty() {
+        s += "\n## Notes\n";
+        for n in &t.notes {
+            s += &format!(
+                "\n**{}**\n\n{}\n",
+                n.at.format("%Y-%m-%dT%H:%M:%SZ"),
+                n.text
+            );
+        }
+    }
+    s
+}
+
+/// A tk directory in `dir` holding [`project`]`(n)` in tk's own format ([`tk_text`]), written
+/// as tk would, file by file, with no `.ayo/`: a directory ayo never wrote. Waits until the
+/// files are older than the index's racy margin (2 s), as those of any checkout are.
+pub fn tk_project(dir: &Path, n: usize) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for t in Project::new(n) {
+        std::fs::write(dir.join(format!("{}.md", t.id)), tk_text(&t))?;
+    }
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    Ok(())
+}
+
 /// A memory store holding [`project`]`(n)`.
 pub fn memory_project(n: usize) -> Result<Tickets> {
     let store = MemoryStore::new();
@@ -218,6 +265,36 @@ pub fn memory_project(n: usize) -> Result<Tickets> {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    /// A tk file of the project reads back, through a markdown store, as the ticket it came
+    /// from, but for the `@` of its assignee; the directory gets no `.ayo/`.
+    #[test]
+    fn tk_files_read_back_as_the_project() {
+        let dir = tempfile::tempdir().unwrap();
+        let want = project(40);
+        for t in &want {
+            std::fs::write(dir.path().join(format!("{}.md", t.id)), tk_text(t)).unwrap();
+        }
+        let t = Tickets::with_store(Arc::new(MarkdownStore::new(dir.path()))).unwrap();
+        for w in &want {
+            let got = t.get(&w.id).unwrap();
+            assert_eq!(
+                (&got.title, got.status, &got.deps, &got.tags),
+                (&w.title, w.status, &w.deps, &w.tags)
+            );
+            assert_eq!((got.priority, &got.kind), (w.priority, &w.kind));
+            assert_eq!(
+                got.assignee,
+                w.assignee.as_ref().map(|a| a[1..].to_string())
+            );
+            assert_eq!(got.description, w.description);
+            assert_eq!(got.created, w.created);
+            let notes: Vec<_> = got.notes.iter().map(|n| (&n.text, n.at)).collect();
+            let want_notes: Vec<_> = w.notes.iter().map(|n| (&n.text, n.at)).collect();
+            assert_eq!(notes, want_notes);
+        }
+        assert!(!dir.path().join(".ayo").exists());
+    }
 
     #[test]
     fn ids_are_distinct_and_valid() {

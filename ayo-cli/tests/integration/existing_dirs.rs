@@ -91,3 +91,113 @@ fn an_ayo_directory_reads_as_it_is() {
         "closed"
     );
 }
+
+/// An entry as [`entries`] sees it: relative path, mode, size, times, inode, bytes.
+type Entry = (String, u32, u64, [i64; 4], u64, Vec<u8>);
+
+/// Every entry below `dir`, folders included, with its mode, size, mtime, ctime, inode and
+/// bytes: "entry-identical", not only byte-identical.
+fn entries(dir: &std::path::Path) -> Vec<Entry> {
+    use std::os::unix::fs::MetadataExt;
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(p) = stack.pop() {
+        let m = std::fs::symlink_metadata(&p).unwrap();
+        let mut bytes = Vec::new();
+        if m.is_dir() {
+            stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        } else {
+            bytes = std::fs::read(&p).unwrap();
+        }
+        let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+        let times = [m.mtime(), m.mtime_nsec(), m.ctime(), m.ctime_nsec()];
+        out.push((rel, m.mode(), m.size(), times, m.ino(), bytes));
+    }
+    out.sort();
+    out
+}
+
+/// The read commands on a tk repository, run again and again as a new user would: the index
+/// goes to `$AYO_CACHE_DIR` (one entry, written once), the repository stays entry-identical
+/// (no `.ayo/`, no temp file, no mtime or inode changed); with the cache deleted, or unable
+/// to be written, every answer is the same and nothing is printed on stderr.
+#[test]
+fn a_tk_repository_read_again_and_again_stays_as_it_was() {
+    let ayo = Ayo::new();
+    let repo = ayo.home().join("web");
+    let dir = repo.join(".tickets");
+    copy_dir(&fixtures("tk"), &dir);
+    // Files older than the index's racy margin, as in any repository checked out a while ago.
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let f = std::fs::File::options()
+            .write(true)
+            .open(e.unwrap().path())
+            .unwrap();
+        f.set_modified(old).unwrap();
+    }
+    let before = entries(&repo);
+    let d = dir.to_str().unwrap();
+    let reads: [&[&str]; 5] = [
+        &["--json", "--dir", d, "ticket", "ready"],
+        &[
+            "--json", "--dir", d, "ticket", "list", "--status", "open", "-a", "Jane Doe",
+        ],
+        &["--json", "--dir", d, "ticket", "blocked"],
+        &["--json", "--dir", d, "ticket", "show", "web-x7k2"],
+        &["--json", "--dir", d, "ticket", "check"],
+    ];
+    let answers = |ayo: &Ayo| -> Vec<String> {
+        reads
+            .iter()
+            .map(|args| {
+                let r = ayo.run(args);
+                assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{args:?}");
+                r.stdout
+            })
+            .collect()
+    };
+    let cache = ayo.home().join("cache");
+    let cached = Ayo::new().with_env("AYO_CACHE_DIR", &cache);
+    let first = answers(&cached);
+    let index = cache.join("index");
+    let listed = || -> Vec<_> {
+        std::fs::read_dir(&index)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect()
+    };
+    let names = listed();
+    assert_eq!(names.len(), 1, "one entry, no temp file: {names:?}");
+    assert!(names[0].ends_with(".bin"), "{names:?}");
+    let written = std::fs::metadata(index.join(&names[0]))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(answers(&cached), first);
+    assert_eq!(answers(&cached), first);
+    assert_eq!(listed(), names);
+    let again = std::fs::metadata(index.join(&names[0]))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(again, written, "read from the cache, not rewritten");
+    assert_eq!(entries(&repo), before);
+
+    std::fs::remove_dir_all(&cache).unwrap();
+    assert_eq!(answers(&cached), first, "the cache deleted");
+    let blocker = ayo.home().join("a-file");
+    std::fs::write(&blocker, "").unwrap();
+    let unwritable = Ayo::new().with_env("AYO_CACHE_DIR", blocker.join("cache"));
+    assert_eq!(
+        answers(&unwritable),
+        first,
+        "a cache that cannot be written"
+    );
+    assert_eq!(answers(&unwritable), first);
+    assert_eq!(entries(&repo), before, "reads change no entry and add none");
+    assert_eq!(
+        ids_of(&serde_json::from_str(&first[0]).unwrap()),
+        ["web-q9z0"]
+    );
+}

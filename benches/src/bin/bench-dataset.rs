@@ -1,20 +1,26 @@
-//! `bench-dataset DIR N`: writes the bench project graph of N tickets into the markdown store
-//! DIR (which must hold no tickets yet) in one batch, and builds its scan index.
+//! `bench-dataset [--tk] DIR N`: writes the bench project graph of N tickets into the markdown
+//! store DIR (which must hold no tickets yet) in one batch, and builds its scan index; with
+//! `--tk`, writes them in tk's own format, file by file, as tk would: a directory ayo never
+//! wrote (no `.ayo/`).
 //!
-//! `benches/cli.sh` uses it to make the 10k and 100k directories the CLI is timed on.
+//! `benches/cli.sh` uses `--tk` to make the 10k and 100k directories the CLI is timed on.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let tk = args.first().is_some_and(|a| a == "--tk");
+    if tk {
+        args.remove(0);
+    }
     let (Some(dir), Some(Ok(n)), None) = (
         args.first(),
         args.get(1).map(|s| s.parse::<usize>()),
         args.get(2),
     ) else {
-        eprintln!("usage: bench-dataset DIR N");
+        eprintln!("usage: bench-dataset [--tk] DIR N");
         return ExitCode::from(2);
     };
     let dir = PathBuf::from(dir);
@@ -26,8 +32,15 @@ fn main() -> ExitCode {
         return ExitCode::from(1);
     }
     let started = Instant::now();
-    match ayo_benches::markdown_project(&dir, n) {
-        Ok(_) => {
+    let made = if tk {
+        ayo_benches::tk_project(&dir, n).map_err(|e| e.to_string())
+    } else {
+        ayo_benches::markdown_project(&dir, n)
+            .map(drop)
+            .map_err(|e| e.to_string())
+    };
+    match made {
+        Ok(()) => {
             eprintln!(
                 "{n} tickets in {} ({:.2} s)",
                 dir.display(),

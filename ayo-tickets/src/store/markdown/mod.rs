@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::format;
 use crate::hooks::pause;
 use crate::ticket::{Ticket, validate_id};
-use index::{MAX_FILE, SharedIndex, ticket_stem};
+use index::{Cache, MAX_FILE, SharedIndex, ticket_stem};
 use journal::{Journal, LOG_FILE};
 use rustc_hash::{FxHashMap as FastMap, FxHashSet as FastSet};
 
@@ -40,17 +40,26 @@ pub struct MarkdownStore {
     dir: Arc<PathBuf>,
     /// The scan index, shared by every transaction of this handle and its clones.
     index: SharedIndex,
+    /// Where the index is kept while the directory has no `.ayo/` (the user's cache).
+    cache: Arc<Cache>,
 }
 
 impl MarkdownStore {
-    /// A store in `dir`. Nothing is created until the first write.
+    /// A store in `dir`. Nothing is created in `dir` until the first write: until then its
+    /// scan index is kept in the user's cache directory (`$AYO_CACHE_DIR`, else
+    /// `$XDG_CACHE_HOME/ayo`, else `~/.cache/ayo`, as the environment is now), if it can be.
     pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self::with_cache(dir, Cache::from_env())
+    }
+
+    pub(crate) fn with_cache(dir: impl Into<PathBuf>, cache: Cache) -> Self {
         let dir = dir.into();
         // Bound to the directory it was opened on, not to one a later `chdir` would name.
         let dir = std::path::absolute(&dir).unwrap_or(dir);
         MarkdownStore {
             dir: Arc::new(dir),
             index: SharedIndex::default(),
+            cache: Arc::new(cache),
         }
     }
 
@@ -381,7 +390,8 @@ impl Txn for MarkdownTxn {
 
     /// From the scan index: each ticket's text is decoded only when asked for.
     fn scan_briefs(&mut self) -> Result<Briefs> {
-        let mut briefs = index::scan(&self.store.dir, &self.store.meta(), &self.store.index)?;
+        let store = &self.store;
+        let mut briefs = index::scan(&store.dir, &store.meta(), &store.cache, &store.index)?;
         self.overlay.apply_briefs(&mut briefs);
         Ok(briefs)
     }
@@ -394,7 +404,7 @@ impl Txn for MarkdownTxn {
         }
         let store = &self.store;
         self.committed_deps.names(id, &self.overlay, || {
-            index::scan(&store.dir, &store.meta(), &store.index)
+            index::scan(&store.dir, &store.meta(), &store.cache, &store.index)
         })
     }
 

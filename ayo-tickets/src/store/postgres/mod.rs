@@ -15,8 +15,9 @@
 //!   ([`Txn::claim_native`]); two claimers never get the same ticket.
 //!
 //! Committed writes send a `NOTIFY` on a channel named after the schema; waiters `LISTEN` on a
-//! connection of their own ([`Store::changes`]). Leases and timestamps use the server's clock.
-//! Timestamps are kept to the microsecond.
+//! connection of their own ([`Store::changes`]). A claim sends none: it never makes a ticket
+//! ready or claimable, and a NOTIFY would make concurrent claimers commit one at a time.
+//! Leases and timestamps use the server's clock. Timestamps are kept to the microsecond.
 //!
 //! ```no_run
 //! use ayo_tickets::{NewTicket, Tickets};
@@ -76,7 +77,15 @@ struct Shared {
     location: String,
     /// The last time handed out, in microseconds: times from one handle strictly increase.
     last_micros: AtomicI64,
+    /// The server's clock as a transaction of this handle last read it (microseconds, and
+    /// when here): a transaction that needs the time before its first statement starts from
+    /// it while it is fresh ([`CLOCK_REUSE`]), saving a round trip.
+    clock: Mutex<Option<(i64, std::time::Instant)>>,
 }
+
+/// How long a reading of the server's clock is reused, advanced by the local monotonic
+/// clock: the two drift apart by microseconds in that time.
+const CLOCK_REUSE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// A pooled connection and its prepared statements.
 struct Conn {
@@ -137,6 +146,7 @@ impl PgStore {
             pool: Mutex::new(vec![Conn::new(client)]),
             location,
             last_micros: AtomicI64::new(0),
+            clock: Mutex::new(None),
         };
         Ok(PgStore {
             shared: Arc::new(shared),
@@ -147,6 +157,16 @@ impl PgStore {
     pub fn schema(&self) -> &str {
         &self.shared.schema
     }
+}
+
+/// A bare client of the server a store URL names, connected as the store connects (the URL's
+/// `sslmode` and TLS, the same driver), outside any store: for tools that compare the store
+/// with bare SQL, such as the claim bench's floor.
+///
+/// Errors: as [`PgStore::connect`], but no schema is read or made.
+pub fn bare_client(url: &str) -> Result<Client> {
+    let target = url::parse(url)?;
+    tls::open(&target.config, &target.tls, target.mode).map_err(|e| connect_err(&target.config, e))
 }
 
 impl Store for PgStore {
@@ -197,6 +217,17 @@ impl Shared {
         if pool.len() < MAX_IDLE {
             pool.push(conn);
         }
+    }
+
+    /// A reading of the server's clock younger than [`CLOCK_REUSE`], if any.
+    fn fresh_clock(&self) -> Option<(i64, std::time::Instant)> {
+        let c = *self.clock.lock().unwrap_or_else(|e| e.into_inner());
+        c.filter(|(_, at)| at.elapsed() < CLOCK_REUSE)
+    }
+
+    /// Records a reading of the server's clock.
+    fn saw_clock(&self, reading: (i64, std::time::Instant)) {
+        *self.clock.lock().unwrap_or_else(|e| e.into_inner()) = Some(reading);
     }
 
     /// `micros` or, if this handle already gave out a time at or after it, one microsecond

@@ -109,6 +109,36 @@ fn an_unreachable_server_is_a_storage_error() {
     );
 }
 
+/// A claim wakes no waiter (it makes nothing ready or claimable, and its commit need not wait
+/// for the notification queue's lock); giving the ticket back does.
+#[test]
+fn a_claim_sends_no_change_signal_and_a_release_does() {
+    if !available() {
+        return;
+    }
+    let schema = Schema::new("claimfeed");
+    let store = PgStore::connect(&schema.url).unwrap();
+    let other = Tickets::connect(&schema.url).unwrap();
+    let a = other.create(crate::NewTicket::new("A")).unwrap();
+    let mut feed = store.changes().unwrap();
+    let quiet = |feed: &mut Box<dyn crate::store::ChangeFeed>| {
+        !feed
+            .wait(Instant::now() + Duration::from_millis(300))
+            .unwrap()
+    };
+    assert!(quiet(&mut feed));
+    assert_eq!(
+        other.claim("@w", Default::default()).unwrap().unwrap().id,
+        a.id
+    );
+    assert!(quiet(&mut feed), "a claim");
+    other.release(&a.id, Some("@w")).unwrap();
+    assert!(
+        feed.wait(Instant::now() + Duration::from_secs(10)).unwrap(),
+        "a release"
+    );
+}
+
 #[test]
 fn the_feed_wakes_on_another_connections_commit_only() {
     if !available() {
@@ -273,4 +303,47 @@ fn a_pooled_connection_the_server_closed_is_replaced() {
     assert_eq!(t.claim("w", Default::default()).unwrap().unwrap().id, a.id);
     kill();
     assert_eq!(t.get(&a.id).unwrap().assignee.as_deref(), Some("@w"));
+}
+
+/// Audit entries sent as literals with the commit, and many of them with parameters before
+/// it, read back exactly as written, in order: quotes, backslashes, an `E'` prefix, newlines,
+/// odd Unicode, no actor.
+#[test]
+fn audit_entries_round_trip_as_literals_and_as_parameters() {
+    if !available() {
+        return;
+    }
+    let schema = Schema::new("auditlit");
+    let store = PgStore::connect(&schema.url).unwrap();
+    let odd = [
+        "it's",
+        "back\\slash",
+        "\\'",
+        "E'x'",
+        "''",
+        "line\nbreak",
+        "émoji 🎫",
+        "$$",
+        "",
+    ];
+    for count in [odd.len(), super::txn::INLINE_LOG + 5] {
+        let mut txn = store.begin(Access::Write).unwrap();
+        let at = txn.now().unwrap();
+        let written: Vec<crate::store::LogEntry> = (0..count)
+            .map(|i| crate::store::LogEntry {
+                at,
+                actor: (i % 3 != 0).then(|| odd[i % odd.len()].to_string()),
+                ticket: format!("t{i}"),
+                action: odd[(i + 1) % odd.len()].to_string(),
+                detail: odd[(i + 2) % odd.len()].repeat(i % 4),
+            })
+            .collect();
+        for e in &written {
+            txn.log(e.clone()).unwrap();
+        }
+        txn.commit().unwrap();
+        let mut read = store.begin(Access::Read).unwrap();
+        let history = read.history(None).unwrap();
+        assert_eq!(history[history.len() - count..], written[..], "{count}");
+    }
 }

@@ -76,8 +76,10 @@ impl PgTxn {
             Mode::Idle => return Ok(()),
         };
         let messages = self.simple(&sql)?;
-        if let (Some(micros), None) = (clock_of(&messages), self.clock) {
-            self.clock = Some((micros, Instant::now()));
+        if let Some(micros) = clock_of(&messages) {
+            let reading = (micros, Instant::now());
+            self.shared.saw_clock(reading);
+            self.clock.get_or_insert(reading);
         }
         self.mode = mode;
         Ok(())
@@ -155,6 +157,45 @@ impl PgTxn {
         self.execute(Q::LogInsert, &[&at, &actor, &ticket, &action, &detail])?;
         Ok(())
     }
+}
+
+/// At most this many audit entries are sent as literals with the commit.
+pub(super) const INLINE_LOG: usize = 64;
+
+/// A string as an SQL literal, whatever `standard_conforming_strings` says: an `E''` string
+/// with its backslashes and quotes doubled. (A NUL, which no text value may hold, is refused
+/// by the server as it would be as a parameter.)
+fn literal(s: &str) -> String {
+    format!("E'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
+}
+
+/// The statement that inserts `log` into the schema's audit log in its order (none when it is
+/// empty), followed by `; `.
+fn log_insert_sql(schema: &str, log: &[LogEntry]) -> String {
+    if log.is_empty() {
+        return String::new();
+    }
+    let rows: Vec<String> = log
+        .iter()
+        .enumerate()
+        .map(|(n, e)| {
+            let at = e.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+            let actor = e.actor.as_deref().map_or("NULL".to_string(), literal);
+            format!(
+                "('{at}'::timestamptz, {actor}::text, {}, {}, {}, {n})",
+                literal(&e.ticket),
+                literal(&e.action),
+                literal(&e.detail)
+            )
+        })
+        .collect();
+    format!(
+        "INSERT INTO {}.audit_log (at, actor, ticket, action, detail) \
+         SELECT at, actor, ticket, action, detail FROM (VALUES {}) \
+         AS e(at, actor, ticket, action, detail, n) ORDER BY n; ",
+        super::url::quote_ident(schema),
+        rows.join(", ")
+    )
 }
 
 /// The server's clock, in microseconds since the epoch.
@@ -257,17 +298,18 @@ impl Txn for PgTxn {
     /// The server's clock (read once per transaction, then advanced by the local monotonic
     /// clock), strictly increasing across the transactions of one handle.
     fn now(&mut self) -> Result<DateTime<Utc>> {
-        let (micros, at) = match self.clock {
+        let (micros, at) = match self.clock.or_else(|| self.shared.fresh_clock()) {
             Some(c) => c,
             None => {
                 let messages = self.simple(CLOCK)?;
                 let micros =
                     clock_of(&messages).ok_or_else(|| Error::storage("the server gave no time"))?;
                 let c = (micros, Instant::now());
-                self.clock = Some(c);
+                self.shared.saw_clock(c);
                 c
             }
         };
+        self.clock = Some((micros, at));
         let elapsed = i64::try_from(at.elapsed().as_micros()).unwrap_or(i64::MAX / 2);
         let m = self.shared.monotonic(micros.saturating_add(elapsed));
         DateTime::from_timestamp_micros(m)
@@ -348,13 +390,22 @@ impl Txn for PgTxn {
         if self.mode == Mode::Idle {
             self.begin_as(Mode::Exclusive)?;
         }
-        self.flush_log()?;
-        let sql = if self.dirty {
-            // Delivered at commit, to every connection that listens on the schema's channel.
-            format!("SELECT pg_notify('{}', ''); COMMIT", self.shared.channel)
+        // A few audit entries go in the commit's own round trip, as literals; many, in one
+        // statement with parameters before it.
+        let mut sql = if self.log.len() <= INLINE_LOG {
+            log_insert_sql(&self.shared.schema, &std::mem::take(&mut self.log))
         } else {
-            "COMMIT".to_string()
+            self.flush_log()?;
+            String::new()
         };
+        // Delivered at commit, to every connection that listens on the schema's channel. Not
+        // for a claim: taking a ticket never makes one ready or claimable, which is all that
+        // waiters wait for; and PostgreSQL holds a global lock from a NOTIFY until its commit
+        // is flushed, so that claimers that notified would commit one after another.
+        if self.dirty && !matches!(self.mode, Mode::Claim(_)) {
+            sql += &format!("SELECT pg_notify('{}', ''); ", self.shared.channel);
+        }
+        sql += "COMMIT";
         self.conn()?.client.batch_execute(&sql).map_err(db_err)?;
         self.mode = Mode::Idle;
         Ok(())

@@ -1,7 +1,9 @@
 //! The scan index of a markdown store: `.ayo/index.bin` keeps every file's parsed ticket keyed by
 //! its name, size, mtime and inode, so a scan stats every file but re-parses only those that
 //! changed. It is a cache, never the source of truth: a missing, stale or damaged index is
-//! rebuilt transparently.
+//! rebuilt transparently. A directory ayo never wrote (no `.ayo/`: a tk repository, a read-only
+//! checkout) keeps its index in the user's cache directory instead ([`cache`]), so that reading
+//! it leaves it exactly as it was and is fast from the second call on.
 //!
 //! The "racy git" problem: a file edited twice within one tick of the file system's clock can
 //! keep its size and mtime. An entry is trusted only when its mtime is older than the scan that
@@ -38,9 +40,13 @@ use crate::store::{Brief, Briefs, Unreadable};
 use crate::ticket::validate_id;
 use rustc_hash::FxHashSet as FastSet;
 
+mod cache;
+#[cfg(test)]
+mod cache_tests;
 mod listing;
 mod table;
 
+pub(crate) use cache::Cache;
 use listing::Seen;
 pub(crate) use table::Table;
 use table::{Row, Writer};
@@ -250,17 +256,30 @@ fn read_one(dir: &Path, name: &str) -> Result<Option<(Stamp, Outcome)>> {
 
 /// Scans a store directory through the index: stats every `*.md` file, re-parses the new and
 /// changed ones (spread over the available cores), and rewrites the index file when it is
-/// missing or lags behind (see [`save_after`]).
-pub(crate) fn scan(dir: &Arc<PathBuf>, meta_dir: &Path, shared: &SharedIndex) -> Result<Briefs> {
+/// missing or lags behind (see [`save_after`]): in `.ayo/` when the store has one, else in the
+/// user's cache (see [`cache`]), never elsewhere in the directory.
+pub(crate) fn scan(
+    dir: &Arc<PathBuf>,
+    meta_dir: &Path,
+    cache: &Cache,
+    shared: &SharedIndex,
+) -> Result<Briefs> {
     let started = now_ns();
     let mut index = shared.lock().unwrap_or_else(|e| e.into_inner());
     let listed = if index.loaded {
         listing::list(dir, None)
     } else {
-        // The first scan of a handle reads the index file while the directory is listed.
-        let path = meta_dir.join(INDEX_FILE);
+        // The first scan of a handle reads the index file while the directory is listed:
+        // the store's own, else the cache's (a store ayo has just begun to write keeps the
+        // speed its reads had).
         let mut table = None;
-        let listed = listing::list(dir, Some(&mut || table = Table::load(&path, dir)));
+        let listed = listing::list(
+            dir,
+            Some(&mut || {
+                table = Table::load(&meta_dir.join(INDEX_FILE), dir)
+                    .or_else(|| Table::load(&cache.entry(dir)?, dir))
+            }),
+        );
         index.on_disk = table.is_some();
         index.entries = entries_of(table);
         index.loaded = true;
@@ -319,7 +338,7 @@ pub(crate) fn scan(dir: &Arc<PathBuf>, meta_dir: &Path, shared: &SharedIndex) ->
     let briefs = briefs(dir, &index.entries);
     if !index.on_disk || index.unsaved > save_after(index.entries.len()) {
         // The index is a cache: failing to write it costs speed, not correctness.
-        if let Ok(Some(bytes)) = save(meta_dir, &index.entries) {
+        if let Ok(Some(bytes)) = save(dir, meta_dir, cache, &index.entries) {
             index.on_disk = true;
             index.unsaved = 0;
             // From now on this handle reads the table it wrote: compact records instead of
@@ -405,12 +424,49 @@ fn briefs(dir: &Path, entries: &FastSet<Entry>) -> Briefs {
 }
 
 /// Writes the index atomically (temp file and rename; no fsync: it is a cache), and gives
-/// back its bytes; `None` when the store has no `.ayo/` yet (a read-only look at a store
-/// nobody wrote to).
-fn save(meta_dir: &Path, entries: &FastSet<Entry>) -> io::Result<Option<Vec<u8>>> {
-    if !meta_dir.is_dir() {
-        return Ok(None);
+/// back its bytes: into `.ayo/` when the store has one, else into the user's cache; `None`
+/// when neither can be written (the temp file is made first, so that a cache that cannot be
+/// written costs no encoding).
+fn save(
+    dir: &Path,
+    meta_dir: &Path,
+    cache: &Cache,
+    entries: &FastSet<Entry>,
+) -> io::Result<Option<Vec<u8>>> {
+    let (target, mut file, temp, cached) = if meta_dir.is_dir() {
+        let temp: PathBuf = meta_dir.join(format!(
+            "{}index-{}-{}",
+            super::TEMP_PREFIX,
+            std::process::id(),
+            now_ns()
+        ));
+        let file = File::create(&temp)?;
+        (meta_dir.join(INDEX_FILE), file, temp, false)
+    } else {
+        let Some(entry) = cache.entry(dir) else {
+            return Ok(None);
+        };
+        let Ok((file, temp)) = cache.temp_for(&entry) else {
+            return Ok(None);
+        };
+        (entry, file, temp, true)
+    };
+    let written = encode(entries).and_then(|bytes| {
+        io::Write::write_all(&mut file, &bytes)?;
+        drop(file);
+        fs::rename(&temp, &target)?;
+        Ok(bytes)
+    });
+    if written.is_err() {
+        let _ = fs::remove_file(&temp);
+    } else if cached {
+        cache.tidy(&target);
     }
+    written.map(Some)
+}
+
+/// The bytes of an index file holding `entries`.
+fn encode(entries: &FastSet<Entry>) -> io::Result<Vec<u8>> {
     let mut w = Writer::default();
     for e in entries {
         match &e.slot {
@@ -450,18 +506,7 @@ fn save(meta_dir: &Path, entries: &FastSet<Entry>) -> io::Result<Option<Vec<u8>>
             }
         }
     }
-    let bytes = w.finish()?;
-    let temp: PathBuf = meta_dir.join(format!(
-        "{}index-{}-{}",
-        super::TEMP_PREFIX,
-        std::process::id(),
-        now_ns()
-    ));
-    fs::write(&temp, &bytes)?;
-    fs::rename(&temp, meta_dir.join(INDEX_FILE)).inspect_err(|_| {
-        let _ = fs::remove_file(&temp);
-    })?;
-    Ok(Some(bytes))
+    w.finish()
 }
 
 /// The id a file name stands for, if it is a ticket file.
