@@ -15,8 +15,10 @@
 //!   ([`Txn::claim_native`]); two claimers never get the same ticket.
 //!
 //! Committed writes send a `NOTIFY` on a channel named after the schema; waiters `LISTEN` on a
-//! connection of their own ([`Store::changes`]). A claim sends none: it never makes a ticket
-//! ready or claimable, and a NOTIFY would make concurrent claimers commit one at a time.
+//! connection of their own ([`Store::changes`]). A claim notifies just after its commit, in a
+//! transaction of its own that does not wait for the flush: a `NOTIFY` holds a global lock until
+//! its commit is flushed, so claimers that notified inside their transaction would commit one at
+//! a time.
 //! Leases and timestamps use the server's clock. Timestamps are kept to the microsecond.
 //!
 //! ```no_run

@@ -398,15 +398,31 @@ impl Txn for PgTxn {
             self.flush_log()?;
             String::new()
         };
-        // Delivered at commit, to every connection that listens on the schema's channel. Not
-        // for a claim: taking a ticket never makes one ready or claimable, which is all that
-        // waiters wait for; and PostgreSQL holds a global lock from a NOTIFY until its commit
-        // is flushed, so that claimers that notified would commit one after another.
-        if self.dirty && !matches!(self.mode, Mode::Claim(_)) {
+        // Delivered at commit, to every connection that listens on the schema's channel. A
+        // claim notifies after its commit instead: PostgreSQL holds a global lock from a
+        // NOTIFY until its commit is flushed, so claimers that notified inside their own
+        // transaction would commit one after another.
+        let claimed = self.dirty && matches!(self.mode, Mode::Claim(_));
+        if self.dirty && !claimed {
             sql += &format!("SELECT pg_notify('{}', ''); ", self.shared.channel);
         }
         sql += "COMMIT";
-        self.conn()?.client.batch_execute(&sql).map_err(db_err)?;
+        // The claim has taken effect: a notification that fails only delays watchers (who
+        // also wake on the next change), so its error is not the claim's. Its transaction
+        // does not wait for the flush, so it holds the queue's lock only for a moment.
+        let notify = claimed.then(|| {
+            format!(
+                "BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_notify('{}', ''); COMMIT",
+                self.shared.channel
+            )
+        });
+        let conn = self.conn()?;
+        conn.client.batch_execute(&sql).map_err(db_err)?;
+        if let Some(notify) = notify
+            && conn.client.batch_execute(&notify).is_err()
+        {
+            let _ = conn.client.batch_execute("ROLLBACK");
+        }
         self.mode = Mode::Idle;
         Ok(())
     }
