@@ -113,7 +113,7 @@ impl Filter {
     /// True when the ticket passes every set field.
     pub fn matches(&self, t: &Ticket) -> bool {
         self.matches_fields(
-            t.status,
+            &t.status,
             t.assignee.as_deref(),
             |g| t.tags.iter().any(|x| x == g),
             &t.kind,
@@ -125,13 +125,13 @@ impl Filter {
     /// has a tag), for scans that do not hold whole tickets.
     pub(crate) fn matches_fields(
         &self,
-        status: Status,
+        status: &Status,
         assignee: Option<&str>,
         has_tag: impl Fn(&str) -> bool,
         kind: &str,
         parent: Option<&str>,
     ) -> bool {
-        self.status.is_none_or(|s| status == s)
+        self.status.as_ref().is_none_or(|s| status == s)
             && self
                 .assignee
                 .as_deref()

@@ -108,7 +108,7 @@ impl Tickets {
     /// holds a lease on it or took it over from `who` (a displaced holder, with or without a
     /// lease of its own).
     pub(crate) fn check_not_displaced(&self, t: &Ticket, who: Option<&str>) -> Result<()> {
-        let (Status::InProgress, Some(holder), Some(who)) = (t.status, t.assignee.as_deref(), who)
+        let (Status::InProgress, Some(holder), Some(who)) = (&t.status, t.assignee.as_deref(), who)
         else {
             return Ok(());
         };
@@ -145,7 +145,7 @@ impl Tickets {
         self.write(|txn| {
             let mut t = (*resolve(txn, id)?).clone();
             match t.status {
-                Status::Closed => return Err(transition(&t, "start")),
+                Status::Closed | Status::Other(_) => return Err(transition(&t, "start")),
                 Status::InProgress => {
                     if let (Some(a), Some(holder)) = (&agent, &t.assignee)
                         && !agent_matches(Some(holder), a)
@@ -360,7 +360,7 @@ impl Tickets {
             t.lease_secs = None;
             if let Some(r) = reason.filter(|r| !r.trim().is_empty()) {
                 t.notes.push(Note {
-                    at: now,
+                    at: super::note_time(txn, &t.id, now)?,
                     author: self.actor.clone(),
                     text: r.to_string(),
                 });
@@ -396,11 +396,11 @@ impl Tickets {
         })
     }
 
-    /// closed → open.
+    /// closed → open; also a ticket in another tool's status ([`Status::Other`]) → open.
     pub fn reopen(&self, id: &str) -> Result<Ticket> {
         self.write(|txn| {
             let mut t = (*resolve(txn, id)?).clone();
-            if t.status != Status::Closed {
+            if !matches!(t.status, Status::Closed | Status::Other(_)) {
                 return Err(transition(&t, "reopen"));
             }
             t.status = Status::Open;

@@ -219,7 +219,7 @@ impl Tickets {
             };
             let keep = |b: &Brief| {
                 filter.matches_fields(
-                    b.status(),
+                    &b.status(),
                     b.assignee(),
                     |g| b.tags().any(|x| x == g),
                     b.kind(),

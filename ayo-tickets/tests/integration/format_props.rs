@@ -270,7 +270,7 @@ fn edit(base: &Ticket, other: &Ticket, mask: u32, extra: Vec<Note>) -> Ticket {
         t.title = other.title.clone();
     }
     if pick(1) {
-        t.status = other.status;
+        t.status = other.status.clone();
     }
     if pick(2) {
         t.assignee = other.assignee.clone();
