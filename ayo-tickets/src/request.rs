@@ -212,6 +212,11 @@ pub enum ProblemKind {
     IdMismatch,
     /// A loop of parent links (made by hand edits), such as a ticket that is its own parent.
     ParentCycle,
+    /// A value another tool wrote that is read as something else than it says: a status word
+    /// mapped to a state (`done`) or kept as another status (`deferred`), a priority word
+    /// (`P1`, `high`), a date without a time. The ticket is read; the file keeps its text
+    /// until the field is changed.
+    NonstandardValue,
 }
 
 /// One problem `check` found.
@@ -229,6 +234,33 @@ pub struct Problem {
     /// [`ProblemKind::Cycle`], from child to parent for a [`ProblemKind::ParentCycle`].
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cycle: Vec<String>,
+    /// For a [`ProblemKind::NonstandardValue`]: the frontmatter key as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// For a [`ProblemKind::NonstandardValue`]: the value as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub written: Option<String>,
+    /// For a [`ProblemKind::NonstandardValue`]: what it is read as, as the ticket's JSON shows
+    /// it (`closed`, `1`, `2026-02-24T00:00:00Z`, or the other status word itself).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_as: Option<String>,
     /// What is wrong, in words.
     pub message: String,
+}
+
+impl Problem {
+    /// A problem of `kind` about `ticket`, with no path, line, cycle or value.
+    pub(crate) fn new(kind: ProblemKind, ticket: Option<String>, message: String) -> Self {
+        Problem {
+            kind,
+            ticket,
+            path: None,
+            line: None,
+            cycle: Vec::new(),
+            field: None,
+            written: None,
+            read_as: None,
+            message,
+        }
+    }
 }

@@ -13,6 +13,7 @@ use crate::store::memory::MemoryStore;
 use crate::store::{Access, LogEntry, Scan, Store, Txn, Unreadable};
 use crate::ticket::{Status, Ticket, normalize_agent, validate_id};
 
+mod check;
 mod copy;
 mod lifecycle;
 mod read;
