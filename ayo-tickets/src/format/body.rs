@@ -569,6 +569,10 @@ pub(super) fn patch(
         }
         return Some(out);
     };
+    if !notes_changed && !description_changed {
+        out.extend((h..len).map(Out::Old));
+        return Some(out);
+    }
     out.push(Out::Old(h));
     let note_parts: Vec<usize> = (0..body.parts.len())
         .filter(|&k| body.parts[k].kind == Kind::Note)
@@ -623,11 +627,13 @@ pub(super) fn patch(
                     p.end
                 };
                 out.extend((p.start..end).map(Out::Old));
+                // A part that was the last one gets a blank line before what now follows it.
+                let was_last = i + 1 == body.parts.len();
                 let needs_sep = match p.kind {
                     Kind::Note => !p.sep,
                     Kind::Text => !last_blank,
                 };
-                if follows && needs_sep {
+                if follows && was_last && needs_sep {
                     out.push(new_line(""));
                 }
             }

@@ -50,7 +50,9 @@ impl Tickets {
                 out.push(Problem::new(
                     ProblemKind::IdMismatch,
                     Some(file_id.clone()),
-                    format!("ticket '{file_id}' states the id '{stated}'{also}; the file name wins"),
+                    format!(
+                        "ticket '{file_id}' states the id '{stated}'{also}; the file name wins"
+                    ),
                 ));
             }
             for t in &tickets {
@@ -138,7 +140,10 @@ fn nonstandard(txn: &mut dyn Txn, t: &Ticket, path: Option<PathBuf>) -> Result<V
             ..Problem::new(
                 ProblemKind::NonstandardValue,
                 Some(t.id.clone()),
-                format!("ticket '{}': {}", t.id, r.message),
+                match &path {
+                    Some(p) => format!("{}:{}: {}", p.display(), r.line, r.message),
+                    None => format!("ticket '{}', line {}: {}", t.id, r.line, r.message),
+                },
             )
         })
         .collect();
