@@ -470,10 +470,11 @@ fn note_lines(n: &Note, style: Style) -> Vec<String> {
     v
 }
 
-/// True when a tk-style heading could not hold this author: one that would end the bold run or
-/// read as part of the time.
+/// True when a tk-style heading (`**<time> <author>**`) can hold this author: no `*` (which
+/// could end the bold run), and no first word that reads as part of the time. Another author
+/// is written in ayo's style (`### <time> <author>`).
 pub(super) fn tk_author_fits(author: &str) -> bool {
-    !author.contains("**") && read_when(author.split_whitespace().next().unwrap_or("")).is_none()
+    !author.contains('*') && read_when(author.split_whitespace().next().unwrap_or("")).is_none()
 }
 
 /// The body of a new file.
@@ -509,9 +510,10 @@ enum Seg {
 ///
 /// A new description replaces all of the old one: the lines between the title and `## Notes`
 /// are rewritten, and the other text that was read as description (before the title, in the
-/// notes section) is removed. Notes that `old` and `new` share as a common prefix keep their
-/// lines; the rest is written after the last of them (for the usual append, the new note goes
-/// after the last note, before any `## ` section that follows it).
+/// notes section) is removed; so is a notes section left with no note. Notes that `old` and
+/// `new` share as a common prefix keep their lines; the others are removed, and the rest of
+/// `new`'s are written at the end of the notes section (for the usual append, the previous
+/// bytes stay a prefix, plus a separator line, as with tk's `add-note`).
 pub(super) fn patch(
     lines: &[&str],
     body: &Body,
@@ -543,7 +545,12 @@ pub(super) fn patch(
         }
         None => body.from,
     };
-    let heading_follows = body.heading.is_some() || !new.notes.is_empty();
+    // A new description without notes replaces the whole notes section too (what was no note
+    // in it was description), so that the description is all that is left.
+    let heading = body
+        .heading
+        .filter(|_| !(description_changed && new.notes.is_empty()));
+    let heading_follows = heading.is_some() || !new.notes.is_empty();
     if description_changed {
         out.extend(
             description_lines(&new.description, heading_follows, body.title.is_none())
@@ -562,7 +569,7 @@ pub(super) fn patch(
             out.push(new_line(""));
         }
     }
-    let Some(h) = body.heading else {
+    let Some(h) = heading else {
         if !new.notes.is_empty() {
             out.extend([new_line(NOTES_HEADING), new_line("")]);
             push_notes(&mut out, &new.notes, style);
@@ -584,56 +591,43 @@ pub(super) fn patch(
         .take_while(|(a, b)| a == b)
         .count()
         .min(note_parts.len());
+    // The parts kept: the first `kept` notes, and the text that is no note unless the
+    // description changed (blank lines stay); then the new notes, at the end of the section,
+    // where nothing follows that a code block left open in them could hide.
     let mut segs: Vec<Seg> = Vec::new();
-    let mut at = None;
     for (k, p) in body.parts.iter().enumerate() {
-        match p.kind {
-            Kind::Note => {
-                let index = note_parts
-                    .iter()
-                    .position(|&n| n == k)
-                    .unwrap_or(usize::MAX);
-                if index < kept {
-                    segs.push(Seg::Old(k));
-                    if index + 1 == kept {
-                        at = Some(segs.len());
-                    }
-                }
-            }
-            Kind::Text => {
-                let blank = lines[p.start..p.end].iter().all(|l| is_blank(l));
-                if !description_changed || blank {
-                    segs.push(Seg::Old(k));
-                }
-                // New notes go after the text before the first note when none is kept.
-                if kept == 0 && k == 0 && p.start == h + 1 {
-                    at = Some(segs.len());
-                }
-            }
+        let keep = match p.kind {
+            Kind::Note => note_parts
+                .iter()
+                .position(|&n| n == k)
+                .is_some_and(|i| i < kept),
+            Kind::Text => !description_changed || lines[p.start..p.end].iter().all(|l| is_blank(l)),
+        };
+        if keep {
+            segs.push(Seg::Old(k));
         }
     }
     if new.notes.len() > kept {
-        segs.insert(at.unwrap_or(0).min(segs.len()), Seg::New);
+        segs.push(Seg::New);
     }
     for (k, seg) in segs.iter().enumerate() {
         let follows = k + 1 < segs.len();
         match *seg {
             Seg::Old(i) => {
                 let p = &body.parts[i];
-                let last_blank = lines[p.end - 1].trim().is_empty();
                 let end = if p.kind == Kind::Note && p.sep && !follows {
                     p.end - 1
                 } else {
                     p.end
                 };
                 out.extend((p.start..end).map(Out::Old));
-                // A part that was the last one gets a blank line before what now follows it.
-                let was_last = i + 1 == body.parts.len();
+                // A part followed by something new gets a blank line before it.
+                let same_next = matches!(segs.get(k + 1), Some(Seg::Old(j)) if *j == i + 1);
                 let needs_sep = match p.kind {
                     Kind::Note => !p.sep,
-                    Kind::Text => !last_blank,
+                    Kind::Text => !is_blank(lines[p.end - 1]),
                 };
-                if follows && was_last && needs_sep {
+                if follows && !same_next && needs_sep {
                     out.push(new_line(""));
                 }
             }
@@ -642,9 +636,6 @@ pub(super) fn patch(
                     out.push(new_line(""));
                 }
                 push_notes(&mut out, &new.notes[kept..], style);
-                if follows {
-                    out.push(new_line(""));
-                }
             }
         }
     }

@@ -583,7 +583,7 @@ fn written(key: &str, t: &Ticket) -> Option<Written> {
     let time = |d: Option<chrono::DateTime<chrono::Utc>>| d.map(|d| Written::Scalar(fmt_ts(d)));
     match key {
         "id" => scalar(&t.id),
-        "status" => Some(Written::Scalar(t.status.as_str().to_string())),
+        "status" => scalar(t.status.as_str()),
         "deps" => Some(list(&t.deps)),
         "links" => Some(list(&t.links)),
         "created" => time(t.created),
