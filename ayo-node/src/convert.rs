@@ -152,7 +152,7 @@ pub struct DepTree {
     /// Its title; `null` when the ticket does not exist.
     pub title: Option<String>,
     /// Its status; `null` when the ticket does not exist.
-    #[napi(ts_type = "Status | (string & {}) | null")]
+    #[napi(ts_type = "Status | (string & {})")]
     pub status: Option<String>,
     /// True for a dep on a ticket that does not exist.
     pub missing: bool,
