@@ -6,6 +6,7 @@
 mod batch_cycles;
 mod claim_processes;
 mod engine_props;
+mod format_corpus;
 mod format_fixtures;
 mod format_props;
 mod markdown_index;
