@@ -24,22 +24,26 @@
 //!
 //! Reading:
 //! - The frontmatter runs from the first line (`---`) to the next `---` line; it must be a YAML
-//!   mapping. Known keys: `id`, `status`, `deps`, `created`, `started`, `closed`, `type`,
-//!   `priority`, `assignee`, `tags`, `parent`, `lease_until`, `lease_secs`. Every other key is
-//!   kept as written and never interpreted. Values YAML would read as numbers or booleans keep
-//!   the text the file shows (`id: 123` is `"123"`, `deps: [007, 1e3]` is `["007", "1e3"]`).
-//! - The body: the first line starting with `# ` is the title; the description is the lines
-//!   between it and the `## Notes` line or the end (one blank line after the title and one at
-//!   the end, before `## Notes` or the end of the file, are layout); the notes section holds
-//!   ayo notes (`### <RFC 3339> [author]` headings) and tk notes (a `**<RFC 3339>**` line and
-//!   a blank line), each running to the next note heading; the blank line separating two notes
-//!   is layout. Lines of the notes section before the first note are kept but are no note.
+//!   mapping. Known keys: `id`, `status`, `deps`, `links`, `created`, `started`, `closed`,
+//!   `type`, `priority`, `assignee`, `tags`, `parent`, `external_ref` (or tk's `external-ref`),
+//!   `lease_until`, `lease_secs`, and `title` (ayo's older tool). Every other key is kept as
+//!   written and never interpreted. Values YAML would read as numbers or booleans keep the text
+//!   the file shows (`id: 123` is `"123"`, `deps: [007, 1e3]` is `["007", "1e3"]`). Other
+//!   tools' values are read as ayo's (`status: done` as closed, `priority: P1` as 1, a date
+//!   alone as midnight UTC) and listed in [`Parsed::remarks`]; a status word that maps to no
+//!   state is kept as [`crate::Status::Other`].
+//! - The body (see `body.rs`): the title, the description and the notes; every line of it is one
+//!   of these. Notes are recognised in ayo's form (`### <time> [author]`) and tk's
+//!   (`**<time>**`, a blank line, the text; `**<time> <author>**`; `**<time>** - text` on one
+//!   line); text of the notes section that is no note, and `## ` sections after notes, are
+//!   description. Headings inside code blocks are text.
 //! - A description line that would read as `## Notes`, or a note line that would read as a note
-//!   heading, is written with one more leading `\` (counting the backslashes it already has), so
-//!   every text round-trips.
+//!   heading or a `## ` heading, is written with one more leading `\` (counting the backslashes it
+//!   already has), so every text round-trips.
 //!
 //! Writing: a new file in ayo's style, or a patch of the previous file that rewrites only the
-//! lines of the fields that changed and keeps everything else byte for byte.
+//! lines of the fields that changed and keeps everything else byte for byte; a note added to a
+//! tk file is written in tk's style ([`writes_tk_notes`]).
 
 mod body;
 mod fence;
