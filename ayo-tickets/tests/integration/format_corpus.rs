@@ -463,18 +463,9 @@ fn the_reading_is_the_recorded_one() {
     );
     assert_eq!(ticket("c-authored-tk")["notes"][0]["author"], "@tuner");
     assert_eq!(ticket("c-preamble")["notes"].as_array().unwrap().len(), 2);
-    assert!(
-        ticket("c-preamble")["description"]
-            .as_str()
-            .unwrap()
-            .contains("## References")
-    );
-    assert!(
-        ticket("c-fence")["description"]
-            .as_str()
-            .unwrap()
-            .contains("not a real note")
-    );
+    let description = |id: &str| ticket(id)["description"].as_str().unwrap().to_string();
+    assert!(description("c-preamble").contains("## References"));
+    assert!(description("c-fence").contains("not a real note"));
     assert_eq!(ticket("c-fence")["notes"].as_array().unwrap().len(), 1);
     assert_eq!(
         ticket("c-crlf")["notes"][0]["text"],
