@@ -476,3 +476,33 @@ fn the_reading_is_the_recorded_one() {
         "2026-02-20T12:00:00Z"
     );
 }
+
+#[test]
+fn a_close_reason_follows_the_dialect_too() {
+    let (dir, t) = store();
+    for (id, ayo) in [("c-tk-open", false), ("c-ayo", true)] {
+        let before = std::fs::read_to_string(path_of(dir.path(), id)).unwrap();
+        let closed = t.close(id, Some("Fixed.")).unwrap().ticket;
+        let after = std::fs::read_to_string(path_of(dir.path(), id)).unwrap();
+        // The status line changes and a closed time comes; the note is the rest.
+        let old = lines(&before);
+        let added: Vec<&str> = lines(&after)
+            .into_iter()
+            .filter(|l| !old.contains(l))
+            .collect();
+        let note = closed.notes.last().unwrap();
+        assert_eq!(note.text, "Fixed.");
+        if ayo {
+            assert!(added.iter().any(|l| l.starts_with("### ")), "{added:?}");
+        } else {
+            // To the second, as tk writes, and the ticket says so too.
+            assert_eq!(note.at.timestamp_subsec_nanos(), 0);
+            assert!(
+                added
+                    .iter()
+                    .any(|l| l.starts_with("**") && l.ends_with(" @tester**"))
+            );
+        }
+        assert_eq!(t.get(id).unwrap().notes.last(), Some(note));
+    }
+}
