@@ -51,11 +51,12 @@ impl Status {
     /// Reads a status word as another tool may have written it: `done`, `completed`,
     /// `complete`, `resolved`, `finished` are closed; `todo`, `new`, `backlog` open;
     /// `in-progress`, `doing`, `wip`, `active` in progress (any case; `-` or a space for `_`);
-    /// any other word is kept as [`Status::Other`].
+    /// any other word is kept as [`Status::Other`]; an empty one is open, as a missing status.
     ///
     /// ```
     /// use ayo_tickets::Status;
     /// assert_eq!(Status::read("done"), Status::Closed);
+    /// assert_eq!(Status::read(" "), Status::Open);
     /// assert_eq!(Status::read("In-Progress"), Status::InProgress);
     /// assert_eq!(Status::read("deferred"), Status::Other("deferred".into()));
     /// ```
@@ -63,7 +64,7 @@ impl Status {
         let word = word.trim();
         let key = word.to_lowercase().replace(['-', ' '], "_");
         match key.as_str() {
-            "open" => Status::Open,
+            "" | "open" => Status::Open,
             "closed" => Status::Closed,
             k if OPEN_WORDS.contains(&k) => Status::Open,
             k if IN_PROGRESS_WORDS.contains(&k) => Status::InProgress,
