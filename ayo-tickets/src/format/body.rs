@@ -204,15 +204,15 @@ enum Context {
 }
 
 /// Maps each line of a text between its written and its read form (`write`: escape, else
-/// unescape), following code blocks and the context's rules.
-fn convert<'a>(
+/// unescape), following code blocks and the context's rules, and hands it to `each`.
+fn convert_each<'a>(
     lines: impl IntoIterator<Item = &'a str>,
     context: Context,
     write: bool,
-) -> Vec<Cow<'a, str>> {
+    mut each: impl FnMut(Cow<'a, str>),
+) {
     let mut fence = Fence::default();
     let mut first = true;
-    let mut out = Vec::new();
     for line in lines {
         let code = fence.step(line);
         let structural = |s: &str| match context {
@@ -221,7 +221,7 @@ fn convert<'a>(
             }
             Context::Note => is_note_heading(s) || (!code && is_section_heading(s)),
         };
-        out.push(if write {
+        each(if write {
             escape(line, structural)
         } else {
             Cow::Borrowed(unescape(line, structural))
@@ -230,12 +230,30 @@ fn convert<'a>(
             first = false;
         }
     }
+}
+
+/// [`convert_each`], collected.
+fn convert<'a>(
+    lines: impl IntoIterator<Item = &'a str>,
+    context: Context,
+    write: bool,
+) -> Vec<Cow<'a, str>> {
+    let mut out = Vec::new();
+    convert_each(lines, context, write, |l| out.push(l));
     out
 }
 
-/// Joins text lines as read (unescaped).
+/// Joins text lines as read (unescaped), in one pass (a description may have millions).
 fn join(lines: &[&str], context: Context) -> String {
-    convert(lines.iter().copied(), context, false).join("\n")
+    let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
+    let mut started = false;
+    convert_each(lines.iter().copied(), context, false, |l| {
+        if std::mem::replace(&mut started, true) {
+            out.push('\n');
+        }
+        out.push_str(&l);
+    });
+    out
 }
 
 /// Drops one leading blank line, if there is one.
@@ -344,11 +362,15 @@ pub(super) fn read(
             text,
         });
     }
-    let description = pieces
-        .into_iter()
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n\n");
+    let mut description = String::new();
+    for piece in pieces.into_iter().filter(|p| !p.is_empty()) {
+        if description.is_empty() {
+            description = piece; // the usual one piece, not copied
+        } else {
+            description.push_str("\n\n");
+            description.push_str(&piece);
+        }
+    }
     Ok((
         Body {
             from,
