@@ -233,7 +233,7 @@ export interface DepTree {
   /** Its title; `null` when the ticket does not exist. */
   title: string | null
   /** Its status; `null` when the ticket does not exist. */
-  status: Status | null
+  status: Status | (string & {}) | null
   /** True for a dep on a ticket that does not exist. */
   missing: boolean
   /** True when this ticket was already drawn higher up (its deps are not repeated). */
@@ -323,12 +323,18 @@ export interface Problem {
   line: number | null
   /** The cycle (first id repeated at the end), for a `cycle` or `parent_cycle` problem; else empty. */
   cycle: Array<string>
+  /** For a `nonstandard_value`: the frontmatter key as written. */
+  field: string | null
+  /** For a `nonstandard_value`: the value as written. */
+  written: string | null
+  /** For a `nonstandard_value`: what it is read as, as a ticket shows it (`closed`, `1`, ...). */
+  readAs: string | null
   /** What is wrong, in words. */
   message: string
 }
 
 /** What kind of problem `check` found. */
-export type ProblemKind = 'unreadable' | 'missing_dep' | 'cycle' | 'id_mismatch' | 'parent_cycle'
+export type ProblemKind = 'unreadable' | 'missing_dep' | 'cycle' | 'id_mismatch' | 'parent_cycle' | 'nonstandard_value'
 
 /** Options of `release`. */
 export interface ReleaseOptions {
@@ -353,8 +359,11 @@ export interface Ticket {
   id: string
   /** One line, non-empty. */
   title: string
-  /** The stored status. */
-  status: Status
+  /**
+   * The stored status: one of `Status`, or another tool's word as the file has it (such as
+   * `deferred`), which counts as not closed and is never ready or claimable.
+   */
+  status: Status | (string & {})
   /** An agent handle such as `@validator`, or a name as another tool wrote it. */
   assignee: string | null
   /** The ids this ticket waits for. */
@@ -371,7 +380,14 @@ export interface Ticket {
   tags: Array<string>
   /** Grouping (an epic), not a dependency. */
   parent: string | null
-  /** The markdown body between the title and `## Notes`. */
+  /** Related tickets (tk's `links`), not dependencies. */
+  links: Array<string>
+  /** A reference elsewhere, such as `gh-42` (tk's `external-ref`, ayo's `external_ref`). */
+  externalRef: string | null
+  /**
+   * The markdown body that is no title or note: the text between the title and `## Notes`,
+   * then any other text of the file, in order.
+   */
   description: string
   /** Oldest first. */
   notes: Array<Note>

@@ -155,7 +155,7 @@ impl Output {
                 };
                 vec![
                     Cell::new(t.id.clone(), Paint::Id),
-                    Cell::new(t.status.as_str(), Paint::status(t.status)),
+                    Cell::new(t.status.as_str(), Paint::status(&t.status)),
                     assignee,
                     Cell::painted(last),
                 ]
@@ -171,7 +171,7 @@ impl Output {
             self.paint(Paint::Id, &t.id),
             self.paint(Paint::Heading, &t.title)
         );
-        let mut status = self.paint(Paint::status(t.status), t.status.as_str());
+        let mut status = self.paint(Paint::status(&t.status), t.status.as_str());
         let suffix = self.blocked_suffix(t);
         if !suffix.is_empty() {
             status = format!("{status}  {suffix}");
@@ -204,6 +204,12 @@ impl Output {
         }
         if !t.tags.is_empty() {
             fields.push(("tags", t.tags.join(", ")));
+        }
+        if !t.links.is_empty() {
+            fields.push(("links", ids(&t.links)));
+        }
+        if let Some(r) = &t.external_ref {
+            fields.push(("external ref", r.clone()));
         }
         for (name, at) in [
             ("created", &t.created),
@@ -266,7 +272,7 @@ impl Output {
             (Some(s), Some(title)) => {
                 let mut label = format!(
                     "{id}  {}  {title}",
-                    self.paint(Paint::status(*s), s.as_str())
+                    self.paint(Paint::status(s), s.as_str())
                 );
                 if node.repeated {
                     label.push_str(&format!("  {}", self.paint(Paint::Dim, "(see above)")));

@@ -30,11 +30,12 @@ pub(crate) enum Paint {
 
 impl Paint {
     /// The status's paint.
-    pub(crate) fn status(status: ayo_tickets::Status) -> Paint {
+    pub(crate) fn status(status: &ayo_tickets::Status) -> Paint {
         match status {
             ayo_tickets::Status::Open => Paint::Open,
             ayo_tickets::Status::InProgress => Paint::InProgress,
             ayo_tickets::Status::Closed => Paint::Closed,
+            ayo_tickets::Status::Other(_) => Paint::Warning,
         }
     }
 

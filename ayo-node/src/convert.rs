@@ -17,14 +17,10 @@ pub enum Status {
     Closed,
 }
 
-impl From<ayo::Status> for Status {
-    fn from(s: ayo::Status) -> Self {
-        match s {
-            ayo::Status::Open => Status::Open,
-            ayo::Status::InProgress => Status::InProgress,
-            ayo::Status::Closed => Status::Closed,
-        }
-    }
+/// A status as a ticket shows it: `open`, `in_progress`, `closed`, or another tool's word as
+/// the file has it (`deferred`: not closed, never ready or claimable).
+fn status_name(s: ayo::Status) -> String {
+    s.as_str().to_string()
 }
 
 /// A timestamped note on a ticket.
@@ -57,8 +53,10 @@ pub struct Ticket {
     pub id: String,
     /// One line, non-empty.
     pub title: String,
-    /// The stored status.
-    pub status: Status,
+    /// The stored status: one of `Status`, or another tool's word as the file has it (such as
+    /// `deferred`), which counts as not closed and is never ready or claimable.
+    #[napi(ts_type = "Status | (string & {})")]
+    pub status: String,
     /// An agent handle such as `@validator`, or a name as another tool wrote it.
     pub assignee: Option<String>,
     /// The ids this ticket waits for.
@@ -76,7 +74,12 @@ pub struct Ticket {
     pub tags: Vec<String>,
     /// Grouping (an epic), not a dependency.
     pub parent: Option<String>,
-    /// The markdown body between the title and `## Notes`.
+    /// Related tickets (tk's `links`), not dependencies.
+    pub links: Vec<String>,
+    /// A reference elsewhere, such as `gh-42` (tk's `external-ref`, ayo's `external_ref`).
+    pub external_ref: Option<String>,
+    /// The markdown body that is no title or note: the text between the title and `## Notes`,
+    /// then any other text of the file, in order.
     pub description: String,
     /// Oldest first.
     pub notes: Vec<Note>,
@@ -95,7 +98,7 @@ impl From<ayo::Ticket> for Ticket {
         Ticket {
             id: t.id,
             title: t.title,
-            status: t.status.into(),
+            status: status_name(t.status),
             assignee: t.assignee,
             deps: t.deps,
             blocked_by: t.blocked_by,
@@ -104,6 +107,8 @@ impl From<ayo::Ticket> for Ticket {
             kind: t.kind,
             tags: t.tags,
             parent: t.parent,
+            links: t.links,
+            external_ref: t.external_ref,
             description: t.description,
             notes: t.notes.into_iter().map(Note::from).collect(),
             created: t.created,
@@ -147,7 +152,8 @@ pub struct DepTree {
     /// Its title; `null` when the ticket does not exist.
     pub title: Option<String>,
     /// Its status; `null` when the ticket does not exist.
-    pub status: Option<Status>,
+    #[napi(ts_type = "Status | (string & {})")]
+    pub status: Option<String>,
     /// True for a dep on a ticket that does not exist.
     pub missing: bool,
     /// True when this ticket was already drawn higher up (its deps are not repeated).
@@ -161,7 +167,7 @@ impl From<ayo::DepTree> for DepTree {
         DepTree {
             id: t.id,
             title: t.title,
-            status: t.status.map(Status::from),
+            status: t.status.map(status_name),
             missing: t.missing,
             repeated: t.repeated,
             deps: t.deps.into_iter().map(DepTree::from).collect(),
@@ -211,6 +217,9 @@ pub enum ProblemKind {
     IdMismatch,
     /// A loop of parent links (made by hand edits), such as a ticket that is its own parent.
     ParentCycle,
+    /// A value another tool wrote that is read as something else (`status: done`, `P1`, a date
+    /// alone, another status word): see `field`, `written`, `readAs`.
+    NonstandardValue,
 }
 
 impl From<ayo::ProblemKind> for ProblemKind {
@@ -221,6 +230,7 @@ impl From<ayo::ProblemKind> for ProblemKind {
             ayo::ProblemKind::Cycle => ProblemKind::Cycle,
             ayo::ProblemKind::IdMismatch => ProblemKind::IdMismatch,
             ayo::ProblemKind::ParentCycle => ProblemKind::ParentCycle,
+            ayo::ProblemKind::NonstandardValue => ProblemKind::NonstandardValue,
         }
     }
 }
@@ -239,6 +249,12 @@ pub struct Problem {
     pub line: Option<u32>,
     /// The cycle (first id repeated at the end), for a `cycle` or `parent_cycle` problem; else empty.
     pub cycle: Vec<String>,
+    /// For a `nonstandard_value`: the frontmatter key as written.
+    pub field: Option<String>,
+    /// For a `nonstandard_value`: the value as written.
+    pub written: Option<String>,
+    /// For a `nonstandard_value`: what it is read as, as a ticket shows it (`closed`, `1`, ...).
+    pub read_as: Option<String>,
     /// What is wrong, in words.
     pub message: String,
 }
@@ -251,6 +267,9 @@ impl From<ayo::Problem> for Problem {
             path: p.path.map(|p| p.display().to_string()),
             line: p.line.map(line_number),
             cycle: p.cycle,
+            field: p.field,
+            written: p.written,
+            read_as: p.read_as,
             message: p.message,
         }
     }

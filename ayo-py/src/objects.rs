@@ -38,9 +38,10 @@ impl PyTicket {
     fn title(&self) -> &str {
         &self.0.title
     }
-    /// `open`, `in_progress` or `closed`.
+    /// `open`, `in_progress` or `closed`; or another tool's word as the file has it (such as
+    /// `deferred`), which counts as not closed and is never ready or claimable.
     #[getter]
-    fn status(&self) -> &'static str {
+    fn status(&self) -> &str {
         self.0.status.as_str()
     }
     /// The agent handle, or `None`.
@@ -83,7 +84,18 @@ impl PyTicket {
     fn parent(&self) -> Option<&str> {
         self.0.parent.as_deref()
     }
-    /// The markdown body.
+    /// Related tickets (tk's `links`), not dependencies.
+    #[getter]
+    fn links(&self) -> Vec<String> {
+        self.0.links.clone()
+    }
+    /// A reference elsewhere, such as `gh-42` (tk's `external-ref`), or `None`.
+    #[getter]
+    fn external_ref(&self) -> Option<&str> {
+        self.0.external_ref.as_deref()
+    }
+    /// The markdown body that is no title or note: the text between the title and
+    /// `## Notes`, then any other text of the file, in order.
     #[getter]
     fn description(&self) -> &str {
         &self.0.description
@@ -252,7 +264,8 @@ pub struct PyProblem(pub Problem);
 
 #[pymethods]
 impl PyProblem {
-    /// `unreadable`, `missing_dep`, `cycle`, `id_mismatch` or `parent_cycle`.
+    /// `unreadable`, `missing_dep`, `cycle`, `id_mismatch`, `parent_cycle` or
+    /// `nonstandard_value`.
     #[getter]
     fn kind<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_dict(py, &self.0.kind)
@@ -276,6 +289,21 @@ impl PyProblem {
     #[getter]
     fn cycle(&self) -> Vec<String> {
         self.0.cycle.clone()
+    }
+    /// For a `nonstandard_value`: the frontmatter key as written.
+    #[getter]
+    fn field(&self) -> Option<&str> {
+        self.0.field.as_deref()
+    }
+    /// For a `nonstandard_value`: the value as written.
+    #[getter]
+    fn written(&self) -> Option<&str> {
+        self.0.written.as_deref()
+    }
+    /// For a `nonstandard_value`: what it is read as, as a ticket shows it (`closed`, `1`, ...).
+    #[getter]
+    fn read_as(&self) -> Option<&str> {
+        self.0.read_as.as_deref()
     }
     /// What is wrong, in words.
     #[getter]
@@ -310,8 +338,8 @@ impl PyDepTree {
     }
     /// Its status; `None` for a missing ticket.
     #[getter]
-    fn status(&self) -> Option<&'static str> {
-        self.0.status.map(|s| s.as_str())
+    fn status(&self) -> Option<&str> {
+        self.0.status.as_ref().map(|s| s.as_str())
     }
     /// True for a dep on a ticket that does not exist.
     #[getter]

@@ -110,3 +110,37 @@ def test_writes_to_a_tk_copy_keep_the_rest(tmp_path: Path) -> None:
     text = (copy / "web-a1b2.md").read_text()
     assert "**2026-01-18T15:00:00Z**" in text and "Third note" in text
     assert "assignee: Jane Doe" in text
+
+
+CORPUS = FIXTURES / "corpus"
+
+
+def test_the_corpus_reads_as_the_core_reads_it(tmp_path: Path) -> None:
+    """Every file of the corpus (tk's, ayo's and hand-written forms, odd files) is listed and
+    reads as the core's corpus test recorded it in corpus-expected.json."""
+    import json
+
+    expected = json.loads((FIXTURES / "corpus-expected.json").read_text())
+    shutil.copytree(CORPUS, tmp_path / "c")
+    t = Tickets.open(tmp_path / "c", actor="@py")
+    listed = t.list()
+    assert len(listed) == len(list(CORPUS.glob("*.md")))
+    assert [x.id for x in listed] == expected["list"]
+    assert [x.id for x in t.ready()] == expected["ready"]
+    for x in listed:
+        assert t.get(x.id).to_dict() == expected["tickets"][x.id], x.id
+    basic = t.get("c-tk-basic")
+    assert (basic.links, basic.external_ref) == (["c-tk-open", "c-done"], "gh-42")
+    assert t.get("c-deferred").status == "deferred"
+    assert t.get("c-done").status == "closed"
+    assert t.get("c-completed").priority == 1
+    assert t.get("c-wip").created == utc("2026-02-24T00:00:00Z")
+    values = [p for p in t.check() if p.kind == "nonstandard_value" and p.ticket == "c-done"]
+    assert [(p.line, p.field, p.written, p.read_as) for p in values] == [
+        (3, "status", "done", "closed")
+    ]
+    # A note on a tk file is written as tk writes it.
+    t.note("c-only-notes", "From Python.")
+    text = (tmp_path / "c" / "c-only-notes.md").read_text()
+    heading = text.rstrip("\n").split("\n")[-3]
+    assert heading.startswith("**") and heading.endswith(" @py**"), text

@@ -71,7 +71,7 @@ def test_to_dict_is_the_json_shape(t: Tickets) -> None:
     d = b.to_dict()
     assert set(d) == {
         "id", "title", "status", "assignee", "deps", "blocked_by", "ready", "priority",
-        "type", "tags", "parent", "description", "notes", "created", "started", "closed",
+        "type", "tags", "parent", "links", "external_ref", "description", "notes", "created", "started", "closed",
         "lease_until",
     }
     assert d["blocked_by"] == [a.id] and d["ready"] is False and d["type"] == "task"

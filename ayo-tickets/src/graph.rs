@@ -255,7 +255,7 @@ impl DepGraph {
         DepTree {
             id: id.to_string(),
             title: ticket.map(|t| t.title.clone()),
-            status: ticket.map(|t| t.status),
+            status: ticket.map(|t| t.status.clone()),
             missing: ticket.is_none(),
             repeated,
             deps,

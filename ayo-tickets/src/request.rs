@@ -111,7 +111,7 @@ impl Filter {
     /// True when the ticket passes every set field.
     pub fn matches(&self, t: &Ticket) -> bool {
         self.matches_fields(
-            t.status,
+            &t.status,
             t.assignee.as_deref(),
             |g| t.tags.iter().any(|x| x == g),
             &t.kind,
@@ -123,13 +123,13 @@ impl Filter {
     /// has a tag), for scans that do not hold whole tickets.
     pub(crate) fn matches_fields(
         &self,
-        status: Status,
+        status: &Status,
         assignee: Option<&str>,
         has_tag: impl Fn(&str) -> bool,
         kind: &str,
         parent: Option<&str>,
     ) -> bool {
-        self.status.is_none_or(|s| status == s)
+        self.status.as_ref().is_none_or(|s| status == s)
             && self
                 .assignee
                 .as_deref()
@@ -199,6 +199,11 @@ pub enum ProblemKind {
     IdMismatch,
     /// A loop of parent links (made by hand edits), such as a ticket that is its own parent.
     ParentCycle,
+    /// A value another tool wrote that is read as something else than it says: a status word
+    /// mapped to a state (`done`) or kept as another status (`deferred`), a priority word
+    /// (`P1`, `high`), a date without a time. The ticket is read; the file keeps its text
+    /// until the field is changed.
+    NonstandardValue,
 }
 
 /// One problem `check` found.
@@ -216,6 +221,33 @@ pub struct Problem {
     /// [`ProblemKind::Cycle`], from child to parent for a [`ProblemKind::ParentCycle`].
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cycle: Vec<String>,
+    /// For a [`ProblemKind::NonstandardValue`]: the frontmatter key as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// For a [`ProblemKind::NonstandardValue`]: the value as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub written: Option<String>,
+    /// For a [`ProblemKind::NonstandardValue`]: what it is read as, as the ticket's JSON shows
+    /// it (`closed`, `1`, `2026-02-24T00:00:00Z`, or the other status word itself).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_as: Option<String>,
     /// What is wrong, in words.
     pub message: String,
+}
+
+impl Problem {
+    /// A problem of `kind` about `ticket`, with no path, line, cycle or value.
+    pub(crate) fn new(kind: ProblemKind, ticket: Option<String>, message: String) -> Self {
+        Problem {
+            kind,
+            ticket,
+            path: None,
+            line: None,
+            cycle: Vec::new(),
+            field: None,
+            written: None,
+            read_as: None,
+            message,
+        }
+    }
 }

@@ -7,8 +7,12 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 /// A ticket's stored status. "Blocked" is not a status: it is derived from the deps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+///
+/// Files written by other tools may hold other words: [`Status::read`] maps the plain ones to
+/// the three states and keeps any other as [`Status::Other`], which counts as not closed and is
+/// neither ready nor claimable. In JSON a status is its name (`"open"`, `"in_progress"`,
+/// `"closed"`, or the other word as written).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
     /// Waiting to be worked on.
     Open,
@@ -16,15 +20,56 @@ pub enum Status {
     InProgress,
     /// Done.
     Closed,
+    /// A word of another tool that is none of the three (`deferred`, `blocked`, ...), as
+    /// written: not closed, never ready or claimable; `close` and `reopen` leave it.
+    Other(String),
 }
 
+/// The words read as each state besides its own name (compared in lower case, with `-` and
+/// spaces read as `_`).
+const OPEN_WORDS: [&str; 3] = ["todo", "new", "backlog"];
+const IN_PROGRESS_WORDS: [&str; 4] = ["doing", "wip", "active", "in_progress"];
+const CLOSED_WORDS: [&str; 5] = ["done", "completed", "complete", "resolved", "finished"];
+
 impl Status {
-    /// The name as written in files and JSON: `open`, `in_progress`, `closed`.
-    pub fn as_str(self) -> &'static str {
+    /// The name as written in files and JSON: `open`, `in_progress`, `closed`, or the other
+    /// word.
+    pub fn as_str(&self) -> &str {
         match self {
             Status::Open => "open",
             Status::InProgress => "in_progress",
             Status::Closed => "closed",
+            Status::Other(word) => word,
+        }
+    }
+
+    /// True for [`Status::Closed`]: deps in any other status block their dependents.
+    pub fn is_closed(&self) -> bool {
+        matches!(self, Status::Closed)
+    }
+
+    /// Reads a status word as another tool may have written it: `done`, `completed`,
+    /// `complete`, `resolved`, `finished` are closed; `todo`, `new`, `backlog` open;
+    /// `in-progress`, `doing`, `wip`, `active` in progress (any case; `-` or a space for `_`);
+    /// any other word is kept as [`Status::Other`]; an empty one is open, as a missing status.
+    ///
+    /// ```
+    /// use ayo_tickets::Status;
+    /// assert_eq!(Status::read("done"), Status::Closed);
+    /// assert_eq!(Status::read(" "), Status::Open);
+    /// assert_eq!(Status::read("In-Progress"), Status::InProgress);
+    /// assert_eq!(Status::read("deferred"), Status::Other("deferred".into()));
+    /// ```
+    pub fn read(word: &str) -> Status {
+        let word = word.trim();
+        let key = word.to_lowercase().replace(['-', ' '], "_");
+        match key.as_str() {
+            "" | "open" => Status::Open,
+            "closed" => Status::Closed,
+            k if OPEN_WORDS.contains(&k) => Status::Open,
+            k if IN_PROGRESS_WORDS.contains(&k) => Status::InProgress,
+            k if CLOSED_WORDS.contains(&k) => Status::Closed,
+            _ => Status::Other(word.to_string()),
         }
     }
 }
@@ -35,9 +80,29 @@ impl std::fmt::Display for Status {
     }
 }
 
+impl Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let word = String::deserialize(d)?;
+        Ok(match word.as_str() {
+            "open" => Status::Open,
+            "in_progress" => Status::InProgress,
+            "closed" => Status::Closed,
+            _ => Status::Other(word),
+        })
+    }
+}
+
 impl std::str::FromStr for Status {
     type Err = Error;
 
+    /// One of the three states by name (`open`, `in_progress`, `closed`), as a filter or an
+    /// argument gives it; any other word is [`Error::Invalid`].
     fn from_str(s: &str) -> Result<Self> {
         match s {
             "open" => Ok(Status::Open),
@@ -92,7 +157,15 @@ pub struct Ticket {
     pub tags: Vec<String>,
     /// Grouping (an epic), not a dependency.
     pub parent: Option<String>,
-    /// The markdown body between the title and `## Notes`.
+    /// Related tickets (tk's `links`), not dependencies: kept and shown, used by no rule.
+    #[serde(default)]
+    pub links: Vec<String>,
+    /// A reference to the ticket elsewhere, such as `gh-42` or `JIRA-7` (tk's `external-ref`,
+    /// ayo's `external_ref`).
+    #[serde(default)]
+    pub external_ref: Option<String>,
+    /// The markdown body that is not the title or a note: the text between the title and
+    /// `## Notes`, then any other text of the file in order (see the README's file format).
     pub description: String,
     /// Oldest first.
     pub notes: Vec<Note>,
@@ -148,6 +221,8 @@ impl Ticket {
             kind: "task".to_string(),
             tags: Vec::new(),
             parent: None,
+            links: Vec::new(),
+            external_ref: None,
             description: String::new(),
             notes: Vec::new(),
             created: None,
@@ -209,7 +284,7 @@ impl Ticket {
     /// ([`Error::Invalid`]). Only a ticket near the limit is rendered to find out.
     pub(crate) fn check_size(&self) -> Result<()> {
         let limit = MAX_TICKET_BYTES - GROWTH_ROOM;
-        let lists = [&self.deps, &self.tags];
+        let lists = [&self.deps, &self.tags, &self.links];
         let text = self.title.len()
             + self.description.len()
             + self
@@ -222,13 +297,13 @@ impl Ticket {
                 .flat_map(|l| l.iter())
                 .map(String::len)
                 .sum::<usize>()
-            + [&self.assignee, &self.parent]
+            + [&self.assignee, &self.parent, &self.external_ref]
                 .iter()
                 .filter_map(|v| v.as_ref())
                 .map(String::len)
                 .sum::<usize>()
             + self.kind.len();
-        let items = self.notes.len() + self.deps.len() + self.tags.len();
+        let items = self.notes.len() + self.deps.len() + self.tags.len() + self.links.len();
         // Quoting at most doubles a text, and each note or list item adds less than 128 bytes.
         if 2 * text + 128 * items + 4096 <= limit {
             return Ok(());

@@ -5,8 +5,11 @@ use clap::Args;
 use crate::context::Ctx;
 use crate::error::CliError;
 
-/// Check the store: unreadable files, deps on missing tickets, cycles of deps or of parents made
-/// by hand edits (a ticket that is its own parent, too), ids that disagree with file names.
+/// Check the store: unreadable files (every problem of each, with its line), values another
+/// tool wrote that are read as something else (`status: done` as closed, `priority: P1` as 1, a
+/// date alone as midnight UTC, a status word kept as it is: nonstandard_value, with the line and
+/// what it is read as), deps on missing tickets, cycles of deps or of parents made by hand edits
+/// (a ticket that is its own parent, too), ids that disagree with file names.
 ///
 /// Prints one line per problem and exits 1 when there is any, saying how many on stderr. With
 /// --json it prints the list (`[]` when all is well), and nothing on stderr: the list is the

@@ -38,7 +38,7 @@ fn corpus() -> Vec<Bad> {
         ("huge.md", huge, Some(("unreadable", "huge"))),
         (
             "wrong-type.md",
-            ticket("wrong-type", "priority: high\n").into(),
+            ticket("wrong-type", "priority: urgent\n").into(),
             Some(("unreadable", "wrong-type")),
         ),
         (

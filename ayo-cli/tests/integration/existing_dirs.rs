@@ -201,3 +201,88 @@ fn a_tk_repository_read_again_and_again_stays_as_it_was() {
         ["web-q9z0"]
     );
 }
+
+/// The corpus of files as tk, ayo's tools and hand edits write them: the CLI lists every one,
+/// shows each as the core reads it (`corpus-expected.json`, recorded by the core's corpus
+/// test), adds a note in the file's dialect and names each value read as something else.
+#[test]
+fn the_corpus_reads_as_the_core_reads_it() {
+    let ayo = Ayo::new();
+    let dir = ayo.home().join("corpus");
+    copy_dir(&fixtures("corpus"), &dir);
+    let d = dir.to_str().unwrap();
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixtures("corpus-expected.json")).unwrap())
+            .unwrap();
+    let files = std::fs::read_dir(&dir).unwrap().count();
+    let listed = ayo.json(&["--dir", d, "ticket", "list"]);
+    assert_eq!(listed.as_array().unwrap().len(), files);
+    assert_eq!(json!(ids_of(&listed)), expected["list"]);
+    assert_eq!(
+        json!(ayo.ids(&["--dir", d, "ticket", "ready"])),
+        expected["ready"]
+    );
+    for (id, want) in expected["tickets"].as_object().unwrap() {
+        assert_eq!(&ayo.json(&["--dir", d, "ticket", "show", id]), want, "{id}");
+    }
+    let human = ayo.ok(&["--dir", d, "ticket", "show", "c-tk-basic"]);
+    assert!(human.contains("links         c-tk-open, c-done"), "{human}");
+    assert!(human.contains("external ref  gh-42"), "{human}");
+    let human = ayo.ok(&["--dir", d, "ticket", "show", "c-preamble"]);
+    assert!(human.contains("## References"), "{human}");
+    // check names each value with its line and what it is read as; nothing is unreadable.
+    let problems = ayo.run(&["--json", "--dir", d, "ticket", "check"]);
+    assert_eq!(problems.code, 1);
+    let problems: serde_json::Value = serde_json::from_str(&problems.stdout).unwrap();
+    let done = problems
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["ticket"] == "c-done")
+        .unwrap();
+    assert_eq!(done["kind"], "nonstandard_value");
+    assert_eq!(
+        (
+            &done["line"],
+            &done["field"],
+            &done["written"],
+            &done["read_as"]
+        ),
+        (
+            &json!(3),
+            &json!("status"),
+            &json!("done"),
+            &json!("closed")
+        )
+    );
+    assert!(
+        problems
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["kind"] != "unreadable")
+    );
+    // A note in a tk file is written as tk writes it, to the second.
+    ayo.ok(&[
+        "--dir",
+        d,
+        "--actor",
+        "@cli",
+        "ticket",
+        "note",
+        "c-tk-open",
+        "From the CLI.",
+    ]);
+    let text = std::fs::read_to_string(dir.join("c-tk-open.md")).unwrap();
+    let tail: Vec<&str> = text.lines().rev().take(3).collect();
+    assert_eq!(tail[0], "From the CLI.");
+    assert!(
+        tail[2].starts_with("**") && tail[2].ends_with(" @cli**"),
+        "{text}"
+    );
+    assert_eq!(
+        tail[2].len(),
+        "**2026-01-01T00:00:00Z @cli**".len(),
+        "{text}"
+    );
+}

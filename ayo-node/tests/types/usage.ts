@@ -8,7 +8,10 @@ export async function agentLoop(dir: string, signal: AbortSignal): Promise<numbe
   const b = t.create('Validate', { assignee: '@validator', deps: [a.id], type: 'task' });
   const blockedBy: string[] = b.blockedBy;
   const created: Date | null = b.created;
-  const status: Status = b.status;
+  const status: Status | string = b.status;
+  const known: boolean = status === 'open' || status === 'in_progress' || status === 'closed';
+  const links: string[] = b.links;
+  const externalRef: string | null = b.externalRef;
   const lease: Date | null = b.leaseUntil;
   let done = 0;
   for (;;) {
@@ -43,7 +46,7 @@ export async function agentLoop(dir: string, signal: AbortSignal): Promise<numbe
   t.close(b.id, { reason: null });
   void t.claim('@w', { wait: null, lease: null, signal: null });
   const others: Tickets[] = [Tickets.inMemory(), Tickets.openSession(), Tickets.openSession('s', { lease: 30 }), Tickets.openGlobal(), Tickets.openProject(), Tickets.openProject('.', { actor: 'me' })];
-  void [blockedBy, created, status, lease, tree, log, problems, text, ids, listed, ready, blocked, others];
+  void [blockedBy, created, status, known, links, externalRef, lease, tree, log, problems, text, ids, listed, ready, blocked, others];
 
   // @ts-expect-error: the title is required
   t.create();

@@ -5,13 +5,14 @@ use std::collections::{HashMap, HashSet};
 
 use serde_yaml::{Mapping, Value};
 
+use super::lenient::{Remark, priority_word, read_when};
 use super::scalar::{comment_start, flow_items, flow_list, strip_comment, yaml_scalar};
-use super::{Failure, Out, fmt_ts, parse_ts};
+use super::{Failure, Out, fmt_ts};
 use crate::ticket::{DEFAULT_PRIORITY, Status, Ticket};
 
 /// ayo's order of the keys: new files use it, and a key added to an existing file goes after
 /// the nearest key before it in this order that the file has.
-const ORDER: [&str; 14] = [
+const ORDER: [&str; 15] = [
     "id",
     "status",
     "deps",
@@ -24,15 +25,26 @@ const ORDER: [&str; 14] = [
     "assignee",
     "tags",
     "parent",
+    "external_ref",
     "lease_until",
     "lease_secs",
 ];
 
-/// True for the keys read into the ticket: those of [`ORDER`] but `links`, which is kept as an
-/// unknown key.
-fn is_known(key: &str) -> bool {
-    key != "links" && ORDER.contains(&key)
-}
+/// The keys read besides those of [`ORDER`]: the title of ayo's older tool, and tk's spelling
+/// of `external_ref`.
+const OTHER_KEYS: [&str; 2] = ["title", TK_EXTERNAL_REF];
+
+/// tk's spelling of `external_ref`.
+const TK_EXTERNAL_REF: &str = "external-ref";
+
+/// Keys only ayo's tools write: a file with one of them is ayo's (see [`Front::ayo_marked`]).
+const AYO_KEYS: [&str; 5] = [
+    "external_ref",
+    "session",
+    "title",
+    "lease_until",
+    "lease_secs",
+];
 
 /// A run of frontmatter lines `start..end` (indices into the file's lines): a `key: value`
 /// entry with its continuation lines, or one other line (blank, comment, anything else).
@@ -58,6 +70,16 @@ pub(super) struct Front {
     pub(super) ticket: Ticket,
     /// The `id:` as written.
     pub(super) frontmatter_id: Option<String>,
+    /// The `title:` (ayo's older tool), used when the body has no `# ` heading.
+    pub(super) title: Option<String>,
+    /// Values read as something else than they say.
+    pub(super) remarks: Vec<Remark>,
+    /// Fields that cannot be read, each with its line.
+    pub(super) failures: Vec<Failure>,
+    /// True when the frontmatter bears a mark of ayo's tools: a key only they write
+    /// ([`AYO_KEYS`]), an assignee starting with `@`, or a `created` time with a fraction of a
+    /// second (ayo-tickets keeps microseconds; tk writes whole seconds).
+    pub(super) ayo_marked: bool,
 }
 
 /// A field's value as written after `key:`: a scalar, or the items of a list (each already
@@ -127,7 +149,8 @@ pub(super) fn read(lines: &[&str], close: usize) -> Result<Front, Failure> {
         .filter_map(|it| it.key.as_ref().map(|k| (k.name.as_str(), it)))
         .collect();
     let mut fields: HashMap<&str, Field<'_>> = HashMap::new();
-    for key in ORDER.into_iter().filter(|k| is_known(k)) {
+    let mut failures = Vec::new();
+    for key in ORDER.into_iter().chain(OTHER_KEYS) {
         match (mapping.get(key), by_key.get(key)) {
             (Some(value), Some(item)) => {
                 let (first, rest) = entry_parts(lines, item);
@@ -143,66 +166,144 @@ pub(super) fn read(lines: &[&str], close: usize) -> Result<Front, Failure> {
                 );
             }
             (None, None) => {}
-            (_, item) => {
-                return Err(Failure {
-                    line: item.map(|it| it.start + 1),
-                    message: format!(
-                        "the frontmatter key '{key}' is written in a way ayo-tickets cannot read"
-                    ),
-                });
-            }
+            (_, item) => failures.push(Failure {
+                line: item.map(|it| it.start + 1),
+                message: format!(
+                    "the frontmatter key '{key}' is written in a way ayo-tickets cannot read"
+                ),
+            }),
         }
     }
-    let mut t = Ticket::new("", "");
-    let frontmatter_id = match fields.get("id") {
-        Some(f) => f.scalar()?,
-        None => None,
+    let mut remarks = Vec::new();
+    let read = Reader {
+        fields: &fields,
+        failures: std::cell::RefCell::new(failures),
+        remarks: std::cell::RefCell::new(&mut remarks),
     };
-    if let Some(f) = fields.get("status")
-        && let Some(s) = f.scalar()?
+    let mut t = Ticket::new("", "");
+    let frontmatter_id = read.scalar("id").flatten();
+    if let Some((f, Some(s))) = read
+        .field("status")
+        .map(|f| (f, read.scalar("status").flatten()))
     {
-        t.status = s.parse::<Status>().map_err(|_| {
-            f.fail(format!(
-                "unknown status '{s}' (expected open, in_progress or closed)"
-            ))
-        })?;
-    }
-    if let Some(f) = fields.get("deps") {
-        t.deps = f.list()?;
-    }
-    if let Some(f) = fields.get("tags") {
-        t.tags = f.list()?;
-    }
-    for (key, slot) in [
-        ("created", &mut t.created),
-        ("started", &mut t.started),
-        ("closed", &mut t.closed),
-        ("lease_until", &mut t.lease_until),
-    ] {
-        if let Some(f) = fields.get(key) {
-            *slot = f.timestamp()?;
+        t.status = Status::read(&s);
+        let standard = matches!(t.status, Status::Open | Status::InProgress | Status::Closed)
+            && s == t.status.as_str();
+        if !standard {
+            let message = match &t.status {
+                Status::Other(_) => format!(
+                    "status '{s}' is none of open, in_progress, closed: kept as it is, \
+                     counted as not closed, never ready or claimable"
+                ),
+                state => format!("status '{s}' is read as {state}"),
+            };
+            read.remark(f, &s, t.status.as_str(), message);
         }
     }
-    if let Some(f) = fields.get("type") {
-        t.kind = f.scalar()?.unwrap_or_else(|| "task".to_string());
+    t.deps = read.list("deps");
+    t.tags = read.list("tags");
+    t.links = read.list("links");
+    t.created = read.timestamp("created");
+    t.started = read.timestamp("started");
+    t.closed = read.timestamp("closed");
+    t.lease_until = read.timestamp("lease_until");
+    if let Some(kind) = read.scalar("type").flatten() {
+        t.kind = kind;
     }
-    if let Some(f) = fields.get("priority") {
-        t.priority = f.priority()?;
+    if let Some(p) = read.priority() {
+        t.priority = p;
     }
-    if let Some(f) = fields.get("assignee") {
-        t.assignee = f.scalar()?;
-    }
-    if let Some(f) = fields.get("parent") {
-        t.parent = f.scalar()?;
-    }
-    if let Some(f) = fields.get("lease_secs") {
-        t.lease_secs = f.unsigned()?;
-    }
+    t.assignee = read.scalar("assignee").flatten();
+    t.parent = read.scalar("parent").flatten();
+    t.external_ref = read
+        .scalar("external_ref")
+        .or_else(|| read.scalar(TK_EXTERNAL_REF))
+        .flatten();
+    t.lease_secs = read.unsigned("lease_secs");
+    let title = read.scalar("title").flatten();
+    let ayo_marked = items
+        .iter()
+        .filter_map(|it| it.key.as_ref())
+        .any(|k| AYO_KEYS.contains(&k.name.as_str()))
+        || t.assignee.as_deref().is_some_and(|a| a.starts_with('@'))
+        || t.created.is_some_and(|c| c.timestamp_subsec_nanos() != 0);
+    let failures = read.failures.into_inner();
     Ok(Front {
         items,
         ticket: t,
         frontmatter_id,
+        title,
+        remarks,
+        failures,
+        ayo_marked,
     })
+}
+
+/// Reads the known fields, collecting every failure and remark instead of stopping at the
+/// first.
+struct Reader<'f, 'a> {
+    fields: &'f HashMap<&'static str, Field<'a>>,
+    failures: std::cell::RefCell<Vec<Failure>>,
+    remarks: std::cell::RefCell<&'f mut Vec<Remark>>,
+}
+
+impl<'a> Reader<'_, 'a> {
+    fn field(&self, key: &str) -> Option<&Field<'a>> {
+        self.fields.get(key)
+    }
+
+    /// `Some` when the key is there and readable (its value `None` for null).
+    fn scalar(&self, key: &str) -> Option<Option<String>> {
+        self.take(self.field(key)?.scalar())
+    }
+
+    fn list(&self, key: &str) -> Vec<String> {
+        self.field(key)
+            .and_then(|f| self.take(f.list()))
+            .unwrap_or_default()
+    }
+
+    fn timestamp(&self, key: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+        let f = self.field(key)?;
+        let (t, written) = self.take(f.timestamp())??;
+        if let Some(w) = written {
+            let at = fmt_ts(t);
+            self.remark(f, &w, &at, format!("{key} '{w}' is read as {at} (UTC)"));
+        }
+        Some(t)
+    }
+
+    fn priority(&self) -> Option<u8> {
+        let f = self.field("priority")?;
+        let (p, written) = self.take(f.priority())?;
+        if let Some(w) = written {
+            self.remark(
+                f,
+                &w,
+                &p.to_string(),
+                format!("priority '{w}' is read as {p}"),
+            );
+        }
+        Some(p)
+    }
+
+    fn unsigned(&self, key: &str) -> Option<u64> {
+        self.take(self.field(key)?.unsigned()).flatten()
+    }
+
+    fn take<T>(&self, r: Result<T, Failure>) -> Option<T> {
+        r.map_err(|f| self.failures.borrow_mut().push(f)).ok()
+    }
+
+    fn remark(&self, f: &Field<'_>, written: &str, read_as: &str, message: String) {
+        self.remarks.borrow_mut().push(Remark {
+            line: f.line + 1,
+            field: f.key.to_string(),
+            written: written.to_string(),
+            read_as: read_as.to_string(),
+            message,
+        });
+    }
 }
 
 /// Splits `lines[1..close]` into items. A line that starts with whitespace, or is a `- ` list
@@ -375,30 +476,50 @@ impl Field<'_> {
         Ok(out)
     }
 
-    fn timestamp(&self) -> Result<Option<chrono::DateTime<chrono::Utc>>, Failure> {
+    /// A time; with the text as written when it is not RFC 3339 (a date alone, no zone).
+    #[allow(clippy::type_complexity)]
+    fn timestamp(
+        &self,
+    ) -> Result<Option<(chrono::DateTime<chrono::Utc>, Option<String>)>, Failure> {
         let fail = || {
             self.fail(format!(
-                "{} must be an RFC 3339 timestamp such as 2026-11-23T10:00:00Z",
+                "{} must be a time such as 2026-11-23T10:00:00Z (RFC 3339) or a date such as \
+                 2026-11-23",
                 self.key_name()
             ))
         };
         match self.value {
             Value::Null => Ok(None),
-            Value::String(s) => parse_ts(s.trim()).map(Some).ok_or_else(fail),
+            Value::String(s) => match read_when(s) {
+                Some((t, true)) => Ok(Some((t, None))),
+                Some((t, false)) => Ok(Some((t, Some(s.trim().to_string())))),
+                None => Err(fail()),
+            },
             _ => Err(fail()),
         }
     }
 
-    fn priority(&self) -> Result<u8, Failure> {
+    /// The priority; with the text as written when it is a word (`P1`, `high`).
+    fn priority(&self) -> Result<(u8, Option<String>), Failure> {
         let n = match self.value {
-            Value::Null => return Ok(DEFAULT_PRIORITY),
+            Value::Null => return Ok((DEFAULT_PRIORITY, None)),
             Value::Number(n) => n.as_i64(),
-            Value::String(s) => s.trim().parse::<i64>().ok(),
+            Value::String(s) => match s.trim().parse::<i64>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    if let Some(p) = priority_word(s) {
+                        return Ok((p, Some(s.trim().to_string())));
+                    }
+                    None
+                }
+            },
             _ => None,
         };
         match n {
-            Some(n @ 0..=4) => Ok(n as u8),
-            _ => Err(self.fail("priority must be an integer from 0 to 4")),
+            Some(n @ 0..=4) => Ok((n as u8, None)),
+            _ => Err(self.fail(
+                "priority must be an integer from 0 to 4, P0 to P4, or critical, high, medium, low",
+            )),
         }
     }
 
@@ -462,9 +583,9 @@ fn written(key: &str, t: &Ticket) -> Option<Written> {
     let time = |d: Option<chrono::DateTime<chrono::Utc>>| d.map(|d| Written::Scalar(fmt_ts(d)));
     match key {
         "id" => scalar(&t.id),
-        "status" => Some(Written::Scalar(t.status.as_str().to_string())),
+        "status" => scalar(t.status.as_str()),
         "deps" => Some(list(&t.deps)),
-        "links" => Some(Written::List(Vec::new())),
+        "links" => Some(list(&t.links)),
         "created" => time(t.created),
         "started" => time(t.started),
         "closed" => time(t.closed),
@@ -473,18 +594,21 @@ fn written(key: &str, t: &Ticket) -> Option<Written> {
         "assignee" => t.assignee.as_deref().and_then(scalar),
         "tags" => (!t.tags.is_empty()).then(|| list(&t.tags)),
         "parent" => t.parent.as_deref().and_then(scalar),
+        "external_ref" => t.external_ref.as_deref().and_then(scalar),
         "lease_until" => time(t.lease_until),
         "lease_secs" => t.lease_secs.map(|n| Written::Scalar(n.to_string())),
         _ => None,
     }
 }
 
-/// True when field `key` differs between the two tickets (`id` and `links` never do: the file
-/// name is authoritative, and links are not a ticket field).
+/// True when field `key` differs between the two tickets (`id` never does: the file name is
+/// authoritative).
 fn differs(key: &str, a: &Ticket, b: &Ticket) -> bool {
     match key {
         "status" => a.status != b.status,
         "deps" => a.deps != b.deps,
+        "links" => a.links != b.links,
+        "external_ref" => a.external_ref != b.external_ref,
         "created" => a.created != b.created,
         "started" => a.started != b.started,
         "closed" => a.closed != b.closed,
@@ -581,15 +705,42 @@ fn regenerate(lines: &[&str], item: &Item, w: &Written) -> Vec<Out> {
     }
 }
 
+/// The key field `key` has in a file with these items: tk's `external-ref` when the file
+/// spells it so, else `key` itself; for a key the file lacks, tk's spelling in a tk file
+/// (`tk`).
+fn key_in<'k>(items: &[Item], key: &'k str, tk: bool) -> &'k str {
+    if key != "external_ref" {
+        return key;
+    }
+    let has = |name: &str| {
+        items
+            .iter()
+            .any(|it| it.key.as_ref().is_some_and(|k| k.name == name))
+    };
+    if has(key) {
+        key
+    } else if has(TK_EXTERNAL_REF) || tk {
+        TK_EXTERNAL_REF
+    } else {
+        key
+    }
+}
+
 /// The frontmatter lines (between the delimiters) with the fields that differ between `old`
-/// and `new` rewritten, inserted or removed; `None` when no field differs.
+/// and `new` rewritten, inserted or removed; `None` when no field differs. A `title:` the file
+/// has is kept in step with the title; a key added to a tk file (`tk`) is spelled as tk does.
 pub(super) fn patch(
     lines: &[&str],
     items: &[Item],
     old: &Ticket,
     new: &Ticket,
+    tk: bool,
 ) -> Option<Vec<Out>> {
-    if !ORDER.iter().any(|k| differs(k, old, new)) {
+    let title_item = items
+        .iter()
+        .find(|it| it.key.as_ref().is_some_and(|k| k.name == "title"));
+    let title_changed = title_item.is_some() && old.title != new.title;
+    if !title_changed && !ORDER.iter().any(|k| differs(k, old, new)) {
         return None;
     }
     struct Patched<'k> {
@@ -610,13 +761,14 @@ pub(super) fn patch(
         if !differs(key, old, new) {
             continue;
         }
-        let at = patched.iter().position(|p| p.key == Some(key));
+        let name = key_in(items, key, tk);
+        let at = patched.iter().position(|p| p.key == Some(name));
         match (at, written(key, new)) {
             (Some(i), Some(w)) => {
                 // Each key is patched once, so the entry is still the previous file's.
                 if let Some(item) = items
                     .iter()
-                    .find(|it| it.key.as_ref().is_some_and(|k| k.name == *key))
+                    .find(|it| it.key.as_ref().is_some_and(|k| k.name == name))
                 {
                     patched[i].out = regenerate(lines, item, &w);
                 }
@@ -633,8 +785,8 @@ pub(super) fn patch(
                 patched.insert(
                     at,
                     Patched {
-                        key: Some(key),
-                        out: entry_lines(key, &w, hint)
+                        key: Some(name),
+                        out: entry_lines(name, &w, hint)
                             .into_iter()
                             .map(|l| Out::New(format!("{l}{eol}")))
                             .collect(),
@@ -643,6 +795,11 @@ pub(super) fn patch(
             }
             (None, None) => {}
         }
+    }
+    if let (true, Some(item)) = (title_changed, title_item)
+        && let Some(p) = patched.iter_mut().find(|p| p.key == Some("title"))
+    {
+        p.out = regenerate(lines, item, &Written::Scalar(yaml_scalar(&new.title)));
     }
     Some(patched.into_iter().flat_map(|p| p.out).collect())
 }

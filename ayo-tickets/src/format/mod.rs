@@ -24,26 +24,34 @@
 //!
 //! Reading:
 //! - The frontmatter runs from the first line (`---`) to the next `---` line; it must be a YAML
-//!   mapping. Known keys: `id`, `status`, `deps`, `created`, `started`, `closed`, `type`,
-//!   `priority`, `assignee`, `tags`, `parent`, `lease_until`, `lease_secs`. Every other key is
-//!   kept as written and never interpreted. Values YAML would read as numbers or booleans keep
-//!   the text the file shows (`id: 123` is `"123"`, `deps: [007, 1e3]` is `["007", "1e3"]`).
-//! - The body: the first line starting with `# ` is the title; the description is the lines
-//!   between it and the `## Notes` line or the end (one blank line after the title and one at
-//!   the end, before `## Notes` or the end of the file, are layout); the notes section holds
-//!   ayo notes (`### <RFC 3339> [author]` headings) and tk notes (a `**<RFC 3339>**` line and
-//!   a blank line), each running to the next note heading; the blank line separating two notes
-//!   is layout. Lines of the notes section before the first note are kept but are no note.
+//!   mapping. Known keys: `id`, `status`, `deps`, `links`, `created`, `started`, `closed`,
+//!   `type`, `priority`, `assignee`, `tags`, `parent`, `external_ref` (or tk's `external-ref`),
+//!   `lease_until`, `lease_secs`, and `title` (ayo's older tool). Every other key is kept as
+//!   written and never interpreted. Values YAML would read as numbers or booleans keep the text
+//!   the file shows (`id: 123` is `"123"`, `deps: [007, 1e3]` is `["007", "1e3"]`). Other
+//!   tools' values are read as ayo's (`status: done` as closed, `priority: P1` as 1, a date
+//!   alone as midnight UTC) and listed in [`Parsed::remarks`]; a status word that maps to no
+//!   state is kept as [`crate::Status::Other`].
+//! - The body (see `body.rs`): the title, the description and the notes; every line of it is one
+//!   of these. Notes are recognised in ayo's form (`### <time> [author]`) and tk's
+//!   (`**<time>**`, a blank line, the text; `**<time> <author>**`; `**<time>** - text` on one
+//!   line); text of the notes section that is no note, and `## ` sections after notes, are
+//!   description. Headings inside code blocks are text.
 //! - A description line that would read as `## Notes`, or a note line that would read as a note
-//!   heading, is written with one more leading `\` (counting the backslashes it already has), so
-//!   every text round-trips.
+//!   heading or a `## ` heading, is written with one more leading `\` (counting the backslashes it
+//!   already has), so every text round-trips.
 //!
 //! Writing: a new file in ayo's style, or a patch of the previous file that rewrites only the
-//! lines of the fields that changed and keeps everything else byte for byte.
+//! lines of the fields that changed and keeps everything else byte for byte; a note added to a
+//! tk file is written in tk's style ([`writes_tk_notes`]).
 
 mod body;
+mod fence;
 mod frontmatter;
+mod lenient;
 mod scalar;
+
+pub use lenient::Remark;
 
 use std::path::{Path, PathBuf};
 
@@ -60,6 +68,9 @@ pub struct Parsed {
     pub ticket: Ticket,
     /// The `id:` of the frontmatter as written, if any.
     pub frontmatter_id: Option<String>,
+    /// The values read as something else than they say (`status: done`, `priority: P1`, a
+    /// date alone), each with its line; `check` lists them.
+    pub remarks: Vec<Remark>,
 }
 
 /// The largest frontmatter read, in bytes; a larger one is a parse error.
@@ -96,7 +107,42 @@ pub fn parse(bytes: &[u8], path: &Path) -> Result<Parsed> {
     Ok(Parsed {
         ticket,
         frontmatter_id: doc.frontmatter_id,
+        remarks: doc.remarks,
     })
+}
+
+/// Every reason a file cannot be read, each with its 1-based line where known, in the order of
+/// the lines: [`parse`] reports the first; `check` lists them all. Empty for a readable file.
+pub fn problems(bytes: &[u8]) -> Vec<(Option<usize>, String)> {
+    let Err(first) = parse(bytes, Path::new("x.md")) else {
+        return Vec::new();
+    };
+    let first = match first {
+        Error::Parse { line, message, .. } => (line, message),
+        other => (None, other.to_string()),
+    };
+    let Some(text) = std::str::from_utf8(bytes)
+        .ok()
+        .filter(|_| !bytes.contains(&0))
+    else {
+        return vec![first];
+    };
+    let lf = lf_of_crlf(text);
+    match read_all(lf.as_deref().unwrap_or(text)) {
+        Err(failures) if !failures.is_empty() => {
+            failures.into_iter().map(|f| (f.line, f.message)).collect()
+        }
+        _ => vec![first],
+    }
+}
+
+/// True when a note added to this file is written in tk's style (`**<time>**`, to the
+/// second): its last note is tk's, or it has no note and no mark of ayo's tools (see the
+/// README's file format). False for a text that is no ticket file.
+pub fn writes_tk_notes(text: &str) -> bool {
+    let lf = lf_of_crlf(text);
+    parse_doc(lf.as_deref().unwrap_or(text))
+        .is_ok_and(|doc| body::dialect(&doc.body, doc.ayo_marked) == body::Style::Tk)
 }
 
 /// Renders a ticket.
@@ -173,6 +219,10 @@ struct Doc<'a> {
     ticket: Ticket,
     /// The frontmatter's `id:`.
     frontmatter_id: Option<String>,
+    /// Values read as something else than they say.
+    remarks: Vec<Remark>,
+    /// The frontmatter bears a mark of ayo's tools.
+    ayo_marked: bool,
 }
 
 /// The 1-based line of byte `pos`.
@@ -204,14 +254,33 @@ fn split_lines(text: &str) -> (Vec<&str>, bool) {
     (lines, final_newline)
 }
 
-/// Reads a ticket file's text.
+/// Reads a ticket file's text; fails with its first problem.
 fn parse_doc(text: &str) -> Result<Doc<'_>, Failure> {
-    let close = find_close(text)?;
+    read_all(text).map_err(|mut failures| failures.swap_remove(0))
+}
+
+/// Reads a ticket file's text; fails with every problem found (at least one), in the order of
+/// the lines.
+fn read_all(text: &str) -> Result<Doc<'_>, Vec<Failure>> {
+    let close = find_close(text).map_err(|f| vec![f])?;
     let (lines, final_newline) = split_lines(text);
-    let front = frontmatter::read(&lines, close)?;
-    let (body, text) = body::read(&lines, close + 1)?;
+    let front = frontmatter::read(&lines, close).map_err(|f| vec![f])?;
+    let mut failures = front.failures;
+    let body = body::read(&lines, close + 1, front.title.is_some());
+    let (body, text) = match body {
+        Ok(b) => b,
+        Err(f) => {
+            failures.push(f);
+            failures.sort_by_key(|f| f.line);
+            return Err(failures);
+        }
+    };
+    if !failures.is_empty() {
+        failures.sort_by_key(|f| f.line);
+        return Err(failures);
+    }
     let mut ticket = front.ticket;
-    ticket.title = text.title;
+    ticket.title = text.title.or(front.title).unwrap_or_default();
     ticket.description = text.description;
     ticket.notes = text.notes;
     Ok(Doc {
@@ -222,6 +291,8 @@ fn parse_doc(text: &str) -> Result<Doc<'_>, Failure> {
         body,
         ticket,
         frontmatter_id: front.frontmatter_id,
+        remarks: front.remarks,
+        ayo_marked: front.ayo_marked,
     })
 }
 
@@ -263,6 +334,7 @@ fn fmt_ts(t: DateTime<Utc>) -> String {
 }
 
 /// Reads an RFC 3339 timestamp.
+#[cfg(test)]
 fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .ok()
@@ -280,6 +352,12 @@ fn check_writable(t: &Ticket) -> Result<()> {
     }
     if t.description.contains('\0') {
         return Err(Error::invalid("the description contains a NUL byte"));
+    }
+    if !t.notes.is_empty() && body::leaves_fence_open(&t.description) {
+        return Err(Error::invalid(
+            "the description opens a code block (```) it does not close, which would hide the \
+             notes after it: close the block",
+        ));
     }
     if t.priority > 4 {
         return Err(Error::invalid(format!(
@@ -332,8 +410,10 @@ fn patch(ticket: &Ticket, previous: &str) -> Result<Option<String>> {
             format!("the previous file cannot be read: {}", f.message),
         )
     })?;
-    let front = frontmatter::patch(&doc.lines, &doc.items, &doc.ticket, ticket);
-    let body = body::patch(&doc.lines, &doc.body, doc.close + 1, &doc.ticket, ticket);
+    let style = body::dialect(&doc.body, doc.ayo_marked);
+    let tk = style == body::Style::Tk;
+    let front = frontmatter::patch(&doc.lines, &doc.items, &doc.ticket, ticket, tk);
+    let body = body::patch(&doc.lines, &doc.body, &doc.ticket, ticket, style);
     if front.is_none() && body.is_none() {
         return Ok(None);
     }
@@ -444,11 +524,11 @@ mod tests {
         assert!(msg.contains("title"), "{msg}");
         assert_eq!(err_line("---\nid: a\n---\n").0, Some(3));
         assert_eq!(err_line("---\nid: a\n---\n# \n").0, Some(4));
-        let (line, msg) = err_line("---\nid: a\nstatus: done\n---\n# T\n");
+        let (line, msg) = err_line("---\nid: a\nstatus: [done]\n---\n# T\n");
         assert_eq!(line, Some(3));
         assert!(msg.contains("status"), "{msg}");
         assert_eq!(err_line("---\npriority: 5\n---\n# T\n").0, Some(2));
-        assert_eq!(err_line("---\npriority: high\n---\n# T\n").0, Some(2));
+        assert_eq!(err_line("---\npriority: urgent\n---\n# T\n").0, Some(2));
         assert_eq!(
             err_line("---\na: 1\ncreated: yesterday\n---\n# T\n").0,
             Some(3)

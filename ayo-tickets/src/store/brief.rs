@@ -137,7 +137,7 @@ impl Brief {
     /// The stored status.
     pub fn status(&self) -> Status {
         match &self.0 {
-            Repr::Full(t) => t.status,
+            Repr::Full(t) => t.status.clone(),
             Repr::Indexed(x, i) => x.status(*i),
         }
     }

@@ -152,6 +152,50 @@ fn hand_set_parents(t: &Tickets, parents: &[(&str, Option<&str>)]) {
     txn.commit().unwrap();
 }
 
+/// A ticket as another tool wrote it: a status word that is none of the three, links and an
+/// external reference. Every backend keeps them; the rules count the status as not closed,
+/// never ready or claimable; `check` names it; `reopen` makes it open, `close` closes it.
+pub(crate) fn other_tools_values(t: &Tickets) {
+    let dep = mk(t, "dep", &[]);
+    let child = mk(t, "child", &[&dep.id]);
+    let mut txn = t.store().begin(Access::Write).unwrap();
+    let mut x = (*txn.get(&dep.id).unwrap().unwrap()).clone();
+    x.status = Status::Other("deferred".into());
+    x.links = vec![child.id.clone(), "elsewhere".into()];
+    x.external_ref = Some("gh-42".into());
+    txn.put(&x).unwrap();
+    txn.commit().unwrap();
+    let got = t.get(&dep.id).unwrap();
+    assert_eq!(got.status, Status::Other("deferred".into()));
+    assert_eq!(got.links, [child.id.as_str(), "elsewhere"]);
+    assert_eq!(got.external_ref.as_deref(), Some("gh-42"));
+    assert_eq!(got.to_json()["status"], "deferred");
+    assert!(!got.ready);
+    assert!(t.ready(None).unwrap().is_empty());
+    assert_eq!(ids(&t.blocked(None).unwrap()), [child.id.as_str()]);
+    assert_eq!(t.get(&child.id).unwrap().blocked_by, [dep.id.as_str()]);
+    assert!(t.claim("@w", ClaimOptions::default()).unwrap().is_none());
+    assert_eq!(
+        t.start(&dep.id, None, true).unwrap_err().code(),
+        "INVALID_TRANSITION"
+    );
+    let listed = t.list(&Filter::default()).unwrap();
+    assert_eq!(listed.len(), 2);
+    let problems = t.check().unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.kind == ProblemKind::NonstandardValue
+                && p.ticket.as_deref() == Some(dep.id.as_str())
+                && p.read_as.as_deref() == Some("deferred")),
+        "{problems:?}"
+    );
+    assert_eq!(t.reopen(&dep.id).unwrap().status, Status::Open);
+    assert_eq!(t.get(&dep.id).unwrap().links.len(), 2);
+    let closed = t.close(&dep.id, None).unwrap();
+    assert_eq!(ids(&closed.unblocked), [child.id.as_str()]);
+}
+
 pub(crate) fn parents(t: &Tickets) {
     let new = |id: &str, parent: Option<&str>| {
         let n = NewTicket::new(id).id(id);
@@ -870,6 +914,7 @@ macro_rules! store_suite {
                 create_and_get,
                 list_ready_blocked,
                 parents,
+                other_tools_values,
                 parent_filter_takes_a_prefix,
                 empty_agent_filters_are_invalid,
                 transitions,

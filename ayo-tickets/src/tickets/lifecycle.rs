@@ -19,6 +19,20 @@ fn claimable(t: &Brief, agent: &str, now: DateTime<Utc>, is_closed: impl Fn(&str
     (open_for_agent || lease_expired(t, now)) && t.deps().all(is_closed)
 }
 
+/// When a takeover note on `t` is dated: the claim's time (to the second in a file whose notes
+/// are tk's); the file is read only for a takeover.
+fn takeover_time(
+    txn: &mut dyn crate::store::Txn,
+    t: &Ticket,
+    request: &ClaimRequest<'_>,
+) -> Result<DateTime<Utc>> {
+    if t.status == Status::InProgress {
+        super::note_time(txn, &t.id, request.now)
+    } else {
+        Ok(request.now)
+    }
+}
+
 fn lease_expired(t: &Brief, now: DateTime<Utc>) -> bool {
     t.status() == Status::InProgress && t.lease_until().is_some_and(|l| l <= now)
 }
@@ -55,9 +69,14 @@ fn last_takeover(t: &Ticket) -> Option<(&str, &str)> {
 }
 
 /// A ticket as a claim leaves it: in progress for the agent, started now, with the lease; a
-/// takeover of a run-out lease adds a note naming the previous holder. Also says whether it
-/// was a takeover.
-fn apply_claim(t: &Ticket, request: &ClaimRequest<'_>, actor: Option<&str>) -> (Ticket, bool) {
+/// takeover of a run-out lease adds a note naming the previous holder, dated `note_at`. Also
+/// says whether it was a takeover.
+fn apply_claim(
+    t: &Ticket,
+    request: &ClaimRequest<'_>,
+    actor: Option<&str>,
+    note_at: DateTime<Utc>,
+) -> (Ticket, bool) {
     let mut t = t.clone();
     let took_over = t.status == Status::InProgress;
     if took_over {
@@ -67,7 +86,7 @@ fn apply_claim(t: &Ticket, request: &ClaimRequest<'_>, actor: Option<&str>) -> (
             .map(|l| l.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
             .unwrap_or_default();
         t.notes.push(Note {
-            at: request.now,
+            at: note_at,
             author: actor.map(str::to_string),
             text: format!(
                 "{TAKEOVER_PREFIX}{previous}{TAKEOVER_RAN_OUT}{until}{TAKEOVER_BY}{}.",
@@ -109,7 +128,7 @@ impl Tickets {
     /// holds a lease on it or took it over from `who` (a displaced holder, with or without a
     /// lease of its own).
     pub(crate) fn check_not_displaced(&self, t: &Ticket, who: Option<&str>) -> Result<()> {
-        let (Status::InProgress, Some(holder), Some(who)) = (t.status, t.assignee.as_deref(), who)
+        let (Status::InProgress, Some(holder), Some(who)) = (&t.status, t.assignee.as_deref(), who)
         else {
             return Ok(());
         };
@@ -146,7 +165,7 @@ impl Tickets {
         self.write(|txn| {
             let mut t = (*resolve(txn, id)?).clone();
             match t.status {
-                Status::Closed => return Err(transition(&t, "start")),
+                Status::Closed | Status::Other(_) => return Err(transition(&t, "start")),
                 Status::InProgress => {
                     if let (Some(a), Some(holder)) = (&agent, &t.assignee)
                         && !agent_matches(Some(holder), a)
@@ -236,7 +255,8 @@ impl Tickets {
                     });
                 }
                 NativeClaim::Claimed(before) => {
-                    let (t, took_over) = apply_claim(&before, &request, actor.as_deref());
+                    let at = takeover_time(txn, &before, &request)?;
+                    let (t, took_over) = apply_claim(&before, &request, actor.as_deref(), at);
                     if took_over {
                         txn.put(&t)?;
                     }
@@ -271,7 +291,9 @@ impl Tickets {
                 });
             };
             pause("claim_pick");
-            let (t, _) = apply_claim(&pick.to_ticket()?, &request, actor.as_deref());
+            let pick = pick.to_ticket()?;
+            let at = takeover_time(txn, &pick, &request)?;
+            let (t, _) = apply_claim(&pick, &request, actor.as_deref(), at);
             txn.put(&t)?;
             self.log(txn, actor.as_deref(), &t.id, "claim", claim_detail(lease))?;
             let t = crate::graph::annotate(&t, is_closed);
@@ -374,7 +396,7 @@ impl Tickets {
             t.lease_secs = None;
             if let Some(r) = reason.filter(|r| !r.trim().is_empty()) {
                 t.notes.push(Note {
-                    at: now,
+                    at: super::note_time(txn, &t.id, now)?,
                     author: self.actor.clone(),
                     text: r.to_string(),
                 });
@@ -410,11 +432,11 @@ impl Tickets {
         })
     }
 
-    /// closed → open.
+    /// closed → open; also a ticket in another tool's status ([`Status::Other`]) → open.
     pub fn reopen(&self, id: &str) -> Result<Ticket> {
         self.write(|txn| {
             let mut t = (*resolve(txn, id)?).clone();
-            if t.status != Status::Closed {
+            if !matches!(t.status, Status::Closed | Status::Other(_)) {
                 return Err(transition(&t, "reopen"));
             }
             t.status = Status::Open;

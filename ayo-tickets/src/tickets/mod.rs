@@ -14,6 +14,7 @@ use crate::store::memory::MemoryStore;
 use crate::store::{Access, LogEntry, Scan, Store, Txn, Unreadable};
 use crate::ticket::{Status, Ticket, normalize_agent, validate_id};
 
+mod check;
 mod copy;
 mod lifecycle;
 mod read;
@@ -491,4 +492,19 @@ fn closed_deps(txn: &mut dyn Txn, ticket: &Ticket, strict: bool) -> Result<HashS
 fn annotate_one(txn: &mut dyn Txn, ticket: &Ticket) -> Result<Ticket> {
     let closed = closed_deps(txn, ticket, false)?;
     Ok(annotate(ticket, |d| closed.contains(d)))
+}
+
+/// The time a new note on ticket `id` gets: `now`, or `now` to the second when the text the
+/// store keeps for the ticket writes its notes in tk's style (tk writes whole seconds), so
+/// that the note reads back as it was made.
+fn note_time(
+    txn: &mut dyn Txn,
+    id: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<chrono::DateTime<chrono::Utc>> {
+    use chrono::SubsecRound;
+    Ok(match txn.source(id)? {
+        Some(text) if crate::format::writes_tk_notes(&text) => now.trunc_subsecs(0),
+        _ => now,
+    })
 }

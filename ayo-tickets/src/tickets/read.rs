@@ -1,15 +1,14 @@
 //! The operations that only read: get, list, ready, blocked, dep tree, graph, history, check.
 
 use std::cmp::Ordering;
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 use super::{Tickets, annotate_one, resolve};
 use crate::error::{Error, Result};
-use crate::graph::{DepGraph, DepTree, GraphFormat, parent_cycles};
-use crate::request::{Filter, Problem, ProblemKind};
+use crate::graph::{DepGraph, DepTree, GraphFormat};
+use crate::request::Filter;
 use crate::store::{Brief, Briefs, LogEntry, Txn};
 use crate::ticket::{Status, Ticket, agent_matches, validate_id};
 use rustc_hash::FxHashSet as FastSet;
@@ -219,7 +218,7 @@ impl Tickets {
             };
             let keep = |b: &Brief| {
                 filter.matches_fields(
-                    b.status(),
+                    &b.status(),
                     b.assignee(),
                     |g| b.tags().any(|x| x == g),
                     b.kind(),
@@ -320,94 +319,6 @@ impl Tickets {
                 None => None,
             };
             txn.history(id.as_deref())
-        })
-    }
-
-    /// Everything wrong in the store: unreadable files, deps on missing tickets, cycles made by
-    /// hand edits (of deps, and of parents), ids that disagree with file names.
-    pub fn check(&self) -> Result<Vec<Problem>> {
-        self.read(|txn| {
-            let scan = txn.scan()?;
-            let mut out = Vec::new();
-            for u in &scan.unreadable {
-                let line = match &u.error {
-                    Error::Parse { line, .. } => *line,
-                    _ => None,
-                };
-                out.push(Problem {
-                    kind: ProblemKind::Unreadable,
-                    ticket: Some(u.id.clone()),
-                    path: u.path.clone(),
-                    line,
-                    cycle: Vec::new(),
-                    message: u.error.to_string(),
-                });
-            }
-            let known: HashSet<&str> = scan
-                .tickets
-                .iter()
-                .map(|t| t.id.as_str())
-                .chain(scan.unreadable.iter().map(|u| u.id.as_str()))
-                .collect();
-            for (file_id, stated) in &scan.mismatched {
-                let also = if known.contains(stated.as_str()) {
-                    ", which is also the id of another ticket"
-                } else {
-                    ""
-                };
-                out.push(Problem {
-                    kind: ProblemKind::IdMismatch,
-                    ticket: Some(file_id.clone()),
-                    path: None,
-                    line: None,
-                    cycle: Vec::new(),
-                    message: format!(
-                        "ticket '{file_id}' states the id '{stated}'{also}; the file name wins"
-                    ),
-                });
-            }
-            let mut tickets: Vec<_> = scan.tickets.iter().collect();
-            tickets.sort_by(|a, b| a.id.cmp(&b.id));
-            for t in tickets {
-                for d in t.deps.iter().filter(|d| !known.contains(d.as_str())) {
-                    out.push(Problem {
-                        kind: ProblemKind::MissingDep,
-                        ticket: Some(t.id.clone()),
-                        path: None,
-                        line: None,
-                        cycle: Vec::new(),
-                        message: format!(
-                            "ticket '{}' depends on '{d}', which does not exist",
-                            t.id
-                        ),
-                    });
-                }
-            }
-            for cycle in DepGraph::new(&scan.tickets).cycles() {
-                out.push(Problem {
-                    kind: ProblemKind::Cycle,
-                    ticket: cycle.first().cloned(),
-                    path: None,
-                    line: None,
-                    message: format!("dependency cycle: {}", cycle.join(" -> ")),
-                    cycle,
-                });
-            }
-            for cycle in parent_cycles(&scan.tickets) {
-                let message = match cycle.as_slice() {
-                    [one, _] => format!("ticket '{one}' is its own parent"),
-                    _ => format!("parent cycle: {}", cycle.join(" -> ")),
-                };
-                out.push(Problem {
-                    kind: ProblemKind::ParentCycle,
-                    ticket: cycle.first().cloned(),
-                    path: None,
-                    line: None,
-                    message,
-                    cycle,
-                });
-            }
-            Ok(out)
         })
     }
 }

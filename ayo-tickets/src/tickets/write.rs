@@ -255,7 +255,8 @@ impl Tickets {
         self.write(|txn| {
             let mut t = (*resolve(txn, id)?).clone();
             self.check_not_displaced(&t, self.actor.as_deref())?;
-            let at = txn.now()?;
+            let now = txn.now()?;
+            let at = super::note_time(txn, &t.id, now)?;
             t.notes.push(Note {
                 at,
                 author: self.actor.clone(),

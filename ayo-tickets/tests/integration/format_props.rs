@@ -1,6 +1,8 @@
 //! Property tests of the ticket file format: any valid ticket round-trips through a new file
-//! and through a patch of an older file; an unchanged ticket leaves its file byte-identical;
-//! no input makes `parse` panic.
+//! and through a patch of an older file (the fixtures of tk and ayo and every file of the
+//! corpus: tk's note forms, sections after the notes, code blocks, other tools' values, a
+//! frontmatter title); an unchanged ticket leaves its file byte-identical; no input makes
+//! `parse` panic.
 //!
 //! Case counts follow `PROPTEST_CASES` (default 256).
 
@@ -17,6 +19,7 @@ use support::mutation::{junk, mutate};
 
 const TK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tk");
 const AYO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ayo");
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/corpus");
 
 fn config() -> Config {
     Config {
@@ -52,6 +55,19 @@ const TRICKY_LINES: &[&str] = &[
     "**2026-01-01T00:00:00Z**",
     "**2026-01-01T00:00:00Z** ",
     "\\**2026-01-01T00:00:00Z**",
+    "**2026-01-01**",
+    "**2026-01-01** - one line",
+    "**2026-01-01T00:00:00Z**: one line",
+    "**2026-01-01T00:00:00Z @bob**",
+    "\\**2026-01-01** - x",
+    "### 2026-01-01 12:00 @bob",
+    "## References",
+    "\\## References",
+    "```",
+    "```rust",
+    "~~~",
+    "````",
+    "# Title-like",
     "### Heading",
     "**bold**",
     "- item",
@@ -220,7 +236,17 @@ fn note() -> impl Strategy<Value = Note> {
 }
 
 fn status() -> impl Strategy<Value = Status> {
-    prop::sample::select(vec![Status::Open, Status::InProgress, Status::Closed])
+    let other = |w: &str| Status::Other(w.to_string());
+    prop::sample::select(vec![
+        Status::Open,
+        Status::InProgress,
+        Status::Closed,
+        other("deferred"),
+        other("on hold"),
+        other("wont-fix"),
+        other("yes"),
+        other("a: b"),
+    ])
 }
 
 fn kind() -> impl Strategy<Value = String> {
@@ -245,6 +271,8 @@ prop_compose! {
         notes in prop::collection::vec(note(), 0..5),
         times in prop::array::uniform4(prop::option::of(time())),
         lease_secs in prop::option::of(any::<u64>()),
+        links in prop::collection::vec(id(), 0..3),
+        external_ref in prop::option::of(free_value()),
     ) -> Ticket {
         let mut t = Ticket::new(id, title);
         t.status = status;
@@ -258,6 +286,8 @@ prop_compose! {
         t.notes = notes;
         [t.created, t.started, t.closed, t.lease_until] = times;
         t.lease_secs = lease_secs;
+        t.links = links;
+        t.external_ref = external_ref;
         t
     }
 }
@@ -270,7 +300,7 @@ fn edit(base: &Ticket, other: &Ticket, mask: u32, extra: Vec<Note>) -> Ticket {
         t.title = other.title.clone();
     }
     if pick(1) {
-        t.status = other.status;
+        t.status = other.status.clone();
     }
     if pick(2) {
         t.assignee = other.assignee.clone();
@@ -305,8 +335,22 @@ fn edit(base: &Ticket, other: &Ticket, mask: u32, extra: Vec<Note>) -> Ticket {
         t.lease_until = other.lease_until;
         t.lease_secs = other.lease_secs;
     }
+    if pick(12) {
+        t.links = other.links.clone();
+        t.external_ref = other.external_ref.clone();
+    }
     t.notes.extend(extra);
     t
+}
+
+/// A render, or `None` when it is refused because the description leaves a code block open
+/// before notes (the one ticket a file cannot hold that the generators make on purpose).
+fn rendered(t: &Ticket, previous: Option<&str>) -> Option<String> {
+    match render(t, previous) {
+        Ok(text) => Some(text),
+        Err(e) if e.code() == "INVALID" && e.to_string().contains("code block") => None,
+        Err(e) => panic!("{e:?}"),
+    }
 }
 
 fn path_of(t: &Ticket) -> PathBuf {
@@ -322,7 +366,7 @@ fn read_back(text: &str, t: &Ticket) -> Ticket {
 
 fn fixtures() -> Vec<(String, Ticket)> {
     let mut out = Vec::new();
-    for dir in [TK, AYO] {
+    for dir in [TK, AYO, CORPUS] {
         let mut paths: Vec<_> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -342,7 +386,7 @@ proptest! {
 
     #[test]
     fn new_files_round_trip(t in ticket()) {
-        let text = render(&t, None).unwrap();
+        let Some(text) = rendered(&t, None) else { return Ok(()) };
         prop_assert!(text.ends_with('\n') && text.starts_with("---\n"));
         let p = parse(text.as_bytes(), &path_of(&t)).unwrap();
         prop_assert_eq!(&p.ticket, &t, "file:\n{}", text);
@@ -358,9 +402,9 @@ proptest! {
         mask in any::<u32>(),
         extra in prop::collection::vec(note(), 0..3),
     ) {
-        let old = render(&t1, None).unwrap();
+        let Some(old) = rendered(&t1, None) else { return Ok(()) };
         let t2 = edit(&t1, &other, mask, extra);
-        let new = render(&t2, Some(&old)).unwrap();
+        let Some(new) = rendered(&t2, Some(&old)) else { return Ok(()) };
         prop_assert_eq!(&read_back(&new, &t2), &t2, "old:\n{}\nnew:\n{}", old, new);
         prop_assert_eq!(render(&t2, Some(&new)).unwrap(), new.clone());
         // Appending notes only adds bytes (plus possibly a separator line).
@@ -376,29 +420,30 @@ proptest! {
 
     #[test]
     fn random_pairs_patch(t1 in ticket(), t2 in ticket()) {
-        let old = render(&t1, None).unwrap();
+        let Some(old) = rendered(&t1, None) else { return Ok(()) };
         let t2 = Ticket { id: t1.id.clone(), ..t2 };
-        let new = render(&t2, Some(&old)).unwrap();
+        let Some(new) = rendered(&t2, Some(&old)) else { return Ok(()) };
         prop_assert_eq!(&read_back(&new, &t2), &t2, "old:\n{}\nnew:\n{}", old, new);
     }
 
     #[test]
     fn fixtures_patch(
-        which in 0usize..5,
+        which in any::<prop::sample::Index>(),
         crlf in any::<bool>(),
         other in ticket(),
         mask in any::<u32>(),
         extra in prop::collection::vec(note(), 0..3),
     ) {
-        let (mut text, mut base) = fixtures().swap_remove(which);
-        if crlf {
+        let mut all = fixtures();
+        let (mut text, mut base) = all.swap_remove(which.index(all.len()));
+        if crlf && !text.contains('\r') {
             text = text.replace('\n', "\r\n");
             base = parse(text.as_bytes(), &path_of(&base)).unwrap().ticket;
         }
         let t2 = edit(&base, &other, mask, extra);
-        let new = render(&t2, Some(&text)).unwrap();
+        let Some(new) = rendered(&t2, Some(&text)) else { return Ok(()) };
         prop_assert_eq!(&read_back(&new, &t2), &t2, "new:\n{}", new);
-        if mask & 0xfff == 0 && t2.notes.len() == base.notes.len() {
+        if mask & 0x1fff == 0 && t2.notes.len() == base.notes.len() {
             prop_assert_eq!(new, text);
         }
     }
@@ -410,12 +455,12 @@ proptest! {
         mask in any::<u32>(),
         extra in prop::collection::vec(note(), 0..3),
     ) {
-        let lf = render(&t1, None).unwrap();
+        let Some(lf) = rendered(&t1, None) else { return Ok(()) };
         let crlf = lf.replace('\n', "\r\n");
         let read = parse(crlf.as_bytes(), &path_of(&t1)).unwrap().ticket;
         prop_assert_eq!(&read, &t1, "file:\n{:?}", crlf);
         let t2 = edit(&t1, &other, mask, extra);
-        let patched = render(&t2, Some(&crlf)).unwrap();
+        let Some(patched) = rendered(&t2, Some(&crlf)) else { return Ok(()) };
         let patched_lf = render(&t2, Some(&lf)).unwrap();
         prop_assert_eq!(&patched, &patched_lf.replace('\n', "\r\n"));
         prop_assert_eq!(&read_back(&patched, &t2), &t2);
@@ -446,7 +491,10 @@ proptest! {
     ) {
         let text = match fixtures().into_iter().nth(which) {
             Some((text, _)) => text,
-            None => render(&t, None).unwrap(),
+            None => match rendered(&t, None) {
+                Some(text) => text,
+                None => return Ok(()),
+            },
         };
         let mut bytes = text.as_bytes().to_vec();
         mutate(&mut bytes, &edits);

@@ -7,6 +7,7 @@ mod batch_cycles;
 mod claim_processes;
 mod conformance;
 mod engine_props;
+mod format_corpus;
 mod format_fixtures;
 mod format_props;
 mod markdown_index;

@@ -92,7 +92,7 @@ struct Seen {
 fn seen(t: &Ticket) -> Seen {
     Seen {
         id: t.id.clone(),
-        status: t.status,
+        status: t.status.clone(),
         assignee: t.assignee.clone(),
         deps: t.deps.clone(),
         blocked_by: t.blocked_by.clone(),

@@ -91,11 +91,13 @@ fn corpus() -> Vec<Bad> {
         unreadable("dup-key.md", ticket_text("dup-key", "status: closed\n")),
         unreadable(
             "bad-status.md",
-            ticket_text("bad-status", "").replace("open", "done"),
+            // Another tool's word (`done`, `deferred`) is read; a list is no status.
+            ticket_text("bad-status", "").replace("status: open", "status: [done]"),
         ),
         unreadable(
             "bad-priority.md",
-            ticket_text("bad-priority", "priority: high\n"),
+            // `high` and `P1` are read; `urgent` is no priority.
+            ticket_text("bad-priority", "priority: urgent\n"),
         ),
         unreadable(
             "big-priority.md",

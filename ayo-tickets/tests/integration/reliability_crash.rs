@@ -576,8 +576,8 @@ fn verify(dir: &Path, events: &[(Value, bool)], tally: &mut Tally) {
     for (id, f) in &files {
         let x = &tickets[id];
         assert_eq!(
-            (&x.title, x.status, &x.deps, &x.notes, &x.assignee),
-            (&f.title, f.status, &f.deps, &f.notes, &f.assignee),
+            (&x.title, &x.status, &x.deps, &x.notes, &x.assignee),
+            (&f.title, &f.status, &f.deps, &f.notes, &f.assignee),
             "the index disagrees with {id}.md"
         );
     }

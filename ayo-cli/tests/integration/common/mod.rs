@@ -212,14 +212,14 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// The fixtures of the core crate.
-pub fn fixtures(dialect: &str) -> PathBuf {
+/// A fixture of the core crate (a directory such as `tk`, or a file).
+pub fn fixtures(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
         .join("ayo-tickets")
         .join("tests")
         .join("fixtures")
-        .join(dialect)
+        .join(name)
 }
 
 /// Every file below `dir` (`.ayo/` included), by relative path, with its bytes; empty when

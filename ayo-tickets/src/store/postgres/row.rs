@@ -25,7 +25,7 @@ pub(super) fn ticket(row: &Row) -> Result<Ticket> {
     let lease_secs: Option<i64> = get(row, 15)?;
     Ok(Ticket {
         title: get(row, 1)?,
-        status: status.parse::<Status>().map_err(|e| bad(e.to_string()))?,
+        status: stored_status(status),
         assignee: get(row, 3)?,
         deps: get(row, 4)?,
         blocked_by: Vec::new(),
@@ -34,6 +34,8 @@ pub(super) fn ticket(row: &Row) -> Result<Ticket> {
         kind: get(row, 6)?,
         tags: get(row, 7)?,
         parent: get(row, 8)?,
+        links: get(row, 16)?,
+        external_ref: get(row, 17)?,
         description: get(row, 9)?,
         notes: notes.0,
         created: get(row, 11)?,
@@ -47,6 +49,14 @@ pub(super) fn ticket(row: &Row) -> Result<Ticket> {
     })
 }
 
+/// A status as stored: one of the three states by name, else another tool's word as written.
+fn stored_status(word: String) -> Status {
+    match word.parse::<Status>() {
+        Ok(s) => s,
+        Err(_) => Status::Other(word),
+    }
+}
+
 fn get<'a, T: postgres::types::FromSql<'a>>(row: &'a Row, i: usize) -> Result<T> {
     row.try_get(i)
         .map_err(|e| Error::storage(format!("reading a row: {e}")))
@@ -54,7 +64,7 @@ fn get<'a, T: postgres::types::FromSql<'a>>(row: &'a Row, i: usize) -> Result<T>
 
 /// A ticket's values for the write statements: the columns in order, then `assignee_key`.
 pub(super) struct Values {
-    status: &'static str,
+    status: String,
     assignee_key: Option<String>,
     priority: i16,
     notes: Json<Vec<Note>>,
@@ -64,7 +74,7 @@ pub(super) struct Values {
 impl Values {
     pub(super) fn new(t: &Ticket) -> Result<Self> {
         Ok(Values {
-            status: t.status.as_str(),
+            status: t.status.as_str().to_string(),
             assignee_key: t.assignee.as_deref().map(|a| agent_key(a).to_string()),
             priority: i16::from(t.priority),
             notes: Json(t.notes.clone()),
@@ -78,7 +88,7 @@ impl Values {
         })
     }
 
-    /// The 17 parameters of an insert or upsert.
+    /// The 19 parameters of an insert or upsert.
     pub(super) fn params<'a>(&'a self, t: &'a Ticket) -> Vec<&'a (dyn ToSql + Sync)> {
         vec![
             &t.id,
@@ -97,6 +107,8 @@ impl Values {
             &t.closed,
             &t.lease_until,
             &self.lease_secs,
+            &t.links,
+            &t.external_ref,
             &self.assignee_key,
         ]
     }

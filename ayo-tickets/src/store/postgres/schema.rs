@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 
 /// The columns of a ticket row, in the order [`super::row::ticket`] reads them.
 pub(super) const COLUMNS: &str = "id, title, status, assignee, deps, priority, kind, tags, parent, \
-     description, notes, created, started, closed, lease_until, lease_secs";
+     description, notes, created, started, closed, lease_until, lease_secs, links, external_ref";
 
 /// The migrations, in order: the store is at version N when the first N have run. Each runs in
 /// the transaction that holds the migration lock. `{s}` stands for the quoted schema.
@@ -52,6 +52,14 @@ const MIGRATIONS: &[&str] = &[
         detail text NOT NULL DEFAULT ''
     );
     CREATE INDEX audit_log_ticket ON {s}.audit_log (ticket, seq);
+    "#,
+    // 2: a status may be another tool's word (kept as written: not closed, never claimable);
+    // tk's links and external-ref.
+    r#"
+    ALTER TABLE {s}.tickets DROP CONSTRAINT IF EXISTS tickets_status_check;
+    ALTER TABLE {s}.tickets ADD CONSTRAINT tickets_status_check CHECK (status <> '');
+    ALTER TABLE {s}.tickets ADD COLUMN links text[] NOT NULL DEFAULT '{}';
+    ALTER TABLE {s}.tickets ADD COLUMN external_ref text;
     "#,
 ];
 
@@ -162,15 +170,19 @@ pub(super) const STATEMENTS: usize = Q::NextExpiry as usize + 1;
 pub(super) fn statements(schema: &str) -> Vec<String> {
     let s = quote_ident(schema);
     let t = format!("{s}.tickets");
-    // $1..$17: the columns of a row, in COLUMNS order, then assignee_key.
-    let values = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17";
+    // $1..$19: the columns of a row, in COLUMNS order, then assignee_key; $20 the source.
+    let values = (1..=19)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let insert_cols = format!("{COLUMNS}, assignee_key");
     let update_all = "title = EXCLUDED.title, status = EXCLUDED.status, \
          assignee = EXCLUDED.assignee, assignee_key = EXCLUDED.assignee_key, deps = EXCLUDED.deps, \
          priority = EXCLUDED.priority, kind = EXCLUDED.kind, tags = EXCLUDED.tags, \
          parent = EXCLUDED.parent, description = EXCLUDED.description, notes = EXCLUDED.notes, \
          created = EXCLUDED.created, started = EXCLUDED.started, closed = EXCLUDED.closed, \
-         lease_until = EXCLUDED.lease_until, lease_secs = EXCLUDED.lease_secs";
+         lease_until = EXCLUDED.lease_until, lease_secs = EXCLUDED.lease_secs, \
+         links = EXCLUDED.links, external_ref = EXCLUDED.external_ref";
     // The claimable rule of `Tickets::claim`, restated: not blocked (every dep exists and is
     // closed), and open for the agent ($1, matched as assignee_key) or nobody, or in progress
     // with a lease that ran out by $2.
@@ -203,7 +215,7 @@ pub(super) fn statements(schema: &str) -> Vec<String> {
         (
             Q::UpsertSource,
             format!(
-                "INSERT INTO {t} ({insert_cols}, source) VALUES ({values}, $18) \
+                "INSERT INTO {t} ({insert_cols}, source) VALUES ({values}, $20) \
                  ON CONFLICT (id) DO UPDATE SET {update_all}, source = EXCLUDED.source"
             ),
         ),

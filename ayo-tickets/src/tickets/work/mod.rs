@@ -436,6 +436,9 @@ impl Shared {
             Ok(t) => match t.status {
                 Status::Closed => Some(format!("ticket '{id}' was closed by someone else")),
                 Status::Open => Some(format!("ticket '{id}' was released by someone else")),
+                Status::Other(word) => {
+                    Some(format!("ticket '{id}' was set to '{word}' by someone else"))
+                }
                 Status::InProgress if !agent_matches(t.assignee.as_deref(), &self.agent) => {
                     Some(format!(
                         "ticket '{id}' was taken over by {}",

@@ -281,8 +281,8 @@ pub fn replay(
         };
         let notes: Vec<String> = t.notes.iter().map(|n| n.text.clone()).collect();
         out.notes += notes.len();
-        let got = (t.status, &t.assignee, &t.deps, &t.title, &notes);
-        let want = (s.status, &s.assignee, &s.deps, &s.title, &s.notes);
+        let got = (t.status.clone(), &t.assignee, &t.deps, &t.title, &notes);
+        let want = (s.status.clone(), &s.assignee, &s.deps, &s.title, &s.notes);
         if got != want {
             v.push(format!(
                 "{id}: the store has {got:?}, the log says {want:?}"

@@ -33,7 +33,7 @@ use crate::store::Brief;
 use crate::store::brief::{Records, Strs as BriefStrs};
 use crate::ticket::{Note, Status, Ticket};
 
-const MAGIC: &[u8; 8] = b"AYOIDX\0\x03";
+const MAGIC: &[u8; 8] = b"AYOIDX\0\x04";
 const PREAMBLE: usize = 48;
 const RECORD: usize = 128;
 const NONE: u32 = u32::MAX;
@@ -64,7 +64,13 @@ mod at {
     pub const FLAGS: usize = 119;
     /// The line of an unreadable file's error.
     pub const LINE: usize = 120;
+    /// For a ticket (where [`LINE`] is unused): its status word when [`STATUS`] is
+    /// [`super::STATUS_OTHER`], else none.
+    pub const WORD: usize = 120;
 }
+
+/// The [`at::STATUS`] of a ticket whose status is another word ([`Status::Other`]).
+const STATUS_OTHER: u8 = 3;
 
 const WHAT_TICKET: u8 = 0;
 const WHAT_UNREADABLE: u8 = 1;
@@ -293,6 +299,7 @@ impl Table {
         match self.rec(i)[at::STATUS] {
             0 => Status::Open,
             1 => Status::InProgress,
+            STATUS_OTHER => Status::Other(self.opt_str(i, at::WORD).unwrap_or_default().into()),
             _ => Status::Closed,
         }
     }
@@ -394,6 +401,8 @@ impl Table {
             kind: self.kind(i).to_string(),
             tags: self.tags(i).map(str::to_string).collect(),
             parent: self.parent(i).map(str::to_string),
+            links: Vec::new(),
+            external_ref: None,
             description: String::new(),
             notes: Vec::new(),
             created: self.created(i),
@@ -504,7 +513,8 @@ impl Table {
                 && list_ok(&r[at::DEPS..at::DEPS + 8])
                 && list_ok(&r[at::TAGS..at::TAGS + 8])
                 && r[at::WHAT] <= WHAT_UNREADABLE
-                && r[at::STATUS] <= 2
+                && r[at::STATUS] <= STATUS_OTHER
+                && (r[at::WHAT] != WHAT_TICKET || str_ok(&r[at::WORD..at::WORD + 8], true))
         });
         let refs_ok = (0..refs).all(|k| {
             let at = self.count * RECORD + k * 8;
@@ -617,14 +627,16 @@ impl Writer {
             }
             Row::Ticket { brief, stated, .. } => {
                 put(at::WHAT, &[WHAT_TICKET]);
-                put(at::LINE, &NONE.to_le_bytes());
+                let status = brief.status();
+                let word = matches!(status, Status::Other(_)).then(|| status.as_str());
+                put(at::WORD, &self.str(word)?);
                 put(at::ASSIGNEE, &self.str(brief.assignee())?);
                 put(at::KIND, &self.str(Some(brief.kind()))?);
                 put(at::PARENT, &self.str(brief.parent())?);
                 put(at::STATED, &self.str(stated)?);
                 put(at::DEPS, &self.list(brief.deps())?);
                 put(at::TAGS, &self.list(brief.tags())?);
-                put(at::STATUS, &[status_code(brief.status())]);
+                put(at::STATUS, &[status_code(&status)]);
                 put(at::PRIORITY, &[brief.priority()]);
                 let mut flags = 0u8;
                 if let Some(t) = brief.created() {
@@ -687,11 +699,12 @@ impl Writer {
     }
 }
 
-fn status_code(s: Status) -> u8 {
+fn status_code(s: &Status) -> u8 {
     match s {
         Status::Open => 0,
         Status::InProgress => 1,
         Status::Closed => 2,
+        Status::Other(_) => STATUS_OTHER,
     }
 }
 
@@ -706,6 +719,8 @@ struct TextOut<'a> {
     started: Option<i64>,
     closed: Option<i64>,
     lease_secs: Option<u64>,
+    links: &'a [String],
+    external_ref: Option<&'a str>,
 }
 
 #[derive(Deserialize)]
@@ -716,6 +731,8 @@ struct TextIn {
     started: Option<i64>,
     closed: Option<i64>,
     lease_secs: Option<u64>,
+    links: Vec<String>,
+    external_ref: Option<String>,
 }
 
 fn micros(t: Option<DateTime<Utc>>) -> Option<i64> {
@@ -747,6 +764,8 @@ impl<'a> TextOut<'a> {
             started: micros(t.started),
             closed: micros(t.closed),
             lease_secs: t.lease_secs,
+            links: &t.links,
+            external_ref: t.external_ref.as_deref(),
         }
     }
 }
@@ -770,6 +789,8 @@ impl TextIn {
         t.started = time(self.started).ok()?;
         t.closed = time(self.closed).ok()?;
         t.lease_secs = self.lease_secs;
+        t.links = self.links;
+        t.external_ref = self.external_ref;
         Some(())
     }
 }
