@@ -39,9 +39,9 @@ if grep -q "expected [0-9]" ayo-node/binding.js && ! grep -q "expected $version 
 fi
 echo "$version"
 
-# Targets this script builds. Only x86_64 Linux (glibc) is built and tested here; the others
-# are the napi targets of ayo-node/package.json, which the same steps build where their Rust
-# target and zig (Linux, macOS) or cargo-xwin (Windows) exist.
+# Targets this script builds. Only x86_64 Linux (glibc) is built and tested here. The same
+# steps would build aarch64-unknown-linux-gnu where that Rust target is installed, and the two
+# macOS targets where the macOS SDK is there too (SDKROOT); neither was tried here.
 targets="${AYO_RELEASE_TARGETS:-x86_64-unknown-linux-gnu}"
 
 step "build tools (in $tools)"
@@ -78,8 +78,7 @@ for target in $targets; do
     aarch64-unknown-linux-gnu) npm_platform=linux-arm64-gnu ;;
     x86_64-apple-darwin) npm_platform=darwin-x64 ;;
     aarch64-apple-darwin) npm_platform=darwin-arm64 ;;
-    x86_64-pc-windows-msvc) npm_platform=win32-x64-msvc ;;
-    *) die "no npm platform known for $target" ;;
+    *) die "$target: not built by this script (Windows would need cargo-xwin)" ;;
   esac
   zig_target="$target"
   [[ "$target" == *-linux-gnu ]] && zig_target="$target.$glibc"
@@ -87,17 +86,17 @@ for target in $targets; do
 
   step "$target: the ayo binary and the Node addon (cargo zigbuild, glibc $glibc)"
   cargo zigbuild --release --locked --target "$zig_target" -p ayo-cli -p ayo-node
-  exe="" lib="lib" so=".so"
-  case "$target" in
-    *-apple-darwin) so=".dylib" ;;
-    *-windows-*) exe=".exe" lib="" so=".dll" ;;
-  esac
-  bin="$dist/ayo-$version-${target/-unknown/}$exe"
-  cp "$out/ayo$exe" "$bin"
+  so=".so"
+  [[ "$target" == *-apple-darwin ]] && so=".dylib"
+  bin="$dist/ayo-$version-${target/-unknown/}"
+  bin="${bin/-apple-darwin/-macos}"
+  cp "$out/ayo" "$bin"
   addon="$stage/ayo-tickets.$npm_platform.node"
-  cp "$out/${lib}ayo_node$so" "$addon"
-  if [[ "$target" == *-linux-* ]]; then
-    strip "$bin" "$addon"
+  cp "$out/libayo_node$so" "$addon"
+  if [[ "$target" == *-linux-gnu ]]; then
+    strip_tool=strip
+    [[ "$target" == x86_64-* ]] || strip_tool="${target%%-*}-linux-gnu-strip"
+    "$strip_tool" "$bin" "$addon"
     check_glibc "$bin"
     check_glibc "$addon"
   fi
