@@ -105,8 +105,9 @@ for target in $targets; do
   compat=()
   [[ "$target" == *-linux-gnu ]] && compat=(--compatibility "manylinux_${glibc/./_}")
   # A target dir of its own: maturin's zig set-up differs from cargo-zigbuild's, and in one
-  # dir each would rebuild every crate the other built.
-  maturin build --release --locked --strip --zig "${compat[@]}" --target "$target" \
+  # dir each would rebuild every crate the other built. No debug info: --strip drops it.
+  CARGO_PROFILE_RELEASE_DEBUG=false \
+    maturin build --release --locked --strip --zig "${compat[@]}" --target "$target" \
     --target-dir "$CARGO_TARGET_DIR/wheel" -m ayo-py/Cargo.toml --out "$dist"
 
   step "$target: the npm platform package ayo-tickets-$npm_platform"
