@@ -140,6 +140,11 @@ step "the npm package ayo-tickets (loader and types; the addon comes from the pl
 ' && rm built && npm pack --silent --pack-destination "$dist" >/dev/null)
 tar -tzf "$dist/ayo-tickets-$version.tgz" | grep -q '\.node$' && die "the main npm package holds an addon"
 
+step "the core crate: cargo publish --dry-run -p ayo-tickets (packaged and built, not uploaded)"
+dirty=()
+[ -z "$(git status --porcelain 2>/dev/null)" ] || dirty=(--allow-dirty)
+cargo publish --dry-run --locked -p ayo-tickets "${dirty[@]}"
+
 step "SHA256SUMS"
 (cd "$dist" && sha256sum -- * >SHA256SUMS && cat SHA256SUMS)
 
