@@ -6,10 +6,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 dist="$(cd "$1" && pwd)" version="$2"
-if command -v cargo >/dev/null || command -v rustc >/dev/null; then
-  echo "ayo-cli/install_test.sh: run it with no cargo or rustc on the PATH" >&2
-  exit 1
-fi
+command -v cargo >/dev/null || command -v rustc >/dev/null \
+  && { echo "ayo-cli/install_test.sh: run it with no cargo or rustc on the PATH" >&2; exit 1; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/bin"

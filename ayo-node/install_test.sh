@@ -8,10 +8,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 dist="$(cd "$1" && pwd)" version="$2"
-if command -v cargo >/dev/null || command -v rustc >/dev/null; then
-  echo "ayo-node/install_test.sh: run it with no cargo or rustc on the PATH" >&2
-  exit 1
-fi
+command -v cargo >/dev/null || command -v rustc >/dev/null \
+  && { echo "ayo-node/install_test.sh: run it with no cargo or rustc on the PATH" >&2; exit 1; }
 main="$dist/ayo-tickets-$version.tgz"
 platform="$dist/ayo-tickets-linux-x64-gnu-$version.tgz"
 npm_quiet=(--no-audit --no-fund --loglevel=error)
