@@ -33,4 +33,24 @@ bash ayo-py/test.sh
 step "Node package"
 bash ayo-node/test.sh
 
+step "README examples: each block is its file; the CLI transcript runs as shown"
+python3 ayo-cli/tests/readme_examples.py --ayo "$CARGO_TARGET_DIR/debug/ayo"
+
+step "release artifacts (./release.sh: wheel, sdist, npm packages, binary into dist/)"
+./release.sh
+
+step "install tests: the artifacts from dist/, with no cargo or rustc on the PATH"
+# The workspace's version (Cargo.toml): ayo --version, ayo_tickets.__version__ and both npm
+# packages must say it.
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
+no_rust=""
+IFS=: read -ra path_dirs <<<"$PATH"
+for d in "${path_dirs[@]}"; do
+  [ -e "$d/cargo" ] || [ -e "$d/rustc" ] || no_rust="${no_rust:+$no_rust:}$d"
+done
+for suite in ayo-py ayo-node ayo-cli; do
+  step "install test: $suite"
+  env PATH="$no_rust" bash "$suite/install_test.sh" dist "$version"
+done
+
 step "all suites passed"

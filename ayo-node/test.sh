@@ -19,13 +19,13 @@ echo "== npm install"
 npm install --no-audit --no-fund
 
 echo "== napi build (debug)"
-npx napi build --platform
+npx napi build --platform --js binding.js
 
 # The generated loader and declarations are committed: in CI, a build must not change them.
 if [ -n "${CI:-}" ] && git rev-parse --is-inside-work-tree >/dev/null 2>&1 \
-  && git ls-files --error-unmatch index.d.ts index.js >/dev/null 2>&1; then
-  if ! git diff --exit-code -- index.d.ts index.js; then
-    echo "ayo-node/test.sh: index.d.ts or index.js is stale: commit the files the build generated" >&2
+  && git ls-files --error-unmatch index.d.ts binding.js >/dev/null 2>&1; then
+  if ! git diff --exit-code -- index.d.ts binding.js; then
+    echo "ayo-node/test.sh: index.d.ts or binding.js is stale: commit the files the build generated" >&2
     exit 1
   fi
 fi

@@ -36,6 +36,9 @@ pub(crate) enum CliError {
     Core(Error),
     /// The core refused the store flags or variables (two flags, a bad session name).
     BadStoreChoice(Error),
+    /// The core refused a copy between stores (`export`, `import`): as [`CliError::Core`],
+    /// with hints that name what a copy can do (it has no `--id`).
+    Copy(Error),
     /// Nothing to do: the message is for a person (stderr, not with `--json`).
     Nothing(String),
     /// `check` found this many problems (already printed).
@@ -64,7 +67,9 @@ impl CliError {
     fn exit_code(&self) -> u8 {
         match self {
             CliError::Core(Error::Interrupted) => EXIT_INTERRUPTED,
-            CliError::Core(_) | CliError::Problems(_) | CliError::Output(_) => EXIT_ERROR,
+            CliError::Core(_) | CliError::Copy(_) | CliError::Problems(_) | CliError::Output(_) => {
+                EXIT_ERROR
+            }
             CliError::BadStoreChoice(_) => EXIT_USAGE,
             CliError::Nothing(_) => EXIT_NOTHING,
             CliError::Status(code) => *code,
@@ -75,7 +80,7 @@ impl CliError {
     /// whose answer is on stdout (nothing to do, the problems `check` found).
     fn code(&self) -> Option<&'static str> {
         match self {
-            CliError::Core(e) | CliError::BadStoreChoice(e) => Some(e.code()),
+            CliError::Core(e) | CliError::BadStoreChoice(e) | CliError::Copy(e) => Some(e.code()),
             CliError::Nothing(_) | CliError::Problems(_) | CliError::Status(_) => None,
             CliError::Output(_) => Some("IO"),
         }
@@ -84,7 +89,7 @@ impl CliError {
     /// The message, on one line.
     fn message(&self) -> String {
         let m = match self {
-            CliError::Core(e) | CliError::BadStoreChoice(e) => e.to_string(),
+            CliError::Core(e) | CliError::BadStoreChoice(e) | CliError::Copy(e) => e.to_string(),
             CliError::Nothing(m) => m.clone(),
             CliError::Problems(1) => "check found 1 problem".to_string(),
             CliError::Problems(n) => format!("check found {n} problems"),
@@ -96,13 +101,16 @@ impl CliError {
 
     /// A hint for a person, where one helps.
     fn hint(&self, location: Option<&str>) -> Option<String> {
-        let CliError::Core(e) = self else {
+        let (CliError::Core(e) | CliError::Copy(e)) = self else {
             return None;
         };
         match e {
             Error::NotFound { .. } => location
                 .map(|l| format!("the store is {l}; --session, --global or --dir choose another")),
             Error::Ambiguous { .. } => Some("give more characters of the id".into()),
+            Error::AlreadyExists { .. } if matches!(self, CliError::Copy(_)) => {
+                Some("the store copied to has a ticket with this id: copy into an empty one".into())
+            }
             Error::AlreadyExists { .. } => Some("choose another --id".into()),
             Error::InvalidTransition { action, .. }
                 if action == "release" || action == "heartbeat" =>
@@ -124,7 +132,9 @@ impl CliError {
     /// the CLI's own failures; none where [`CliError::code`] has none.
     fn to_json(&self) -> Option<Value> {
         let mut e = match self {
-            CliError::Core(err) | CliError::BadStoreChoice(err) => err.to_json(),
+            CliError::Core(err) | CliError::BadStoreChoice(err) | CliError::Copy(err) => {
+                err.to_json()
+            }
             _ => json!({ "code": self.code()? }),
         };
         e["message"] = json!(self.message());
@@ -305,5 +315,10 @@ mod tests {
         });
         assert!(closed.hint(None).unwrap().contains("reopen a"));
         assert_eq!(CliError::Core(Error::invalid("bad")).hint(None), None);
+        let taken = || Error::AlreadyExists { id: "a".into() };
+        assert!(CliError::Core(taken()).hint(None).unwrap().contains("--id"));
+        // export and import have no --id: their hint says what a copy can do instead.
+        let copy = CliError::Copy(taken()).hint(None).unwrap();
+        assert!(!copy.contains("--id") && copy.contains("empty"), "{copy}");
     }
 }

@@ -65,3 +65,23 @@ test('a project that depends on the package can require and import it', async (t
   assert.equal(r2.stdout, 'esm', r2.stderr);
   assert.ok(existsSync(path.join(pkgDir, 'index.d.ts')));
 });
+
+test('index.js names every export of the generated loader, so ESM imports them all', () => {
+  const generated = require(path.join(ROOT, 'binding.js'));
+  const named = Object.keys(generated).filter((k) => k !== '__napiBindingTarget').sort();
+  assert.ok(named.includes('Tickets'), named.join());
+  for (const key of named) {
+    assert.ok(key in esm, `import { ${key} } from 'ayo-tickets' is missing: add it to index.js`);
+    assert.equal(esm[key], generated[key]);
+  }
+});
+
+test('with no addon for the platform, loading says which package or file it needs', async () => {
+  // napi's override variable, pointed at nothing, makes the loader find no addon at all.
+  const env = childEnv({ NAPI_RS_NATIVE_LIBRARY_PATH: path.join(ROOT, 'no-such-addon.node') });
+  const r = await runNode({ code: "await import('ayo-tickets');" }, [], env);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /ayo-tickets: no native addon for this platform \(linux-x64-gnu\)/);
+  assert.match(r.stderr, /ayo-tickets-linux-x64-gnu nor \.\/ayo-tickets\.linux-x64-gnu\.node/);
+  assert.match(r.stderr, /ERR_AYO_NO_ADDON/);
+});

@@ -28,7 +28,7 @@ pub(crate) struct ExportArgs {
 pub(crate) fn run(args: ExportArgs, ctx: &Ctx) -> Result<(), CliError> {
     let from = ctx.tickets()?;
     let to = open_other(&args.to)?;
-    let copied = from.copy_to(&to)?;
+    let copied = from.copy_to(&to).map_err(CliError::Copy)?;
     report(ctx, "exported", copied, &from, &to)
 }
 

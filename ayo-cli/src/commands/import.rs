@@ -28,6 +28,6 @@ pub(crate) struct ImportArgs {
 pub(crate) fn run(args: ImportArgs, ctx: &Ctx) -> Result<(), CliError> {
     let to = ctx.tickets()?;
     let from = Tickets::open_source(&StoreChoice::from_store_arg(&args.from))?;
-    let copied = from.copy_to(&to)?;
+    let copied = from.copy_to(&to).map_err(CliError::Copy)?;
     report(ctx, "imported", copied, &from, &to)
 }

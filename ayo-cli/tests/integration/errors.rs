@@ -146,8 +146,22 @@ fn conflicts() {
         "CONFLICT",
         &["ticket", "heartbeat", &a, "-a", "@two", "--lease", "5"],
     );
-    // Deleting a ticket others wait for.
-    human_error(&ayo, 1, &["ticket", "delete", &a], &[&b]);
+    // Deleting a ticket others wait for: one depends on it, two depend on it.
+    human_error(
+        &ayo,
+        1,
+        &["ticket", "delete", &a],
+        &[&format!("{b} depends on it")],
+    );
+    let c = ayo.create(&["Waits too", "--deps", &a]);
+    let two = human_error(
+        &ayo,
+        1,
+        &["ticket", "delete", &a],
+        &[&b, &c, " depend on it"],
+    );
+    assert!(!two.contains("depends"), "{two}");
+    ayo.ok(&["ticket", "delete", &c, "--force"]);
     ayo.json_fails(1, "CONFLICT", &["ticket", "delete", &a]);
     ayo.ok(&["ticket", "delete", &a, "--force"]);
     assert_eq!(ayo.json(&["ticket", "show", &b])["deps"], json!([]));

@@ -185,3 +185,38 @@ fn a_copy_onto_the_same_store_is_refused_as_such() {
     assert_eq!(snapshot(Path::new(&dir)), before);
     assert_eq!(snapshot(&session), session_before);
 }
+
+#[test]
+fn a_copy_onto_a_taken_id_hints_at_an_empty_store_not_at_an_option_it_lacks() {
+    let ayo = Ayo::new();
+    let from = store_with(&ayo, "from", "same-1");
+    let to = store_with(&ayo, "to", "same-1");
+    let before = snapshot(Path::new(&to));
+    for args in [
+        [
+            "--dir",
+            from.as_str(),
+            "ticket",
+            "export",
+            "--to",
+            to.as_str(),
+        ],
+        [
+            "--dir",
+            to.as_str(),
+            "ticket",
+            "import",
+            "--from",
+            from.as_str(),
+        ],
+    ] {
+        let r = ayo.fails(1, &args);
+        assert!(r.stderr.contains("already exists"), "{r:?}");
+        assert!(r.stderr.contains("copy into an empty one"), "{r:?}");
+        assert!(
+            !r.stderr.contains("--id"),
+            "export and import have no --id: {r:?}"
+        );
+    }
+    assert_eq!(snapshot(Path::new(&to)), before);
+}

@@ -332,10 +332,11 @@ impl Tickets {
                 graph.dependents(&t.id).into_iter().cloned().collect();
             if !dependents.is_empty() && !force {
                 let ids: Vec<&str> = dependents.iter().map(|d| d.id.as_str()).collect();
+                let verb = if ids.len() == 1 { "depends" } else { "depend" };
                 return Err(Error::Conflict {
                     id: t.id.clone(),
                     message: format!(
-                        "cannot delete '{}': {} depend on it (force removes those edges)",
+                        "cannot delete '{}': {} {verb} on it (force removes those edges)",
                         t.id,
                         ids.join(", ")
                     ),
