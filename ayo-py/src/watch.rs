@@ -48,9 +48,11 @@ impl PyWatch {
         py: Python<'_>,
         cancel: Option<&std::sync::atomic::AtomicBool>,
     ) -> PyResult<PyLogEntry> {
-        let entry: LogEntry = call_waiting(py, cancel, |interrupt| loop {
-            if let Some(e) = self.lock().next_entry(None, Some(interrupt))? {
-                return Ok(e);
+        let entry: LogEntry = call_waiting(py, cancel, |interrupt| {
+            loop {
+                if let Some(e) = self.lock().next_entry(None, Some(interrupt))? {
+                    return Ok(e);
+                }
             }
         })?;
         Ok(PyLogEntry(entry))
