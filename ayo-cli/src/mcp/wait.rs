@@ -36,6 +36,51 @@ pub(super) struct WaitArgs {
     lease_secs: Option<u64>,
 }
 
+/// Which changes to wait for.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub(super) struct ChangesArgs {
+    /// RFC 3339: also log entries at or after it.
+    since: Option<String>,
+    /// Only its changes and its tickets'.
+    agent: Option<String>,
+    /// Default 30.
+    timeout_secs: Option<f64>,
+}
+
+/// The entries of a watch: those it holds now, else the first to come within `timeout`, with
+/// any that came with it.
+fn changes(
+    tickets: &Arc<ayo_tickets::Tickets>,
+    a: ChangesArgs,
+    interrupt: &(dyn Fn() -> Result<(), Error> + Sync),
+) -> Result<Vec<ayo_tickets::LogEntry>, Error> {
+    let since = a
+        .since
+        .map(|s| {
+            chrono::DateTime::parse_from_rfc3339(s.trim())
+                .map(|at| at.with_timezone(&chrono::Utc))
+                .map_err(|_| Error::invalid(format!("since: not an RFC 3339 time: {s:?}")))
+        })
+        .transpose()?;
+    let timeout = timeout_from_secs(a.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS))?;
+    let options = ayo_tickets::WatchOptions {
+        since,
+        agent: a.agent,
+    };
+    let mut watch = ayo_tickets::Watch::new(Arc::clone(tickets), options)?;
+    let mut entries = Vec::new();
+    while let Some(e) = watch.next_entry(Some(Duration::ZERO), Some(interrupt))? {
+        entries.push(e);
+    }
+    if entries.is_empty() {
+        entries.extend(watch.next_entry(timeout, Some(interrupt))?);
+        while let Some(e) = watch.next_entry(Some(Duration::ZERO), Some(interrupt))? {
+            entries.push(e);
+        }
+    }
+    Ok(entries)
+}
+
 #[tool_router(router = wait_tools, vis = "pub(super)")]
 impl AyoMcp {
     #[tool(
@@ -49,7 +94,7 @@ impl AyoMcp {
         let tickets = Arc::clone(&self.tickets);
         let cancelled = context.ct.clone();
         let closing = Arc::clone(&self.closing);
-        let mut job = tokio::task::spawn_blocking(move || {
+        let job = tokio::task::spawn_blocking(move || {
             let stop = || cancelled.is_cancelled() || closing.load(Ordering::SeqCst);
             let interrupt = || match stop() {
                 true => Err(Error::Interrupted),
@@ -68,6 +113,41 @@ impl AyoMcp {
                 found(tickets.wait_ready_with(a.agent.as_deref(), timeout, &interrupt)?)
             }
         });
+        self.blocking(job, context).await
+    }
+
+    #[tool(
+        description = "Audit-log entries since a time, else block until the next change; {entries: []} on timeout."
+    )]
+    async fn changes(
+        &self,
+        Parameters(a): Parameters<ChangesArgs>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let tickets = Arc::clone(&self.tickets);
+        let cancelled = context.ct.clone();
+        let closing = Arc::clone(&self.closing);
+        let job = tokio::task::spawn_blocking(move || {
+            let interrupt = || match cancelled.is_cancelled() || closing.load(Ordering::SeqCst) {
+                true => Err(Error::Interrupted),
+                false => Ok(()),
+            };
+            Ok(
+                serde_json::json!({ "entries": super::reply::shape(&changes(&tickets, a, &interrupt)?)? }),
+            )
+        });
+        self.blocking(job, context).await
+    }
+}
+
+impl AyoMcp {
+    /// Awaits a blocking tool's answer, sending progress notifications meanwhile when the
+    /// call carries a progress token.
+    async fn blocking(
+        &self,
+        mut job: tokio::task::JoinHandle<super::reply::Answer>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResult, ErrorData> {
         let token = context.meta.get_progress_token();
         let started = Instant::now();
         let mut ticks =

@@ -162,3 +162,69 @@ fn watch_filters_by_agent_and_prints_text_rows() {
     let bad = ayo.fails(2, &["--dir", d, "ticket", "watch", "--since", "yesterday"]);
     assert!(bad.stderr.contains("--since"), "{}", bad.stderr);
 }
+
+/// The `changes` tool of `ayo mcp`: the log since a time at once; else it blocks until another
+/// process's change (and gives `{entries: []}` when the timeout passes first).
+#[test]
+fn the_mcp_changes_tool_replays_then_waits_for_the_next_change() {
+    use crate::mcp::{request, send};
+    use serde_json::json;
+    use std::process::Stdio;
+
+    let ayo = Ayo::new();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("t");
+    let d = d.to_str().unwrap().to_string();
+    let since = chrono::Utc::now().to_rfc3339();
+    let first = ayo.create(&["--dir", &d, "First"]);
+    let mut child = ayo
+        .command(&["--dir", &d, "mcp"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let hello = json!({"protocolVersion": "2025-06-18", "capabilities": {},
+                       "clientInfo": {"name": "test", "version": "1"}});
+    request(&mut stdin, &mut stdout, 1, "initialize", hello);
+    send(
+        &mut stdin,
+        r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+    );
+    let mut call = |id: u64, arguments: Value| {
+        let r = request(
+            &mut stdin,
+            &mut stdout,
+            id,
+            "tools/call",
+            json!({"name": "changes", "arguments": arguments}),
+        );
+        r["result"]["structuredContent"]["entries"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{r}"))
+            .iter()
+            .map(what)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        call(2, json!({"since": since})),
+        [(first.clone(), "create".to_string())]
+    );
+    assert!(call(3, json!({"timeout_secs": 0.2})).is_empty());
+    let writer = {
+        let ayo = Ayo::new().with_env("AYO_HOME", ayo.home());
+        let d = d.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(400));
+            ayo.ok(&["--dir", &d, "ticket", "close", &first]);
+            first
+        })
+    };
+    let got = call(4, json!({"timeout_secs": 20}));
+    let first = writer.join().unwrap();
+    assert_eq!(got, [(first, "close".to_string())]);
+    drop(stdin);
+    let _ = child.wait();
+}
