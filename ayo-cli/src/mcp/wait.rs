@@ -6,16 +6,20 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use ayo_tickets::{ClaimOptions, Error, timeout_from_secs};
+use ayo_tickets::{ClaimOptions, Error, Tickets, timeout_from_secs};
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{CallToolResult, ProgressNotificationParam};
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, tool, tool_router};
 use schemars::JsonSchema;
 use serde::Deserialize;
+use serde_json::json;
 
 use super::AyoMcp;
-use super::reply::{found, result};
+use super::reply::{Answer, found, result, shape};
+
+/// The check a blocking tool's wait runs: an error once the call is cancelled.
+type Interrupt<'a> = &'a (dyn Fn() -> Result<(), Error> + Sync);
 
 /// The wait when a call gives no timeout, in seconds: under the usual client request timeout.
 const DEFAULT_TIMEOUT_SECS: f64 = 30.0;
@@ -50,9 +54,9 @@ pub(super) struct ChangesArgs {
 /// The entries of a watch: those it holds now, else the first to come within `timeout`, with
 /// any that came with it.
 fn changes(
-    tickets: &Arc<ayo_tickets::Tickets>,
+    tickets: &Arc<Tickets>,
     a: ChangesArgs,
-    interrupt: &(dyn Fn() -> Result<(), Error> + Sync),
+    interrupt: Interrupt<'_>,
 ) -> Result<Vec<ayo_tickets::LogEntry>, Error> {
     let since = a
         .since
@@ -91,28 +95,20 @@ impl AyoMcp {
         Parameters(a): Parameters<WaitArgs>,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
-        let tickets = Arc::clone(&self.tickets);
-        let cancelled = context.ct.clone();
-        let closing = Arc::clone(&self.closing);
-        let job = tokio::task::spawn_blocking(move || {
-            let stop = || cancelled.is_cancelled() || closing.load(Ordering::SeqCst);
-            let interrupt = || match stop() {
-                true => Err(Error::Interrupted),
-                false => Ok(()),
-            };
+        let job = move |tickets: &Arc<Tickets>, interrupt: Interrupt<'_>| {
             let timeout = timeout_from_secs(a.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS))?;
             if a.claim {
-                let agent = Self::agent(&tickets, a.agent)?;
+                let agent = Self::agent(tickets, a.agent)?;
                 let options = ClaimOptions {
                     wait: true,
                     timeout,
                     lease: a.lease_secs,
                 };
-                found(tickets.claim_with(&agent, &options, Some(&interrupt))?)
+                found(tickets.claim_with(&agent, &options, Some(interrupt))?)
             } else {
-                found(tickets.wait_ready_with(a.agent.as_deref(), timeout, &interrupt)?)
+                found(tickets.wait_ready_with(a.agent.as_deref(), timeout, interrupt)?)
             }
-        });
+        };
         self.blocking(job, context).await
     }
 
@@ -124,30 +120,33 @@ impl AyoMcp {
         Parameters(a): Parameters<ChangesArgs>,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
-        let tickets = Arc::clone(&self.tickets);
-        let cancelled = context.ct.clone();
-        let closing = Arc::clone(&self.closing);
-        let job = tokio::task::spawn_blocking(move || {
-            let interrupt = || match cancelled.is_cancelled() || closing.load(Ordering::SeqCst) {
-                true => Err(Error::Interrupted),
-                false => Ok(()),
-            };
-            Ok(
-                serde_json::json!({ "entries": super::reply::shape(&changes(&tickets, a, &interrupt)?)? }),
-            )
-        });
+        let job = move |tickets: &Arc<Tickets>, interrupt: Interrupt<'_>| {
+            Ok(json!({ "entries": shape(&changes(tickets, a, interrupt)?)? }))
+        };
         self.blocking(job, context).await
     }
 }
 
 impl AyoMcp {
-    /// Awaits a blocking tool's answer, sending progress notifications meanwhile when the
-    /// call carries a progress token.
+    /// Runs a blocking tool's `work` on a thread of tokio's blocking pool, with an interrupt
+    /// check that stops it within 100 ms of a cancellation or of the server closing, and awaits
+    /// its answer, sending progress notifications meanwhile when the call carries a progress
+    /// token.
     async fn blocking(
         &self,
-        mut job: tokio::task::JoinHandle<super::reply::Answer>,
+        work: impl FnOnce(&Arc<Tickets>, Interrupt<'_>) -> Answer + Send + 'static,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
+        let tickets = Arc::clone(&self.tickets);
+        let cancelled = context.ct.clone();
+        let closing = Arc::clone(&self.closing);
+        let mut job = tokio::task::spawn_blocking(move || {
+            let interrupt = || match cancelled.is_cancelled() || closing.load(Ordering::SeqCst) {
+                true => Err(Error::Interrupted),
+                false => Ok(()),
+            };
+            work(&tickets, &interrupt)
+        });
         let token = context.meta.get_progress_token();
         let started = Instant::now();
         let mut ticks =
