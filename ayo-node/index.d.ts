@@ -441,9 +441,6 @@ export interface WatchOptions {
   since?: Date | string | null
   /** Only changes made by this agent or to tickets assigned to it. */
   agent?: string | null
-  /**
-   * Ends the iteration: the pending step rejects with an `AbortError`. (Read by each step,
-   * not kept here.)
-   */
+  /** Ends the iteration: the pending step rejects with an `AbortError`. */
   signal?: AbortSignal | null
 }

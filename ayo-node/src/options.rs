@@ -173,8 +173,8 @@ options! {
     }
 }
 
-/// Options of `watch`. (Written out, not through [`options!`]: `signal` is read by each step of
-/// the iteration, not here.)
+// Written out, not through `options!`: `signal` is read by each step of the iteration, not here.
+/// Options of `watch`.
 #[napi(object, object_from_js = false, object_to_js = false)]
 #[derive(Default)]
 pub struct WatchOptions {
