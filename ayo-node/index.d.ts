@@ -154,6 +154,18 @@ export declare class Tickets {
   waitReady(options?: WaitOptions | undefined | null): Promise<Ticket | null>
   /** The audit log, oldest first: one ticket's (also after it was deleted), or all. */
   history(id?: string | undefined | null): Array<LogEntry>
+  /**
+   * The store's changes as they happen, woken by the store's change signal: an async
+   * iterator of `LogEntry` (`for await (const e of t.watch({ signal })) ...`) that never ends
+   * by itself; aborting `signal` ends it with an `AbortError`. `since` replays the log from
+   * then first; `agent` keeps the changes made by that agent or to tickets assigned to it.
+   */
+  watch(options?: WatchOptions | undefined | null): AsyncGenerator<LogEntry, never, undefined>
+  /**
+   * The handle under `watch`: a `Watcher` whose `next(signal)` is a promise of the next
+   * change.
+   */
+  watcher(options?: WatchOptions | undefined | null): Watcher
   /** The dependency graph as `mermaid` (default) or `dot` text, all of it or below `id`. */
   graph(options?: GraphOptions | undefined | null): string
   /**
@@ -166,6 +178,18 @@ export declare class Tickets {
    * when it throws. `fn` gets this handle and must be synchronous.
    */
   batch<T>(fn: (tickets: Tickets) => T): T
+}
+
+/**
+ * The audit log's new entries as they are written (from `Tickets.watcher`; `Tickets.watch`
+ * wraps one in an async iterator).
+ */
+export declare class Watcher {
+  /**
+   * The next change: a promise settled when it is written; `signal` rejects it with an
+   * `AbortError`.
+   */
+  next(signal?: AbortSignal | undefined | null): Promise<LogEntry>
 }
 
 /** Options of `ready` and `blocked`. */
@@ -424,5 +448,15 @@ export interface WaitOptions {
   /** How long to wait at most, in seconds; forever when not given. */
   timeout?: number | null
   /** Cancels the wait: the promise rejects with an `AbortError`. */
+  signal?: AbortSignal | null
+}
+
+/** Options of `watch`. */
+export interface WatchOptions {
+  /** First replay the audit log from this moment (a `Date`, or an RFC 3339 string). */
+  since?: Date | string | null
+  /** Only changes made by this agent or to tickets assigned to it. */
+  agent?: string | null
+  /** Ends the iteration: the pending step rejects with an `AbortError`. */
   signal?: AbortSignal | null
 }

@@ -38,5 +38,6 @@ try {
 module.exports = binding
 module.exports.Job = binding.Job
 module.exports.Tickets = binding.Tickets
+module.exports.Watcher = binding.Watcher
 module.exports.ProblemKind = binding.ProblemKind
 module.exports.Status = binding.Status

@@ -102,6 +102,21 @@ impl Arg for SignalRef {
     }
 }
 
+impl Arg for chrono::DateTime<chrono::Utc> {
+    const EXPECTED: &'static str = "a Date or an RFC 3339 string";
+    fn convert(v: Unknown<'_>) -> Result<Self, String> {
+        if v.is_date().unwrap_or(false) {
+            let at =
+                Self::from_unknown(v).map_err(|e| format!("a Date that cannot be read ({e})"))?;
+            return Ok(at);
+        }
+        let text: String = typed(&v, ValueType::String)?;
+        chrono::DateTime::parse_from_rfc3339(text.trim())
+            .map(|at| at.with_timezone(&chrono::Utc))
+            .map_err(|_| format!("the string {text:?}"))
+    }
+}
+
 /// The `INVALID` error of a value that is not what `what` must be.
 fn wrong(method: &str, what: &str, expected: &str, got: &str) -> ayo::Error {
     ayo::Error::invalid(format!("{method}: {what} must be {expected}, not {got}"))

@@ -15,12 +15,14 @@ mod options;
 mod tickets;
 mod wait;
 mod warnings;
+mod watch;
 
 pub use convert::{Closed, DepTree, LogEntry, Note, Problem, ProblemKind, Status, Ticket};
 pub use job::Job;
 pub use options::{
     AgentOptions, ClaimOptions, CloseOptions, CreateOptions, DeleteOptions, GraphOptions,
     HeartbeatOptions, JobReleaseOptions, ListOptions, OpenOptions, ReleaseOptions, StartOptions,
-    UpdateOptions, WaitOptions,
+    UpdateOptions, WaitOptions, WatchOptions,
 };
 pub use tickets::Tickets;
+pub use watch::Watcher;

@@ -173,6 +173,33 @@ options! {
     }
 }
 
+// Written out, not through `options!`: `signal` is read by each step of the iteration, not here.
+/// Options of `watch`.
+#[napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Default)]
+pub struct WatchOptions {
+    /// First replay the audit log from this moment (a `Date`, or an RFC 3339 string).
+    #[napi(ts_type = "Date | string | null")]
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only changes made by this agent or to tickets assigned to it.
+    #[napi(ts_type = "string | null")]
+    pub agent: Option<String>,
+    /// Ends the iteration: the pending step rejects with an `AbortError`.
+    #[napi(ts_type = "AbortSignal | null")]
+    pub signal: Option<SignalRef>,
+}
+
+impl crate::args::Options for WatchOptions {
+    const KEYS: &'static [&'static str] = &["since", "agent", "signal"];
+    fn read(r: &crate::args::Reader<'_>) -> ayo::Result<Self> {
+        Ok(WatchOptions {
+            since: r.get("since")?,
+            agent: r.get("agent")?,
+            signal: None,
+        })
+    }
+}
+
 /// A JavaScript number as a whole number (priorities).
 pub fn whole(what: &str, n: f64) -> ayo::Result<i64> {
     if n.is_finite() && n.fract() == 0.0 && n.abs() < 9.0e15 {

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use ayo_tickets as ayo;
-use napi::bindgen_prelude::{Object, This, ToNapiValue, Unknown};
+use napi::bindgen_prelude::{JavaScriptClassExt, Object, This, ToNapiValue, Unknown};
 use napi::{Env, JsValue};
 use napi_derive::napi;
 
@@ -17,9 +17,10 @@ use crate::job::Job;
 use crate::options::{
     AgentOptions, ClaimOptions, CloseOptions, CreateOptions, DeleteOptions, GraphOptions,
     HeartbeatOptions, ListOptions, OpenOptions, ReleaseOptions, StartOptions, UpdateOptions,
-    WaitOptions,
+    WaitOptions, WatchOptions,
 };
 use crate::wait;
+use crate::watch::Watcher;
 
 impl Tickets {
     /// A claim-like call (`claim`, `claimJob`) on a thread of its own: `agent` and `options`
@@ -464,6 +465,36 @@ impl Tickets {
         let r = optional::<String>("history", "id", id)
             .and_then(|id| self.inner.history(id.as_deref()));
         check(env, r).map(|l| l.into_iter().map(LogEntry::from).collect())
+    }
+
+    /// The store's changes as they happen, woken by the store's change signal: an async
+    /// iterator of `LogEntry` (`for await (const e of t.watch({ signal })) ...`) that never ends
+    /// by itself; aborting `signal` ends it with an `AbortError`. `since` replays the log from
+    /// then first; `agent` keeps the changes made by that agent or to tickets assigned to it.
+    #[napi(
+        ts_args_type = "options?: WatchOptions | undefined | null",
+        ts_return_type = "AsyncGenerator<LogEntry, never, undefined>"
+    )]
+    pub fn watch<'e>(&self, env: &'e Env, options: Unknown<'e>) -> napi::Result<Unknown<'e>> {
+        let watcher = self.watcher(env, options)?;
+        let watcher = Watcher::into_instance(watcher, env)?
+            .as_object(env)
+            .to_unknown();
+        crate::watch::iterate(env, watcher, options)
+    }
+
+    /// The handle under `watch`: a `Watcher` whose `next(signal)` is a promise of the next
+    /// change.
+    #[napi(ts_args_type = "options?: WatchOptions | undefined | null")]
+    pub fn watcher(&self, env: &Env, options: Unknown<'_>) -> napi::Result<Watcher> {
+        let r = options_arg::<WatchOptions>("watch", "options", options).and_then(|o| {
+            let options = ayo::WatchOptions {
+                since: o.since,
+                agent: o.agent,
+            };
+            ayo::Watch::new(Arc::clone(&self.inner), options)
+        });
+        check(env, r).map(Watcher::new)
     }
 
     /// The dependency graph as `mermaid` (default) or `dot` text, all of it or below `id`.

@@ -1,6 +1,7 @@
-// The JavaScript half of `Tickets.prototype.work` and `Job.prototype.signal` (compiled by the
-// addon with `run_script`; it holds no rule: the core's job claims, renews, closes and gives
-// back). The expression's value is an object of two functions.
+// The JavaScript half of `Tickets.prototype.work`, `Tickets.prototype.watch` and
+// `Job.prototype.signal` (compiled by the addon with `run_script`; it holds no rule: the core's
+// job claims, renews, closes and gives back; the core's watch waits). The expression's value is
+// an object of three functions.
 (function () {
   'use strict';
   // A job's `signal`: an AbortSignal aborted (with a CONFLICT error naming why) when the job is
@@ -50,5 +51,13 @@
     if (job.ended) return null;
     return job.close();
   }
-  return { signalOf, work };
+  // `Tickets.prototype.watch`: an async iterator over a `Watcher` (made at once, so no change
+  // after the call is missed), each step a `watcher.next(signal)` promise.
+  function watch(watcher, options) {
+    const signal = options == null ? undefined : options.signal;
+    return (async function* changes() {
+      for (;;) yield await watcher.next(signal);
+    })();
+  }
+  return { signalOf, work, watch };
 })()

@@ -14,6 +14,7 @@ mod errors;
 mod job;
 mod objects;
 mod tickets;
+mod watch;
 
 /// The module `ayo_tickets._native`.
 #[pymodule]
@@ -27,6 +28,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<objects::PyLogEntry>()?;
     m.add_class::<objects::PyProblem>()?;
     m.add_class::<objects::PyDepTree>()?;
+    m.add_class::<watch::PyWatch>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -488,6 +488,20 @@ impl PyTickets {
         call(py, || self.core.history(id)).map(|l| l.into_iter().map(PyLogEntry).collect())
     }
 
+    /// The store's changes as they happen: an iterator and an async iterator of `LogEntry`,
+    /// woken by the store's change signal. `since` (an aware `datetime`) replays the log from
+    /// then first; `agent` keeps the changes made by that agent or to tickets assigned to it.
+    #[pyo3(signature = (*, since=None, agent=None))]
+    fn watch(
+        slf: &Bound<'_, Self>,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        agent: Option<String>,
+    ) -> PyResult<crate::watch::PyWatch> {
+        let owner = crate::watch::Owner(slf.clone().unbind());
+        let options = ayo_tickets::WatchOptions { since, agent };
+        call(slf.py(), || ayo_tickets::Watch::new(owner, options)).map(crate::watch::PyWatch::new)
+    }
+
     /// The dependency graph as `mermaid` or `dot` text, all of it or below one ticket.
     #[pyo3(signature = (id=None, *, format="mermaid"))]
     fn graph(&self, py: Python<'_>, id: Option<&str>, format: &str) -> PyResult<String> {

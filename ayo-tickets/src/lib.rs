@@ -45,6 +45,7 @@ pub use ticket::{
 };
 pub use tickets::{
     Copied, DEFAULT_WORK_LEASE, Interrupt, Job, JobWatch, LostHandler, Tickets, WarningHandler,
+    Watch, WatchOptions,
 };
 
 /// The README's Rust examples, compiled and run as doc tests.

@@ -28,6 +28,7 @@ mod reopen;
 mod run;
 mod show;
 mod start;
+mod watch;
 
 /// What `ayo` does.
 // Parsed once per process; boxing the big variant would buy nothing.
@@ -94,6 +95,7 @@ enum TicketCommand {
     Check(check::CheckArgs),
     Export(export::ExportArgs),
     Import(import::ImportArgs),
+    Watch(watch::WatchArgs),
 }
 
 /// Runs a command.
@@ -132,6 +134,7 @@ fn run_ticket(command: TicketCommand, ctx: &Ctx) -> Result<(), CliError> {
         TicketCommand::Check(a) => check::run(a, ctx),
         TicketCommand::Export(a) => export::run(a, ctx),
         TicketCommand::Import(a) => import::run(a, ctx),
+        TicketCommand::Watch(a) => watch::run(a, ctx),
     }
 }
 

@@ -18,4 +18,5 @@ mod project_scope;
 mod run;
 mod scopes;
 mod waiting;
+mod watch;
 mod workflow;

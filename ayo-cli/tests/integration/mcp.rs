@@ -10,13 +10,13 @@ use serde_json::{Value, json};
 use crate::common::Ayo;
 
 /// Sends one JSON-RPC message as a line.
-fn send(stdin: &mut ChildStdin, message: &str) {
+pub(crate) fn send(stdin: &mut ChildStdin, message: &str) {
     writeln!(stdin, "{message}").expect("write");
     stdin.flush().expect("flush");
 }
 
 /// Sends a request and reads lines until its response.
-fn request(
+pub(crate) fn request(
     stdin: &mut ChildStdin,
     stdout: &mut BufReader<ChildStdout>,
     id: u64,

@@ -13,6 +13,10 @@ export async function agentLoop(dir: string, signal: AbortSignal): Promise<numbe
   const links: string[] = b.links;
   const externalRef: string | null = b.externalRef;
   const lease: Date | null = b.leaseUntil;
+  for await (const change of t.watch({ since: new Date(0), agent: '@worker', signal })) {
+    const what: string = `${change.at.toISOString()} ${change.actor ?? '-'} ${change.ticket} ${change.action}`;
+    if (what) break;
+  }
   let done = 0;
   for (;;) {
     const next: Ticket | null = await t.waitReady({ assignee: '@worker', timeout: 5, signal });

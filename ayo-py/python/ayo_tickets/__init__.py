@@ -36,6 +36,7 @@ from ._native import (
     Problem,
     Ticket,
     Tickets,
+    Watch,
     __version__,
 )
 
@@ -62,5 +63,6 @@ __all__ = [
     "TicketNotFound",
     "Tickets",
     "UnreadableTicketWarning",
+    "Watch",
     "__version__",
 ]

@@ -18,6 +18,7 @@ __all__ = [
     "Problem",
     "Ticket",
     "Tickets",
+    "Watch",
     "__version__",
 ]
 
@@ -108,6 +109,15 @@ class LogEntry:
     @property
     def detail(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class Watch:
+    """The audit log's new entries as they are written: an iterator and an async iterator."""
+
+    def __iter__(self) -> Watch: ...
+    def __next__(self) -> LogEntry: ...
+    def __aiter__(self) -> Watch: ...
+    def __anext__(self) -> asyncio.Future[LogEntry]: ...
 
 @final
 class Problem:
@@ -335,6 +345,9 @@ class Tickets:
         self, *, assignee: Optional[str] = None, timeout: Optional[float] = None
     ) -> asyncio.Future[Optional[Ticket]]: ...
     def history(self, id: Optional[str] = None) -> builtins.list[LogEntry]: ...
+    def watch(
+        self, *, since: Optional[datetime] = None, agent: Optional[str] = None
+    ) -> Watch: ...
     def graph(
         self, id: Optional[str] = None, *, format: Literal["mermaid", "dot"] = "mermaid"
     ) -> str: ...

@@ -19,11 +19,13 @@ mod copy;
 mod lifecycle;
 mod read;
 mod wait;
+mod watch;
 mod work;
 mod write;
 
 pub use copy::Copied;
 pub use wait::Interrupt;
+pub use watch::{Watch, WatchOptions};
 pub use work::{DEFAULT_WORK_LEASE, Job, JobWatch, LostHandler};
 
 /// A handler for files a read had to skip.

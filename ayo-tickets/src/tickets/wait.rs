@@ -110,7 +110,7 @@ fn deadline_after(timeout: Option<Duration>) -> Option<Instant> {
 /// Sleeps until a change, the next lease expiry or the deadline; `false` when the deadline has
 /// passed, `true` when the store should be read again. With an interrupt check, it wakes at
 /// least every 100 ms to run it; without one, only for those three.
-fn sleep(
+pub(super) fn sleep(
     feed: &mut dyn crate::store::ChangeFeed,
     deadline: Option<Instant>,
     expiry: Option<Instant>,
