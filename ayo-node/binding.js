@@ -837,5 +837,6 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.Job = nativeBinding.Job
 module.exports.Tickets = nativeBinding.Tickets
+module.exports.Watcher = nativeBinding.Watcher
 module.exports.ProblemKind = nativeBinding.ProblemKind
 module.exports.Status = nativeBinding.Status
