@@ -24,6 +24,7 @@ mod postgres_copy;
 mod postgres_race;
 mod reliability_corpus;
 mod reliability_crash;
+mod reliability_entries;
 mod reliability_fuzz;
 mod reliability_hostile;
 mod reliability_stress;
