@@ -62,3 +62,28 @@ fn a_fifo_and_a_symlink_loop_hang_and_fail_no_command() {
         .collect();
     assert!(named.contains(&"x") && named.contains(&"loop"), "{out}");
 }
+
+/// A writer that cannot get the store's lock within `AYO_LOCK_TIMEOUT` seconds exits 1 with
+/// the BUSY error naming the lock and the holder the lock file names.
+#[test]
+fn a_held_lock_is_busy_after_the_lock_timeout() {
+    let ayo = Ayo::new().with_env("AYO_LOCK_TIMEOUT", "0.5");
+    let dir = ayo.home().join("p").join(".tickets");
+    let d = dir.to_str().unwrap().to_string();
+    ayo.ok(&["--dir", &d, "ticket", "create", "A"]);
+    let path = dir.join(".ayo").join("lock");
+    let mut lock = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    lock.lock().unwrap();
+    lock.set_len(0).unwrap();
+    std::io::Write::write_all(&mut lock, b"{\"pid\": 4242, \"host\": \"elsewhere\"}").unwrap();
+    let start = Instant::now();
+    let run = ayo.fails(1, &["--dir", &d, "--json", "ticket", "create", "B"]);
+    assert!(start.elapsed() >= Duration::from_millis(400));
+    let e = run.json_error();
+    assert_eq!(e["code"], "BUSY", "{e}");
+    assert_eq!(e["pid"], 4242, "{e}");
+    assert_eq!(e["host"], "elsewhere", "{e}");
+    assert_eq!(e["lock"], path.display().to_string(), "{e}");
+    drop(lock);
+    ayo.ok(&["--dir", &d, "ticket", "create", "B"]);
+}

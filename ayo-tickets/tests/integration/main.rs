@@ -10,6 +10,7 @@ mod engine_props;
 mod format_corpus;
 mod format_fixtures;
 mod format_props;
+mod lock_timeout;
 mod markdown_index;
 mod markdown_index_table;
 #[cfg(feature = "postgres")]

@@ -8,11 +8,12 @@
 //! half a file. A commit is recorded in a journal before its renames (`markdown/journal.rs`),
 //! so that one whose writer was killed is finished by the next transaction.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use super::overlay::{CommittedDeps, Op, Overlay};
 use super::{Access, Briefs, LogEntry, Scan, Store, Txn};
@@ -28,6 +29,7 @@ use rustc_hash::{FxHashMap as FastMap, FxHashSet as FastSet};
 mod fs;
 mod index;
 mod journal;
+mod lock;
 mod watch;
 
 /// The folder, inside a store directory, that holds the store's own files.
@@ -44,6 +46,8 @@ pub struct MarkdownStore {
     index: SharedIndex,
     /// Where the index is kept while the directory has no `.ayo/` (the user's cache).
     cache: Arc<Cache>,
+    /// How long a writer waits for the lock, in ms (see `markdown/lock.rs`).
+    lock_timeout_ms: Arc<AtomicU64>,
 }
 
 impl MarkdownStore {
@@ -62,6 +66,9 @@ impl MarkdownStore {
             dir: Arc::new(dir),
             index: SharedIndex::default(),
             cache: Arc::new(cache),
+            lock_timeout_ms: Arc::new(
+                AtomicU64::new(lock::DEFAULT_LOCK_TIMEOUT.as_millis() as u64),
+            ),
         }
     }
 
@@ -90,16 +97,8 @@ impl MarkdownStore {
 
     fn lock(&self) -> Result<File> {
         self.ensure_meta()?;
-        let path = self.meta().join(LOCK_FILE);
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .write(true)
-            .open(&path)
-            .map_err(|e| io_err(&path, e))?;
-        file.lock().map_err(|e| io_err(&path, e))?;
-        Ok(file)
+        let timeout = Duration::from_millis(self.lock_timeout_ms.load(Ordering::Relaxed));
+        lock::take(&self.meta().join(LOCK_FILE), timeout)
     }
 
     /// Takes the writers' lock, finishes a commit left by a writer that died, and removes its
@@ -159,6 +158,11 @@ impl Store for MarkdownStore {
 
     fn location(&self) -> String {
         self.dir.display().to_string()
+    }
+
+    fn set_lock_timeout(&self, timeout: Duration) {
+        let ms = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX);
+        self.lock_timeout_ms.store(ms, Ordering::Relaxed);
     }
 
     fn place(&self) -> Option<crate::scope::StoreChoice> {
