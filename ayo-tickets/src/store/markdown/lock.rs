@@ -13,7 +13,8 @@ use crate::error::{Error, Holder, Result};
 pub(crate) const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Takes the exclusive lock on `path` (created if missing), polling with a backoff of 1 to
-/// 50 ms for at most `timeout`, and writes this process into it.
+/// 4 ms for at most `timeout`, and writes this process into it. The backoff stays short: a
+/// poller that sleeps long misses the moments the lock is free among many writers.
 pub(crate) fn take(path: &Path, timeout: Duration) -> Result<File> {
     let io_err = |e: std::io::Error| Error::storage(format!("{}: {e}", path.display()));
     let mut file = OpenOptions::new()
@@ -39,7 +40,7 @@ pub(crate) fn take(path: &Path, timeout: Duration) -> Result<File> {
             });
         }
         std::thread::sleep(pause.min(timeout - waited));
-        pause = (pause * 2).min(Duration::from_millis(50));
+        pause = (pause * 2).min(Duration::from_millis(4));
     }
     // Who holds it: for the message of a writer that gives up. Best effort (a reader of a
     // read-only store never gets here; a full disk must not fail the write for this).
