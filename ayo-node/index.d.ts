@@ -333,6 +333,11 @@ export interface OpenOptions {
   actor?: string | null
   /** The lease in seconds a claim gets when it names none; else `$AYO_LEASE`, else none. */
   lease?: number | null
+  /**
+   * How many seconds a writer waits for the store's writer lock before it throws an
+   * error with `code` `BUSY`; else `$AYO_LOCK_TIMEOUT`, else 30.
+   */
+  lockTimeout?: number | null
 }
 
 /** One problem `check` found. */

@@ -124,6 +124,11 @@ impl CliError {
                 Some("close those first, or start it anyway with --force".into())
             }
             Error::Parse { .. } => Some("`ayo ticket check` lists every unreadable file".into()),
+            Error::Busy { .. } => Some(
+                "another writer holds the store (stopped, or in a long batch); \
+                 AYO_LOCK_TIMEOUT sets how many seconds to wait"
+                    .into(),
+            ),
             _ => None,
         }
     }

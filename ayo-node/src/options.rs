@@ -22,6 +22,10 @@ options! {
         #[doc = " The lease in seconds a claim gets when it names none; else `$AYO_LEASE`, else none."]
         #[napi(ts_type = "number | null")]
         lease: Option<f64>,
+        #[doc = " How many seconds a writer waits for the store's writer lock before it throws an"]
+        #[doc = " error with `code` `BUSY`; else `$AYO_LOCK_TIMEOUT`, else 30."]
+        #[napi(ts_type = "number | null")]
+        lock_timeout as "lockTimeout": Option<f64>,
     }
     #[doc = " Options of `create`."]
     pub struct CreateOptions {

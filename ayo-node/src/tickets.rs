@@ -73,7 +73,9 @@ fn configure(env: &Env, opened: ayo::Result<ayo::Tickets>, o: OpenOptions) -> ay
     if let Some(h) = crate::warnings::handler(env) {
         t = t.with_warning_handler(h);
     }
-    let t = t.with_options(&ayo::OpenOptions::from_secs(o.actor, o.lease)?)?;
+    let mut options = ayo::OpenOptions::from_secs(o.actor, o.lease)?;
+    options.lock_timeout = o.lock_timeout;
+    let t = t.with_options(&options)?;
     Ok(Tickets { inner: Arc::new(t) })
 }
 

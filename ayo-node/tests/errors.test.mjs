@@ -192,3 +192,38 @@ test('a read that skips an unreadable file emits an AyoTicketsWarning naming it'
   assert.equal(w.name, 'AyoTicketsWarning');
   assert.match(w.message, /garbled\.md/);
 });
+
+test('BUSY: a writer gives up after lockTimeout and names the holder', async (tc) => {
+  const { spawn } = await import('node:child_process');
+  const dir = tmp(tc);
+  const t = Tickets.open(dir, { lockTimeout: 0.5 });
+  t.create('first');
+  // Another process holds the writers' lock (as a stopped writer would) and says who it is.
+  const hold = `
+import fcntl, json, os, sys, time
+f = open(sys.argv[1], "a+")
+fcntl.flock(f, fcntl.LOCK_EX)
+f.truncate(0)
+f.write(json.dumps({"pid": os.getpid(), "host": "here", "since": "2026-01-01T00:00:00Z"}))
+f.flush()
+print("LOCKED", flush=True)
+time.sleep(60)
+`;
+  const holder = spawn('python3', ['-c', hold, path.join(dir, '.ayo', 'lock')]);
+  try {
+    await new Promise((resolve, reject) => {
+      holder.stdout.on('data', (d) => (String(d).includes('LOCKED') ? resolve() : null));
+      holder.on('exit', reject);
+    });
+    const start = Date.now();
+    const e = throwsCode(() => t.create('second'), 'BUSY');
+    assert.ok(Date.now() - start >= 400);
+    assert.equal(e.pid, holder.pid);
+    assert.equal(e.host, 'here');
+    assert.equal(e.since, '2026-01-01T00:00:00Z');
+    assert.match(e.lock, /\.ayo\/lock$/);
+  } finally {
+    holder.kill('SIGKILL');
+  }
+  assert.throws(() => Tickets.open(dir, { lockTimeout: -1 }), (err) => err.code === 'INVALID');
+});

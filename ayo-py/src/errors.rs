@@ -36,6 +36,7 @@ fn build(py: Python<'_>, error: Error) -> PyResult<PyErr> {
         Error::Parse { .. } => "ParseError",
         Error::Storage { .. } => "StorageError",
         Error::Interrupted => "Interrupted",
+        Error::Busy { .. } => "BusyError",
     };
     let kw = PyDict::new(py);
     for (name, value) in error.fields() {

@@ -32,8 +32,10 @@ fn wrap(
     open: impl FnOnce() -> ayo_tickets::Result<Tickets> + Send,
     actor: Option<String>,
     lease: Option<f64>,
+    lock_timeout: Option<f64>,
 ) -> PyResult<PyTickets> {
-    let options = OpenOptions::from_secs(actor, lease).map_err(|e| to_py(py, e))?;
+    let mut options = OpenOptions::from_secs(actor, lease).map_err(|e| to_py(py, e))?;
+    options.lock_timeout = lock_timeout;
     let core = call(py, || open()?.with_options(&options))?;
     Ok(PyTickets {
         core: core.with_warning_handler(warning_handler()),
@@ -104,74 +106,97 @@ fn claim_options(
 
 #[pymethods]
 impl PyTickets {
-    /// Tickets in a directory of markdown files (created at the first write).
+    /// Tickets in a directory of markdown files (created at the first write). `lock_timeout`
+    /// (seconds; default `$AYO_LOCK_TIMEOUT`, else 30) bounds a writer's wait for the lock, then
+    /// `BusyError`; every open call takes it.
     #[staticmethod]
-    #[pyo3(signature = (dir, *, actor=None, lease=None))]
+    #[pyo3(signature = (dir, *, actor=None, lease=None, lock_timeout=None))]
     fn open(
         py: Python<'_>,
         dir: PathBuf,
         actor: Option<String>,
         lease: Option<f64>,
+        lock_timeout: Option<f64>,
     ) -> PyResult<Self> {
-        wrap(py, || Tickets::open(&dir), actor, lease)
+        wrap(py, || Tickets::open(&dir), actor, lease, lock_timeout)
     }
 
     /// A session's tickets: `<home>/sessions/<session>/.tickets/`; the session is the one
     /// given, else `$AYO_SESSION_ID`, else `default`.
     #[staticmethod]
-    #[pyo3(signature = (session=None, *, actor=None, lease=None))]
+    #[pyo3(signature = (session=None, *, actor=None, lease=None, lock_timeout=None))]
     fn open_session(
         py: Python<'_>,
         session: Option<String>,
         actor: Option<String>,
         lease: Option<f64>,
+        lock_timeout: Option<f64>,
     ) -> PyResult<Self> {
         wrap(
             py,
             || Tickets::open_session(session.as_deref()),
             actor,
             lease,
+            lock_timeout,
         )
     }
 
     /// The tickets shared by every session: `<home>/tickets/.tickets/`.
     #[staticmethod]
-    #[pyo3(signature = (*, actor=None, lease=None))]
-    fn open_global(py: Python<'_>, actor: Option<String>, lease: Option<f64>) -> PyResult<Self> {
-        wrap(py, Tickets::open_global, actor, lease)
+    #[pyo3(signature = (*, actor=None, lease=None, lock_timeout=None))]
+    fn open_global(
+        py: Python<'_>,
+        actor: Option<String>,
+        lease: Option<f64>,
+        lock_timeout: Option<f64>,
+    ) -> PyResult<Self> {
+        wrap(py, Tickets::open_global, actor, lease, lock_timeout)
     }
 
     /// The project's tickets: the nearest `.tickets/` from `start` (else the current directory)
     /// upward; in a linked git worktree, the main worktree's, so that agents in parallel
     /// worktrees share one store and one set of claims. `InvalidInput` when there is none.
     #[staticmethod]
-    #[pyo3(signature = (start=None, *, actor=None, lease=None))]
+    #[pyo3(signature = (start=None, *, actor=None, lease=None, lock_timeout=None))]
     fn open_project(
         py: Python<'_>,
         start: Option<PathBuf>,
         actor: Option<String>,
         lease: Option<f64>,
+        lock_timeout: Option<f64>,
     ) -> PyResult<Self> {
-        wrap(py, || Tickets::open_project(start.as_deref()), actor, lease)
+        wrap(
+            py,
+            || Tickets::open_project(start.as_deref()),
+            actor,
+            lease,
+            lock_timeout,
+        )
     }
 
     /// Tickets in memory, gone when the handle is.
     #[staticmethod]
-    #[pyo3(signature = (*, actor=None, lease=None))]
-    fn in_memory(py: Python<'_>, actor: Option<String>, lease: Option<f64>) -> PyResult<Self> {
-        wrap(py, Tickets::try_in_memory, actor, lease)
+    #[pyo3(signature = (*, actor=None, lease=None, lock_timeout=None))]
+    fn in_memory(
+        py: Python<'_>,
+        actor: Option<String>,
+        lease: Option<f64>,
+        lock_timeout: Option<f64>,
+    ) -> PyResult<Self> {
+        wrap(py, Tickets::try_in_memory, actor, lease, lock_timeout)
     }
 
     /// Tickets in a database store, by URL (`postgres://...`).
     #[staticmethod]
-    #[pyo3(signature = (url, *, actor=None, lease=None))]
+    #[pyo3(signature = (url, *, actor=None, lease=None, lock_timeout=None))]
     fn connect(
         py: Python<'_>,
         url: String,
         actor: Option<String>,
         lease: Option<f64>,
+        lock_timeout: Option<f64>,
     ) -> PyResult<Self> {
-        wrap(py, || Tickets::connect(&url), actor, lease)
+        wrap(py, || Tickets::connect(&url), actor, lease, lock_timeout)
     }
 
     /// Who acts (for notes and the audit log), or `None`.

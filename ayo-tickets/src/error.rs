@@ -102,6 +102,40 @@ pub enum Error {
     /// cancelled Python task, an aborted Node signal). Nothing was claimed or written.
     #[error("interrupted")]
     Interrupted,
+    /// A writer waited the whole lock timeout (`$AYO_LOCK_TIMEOUT`, see
+    /// [`crate::Tickets::with_lock_timeout`]) for the store's writer lock, held by another
+    /// writer (stopped, or in a long batch). Nothing was written.
+    #[error("{lock} is busy{}", holder.as_ref().map(|h| format!(": held by {h}")).unwrap_or_default())]
+    Busy {
+        /// The lock: a lock file's path, or the database lock's name.
+        lock: String,
+        /// Who holds it, where known.
+        holder: Option<Holder>,
+    },
+}
+
+/// Who holds a lock (see [`Error::Busy`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    /// The holder's process id (on a database, its server-side backend's).
+    pub pid: u32,
+    /// The holder's host name, where known.
+    pub host: Option<String>,
+    /// Since when it holds the lock (RFC 3339), where known.
+    pub since: Option<String>,
+}
+
+impl std::fmt::Display for Holder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "pid {}", self.pid)?;
+        if let Some(h) = &self.host {
+            write!(f, " on {h}")?;
+        }
+        if let Some(s) = &self.since {
+            write!(f, " since {s}")?;
+        }
+        Ok(())
+    }
 }
 
 /// The value of one named field of an error (see [`Error::fields`]).
@@ -131,7 +165,7 @@ impl Field {
 
 impl Error {
     /// The contract's code: `NOT_FOUND`, `AMBIGUOUS`, `EXISTS`, `CYCLE`, `INVALID_TRANSITION`,
-    /// `BLOCKED`, `CONFLICT`, `INVALID`, `PARSE`, `STORAGE` or `INTERRUPTED`.
+    /// `BLOCKED`, `CONFLICT`, `INVALID`, `PARSE`, `STORAGE`, `INTERRUPTED` or `BUSY`.
     pub fn code(&self) -> &'static str {
         match self {
             Error::NotFound { .. } | Error::NotADep { .. } => "NOT_FOUND",
@@ -145,11 +179,13 @@ impl Error {
             Error::Parse { .. } => "PARSE",
             Error::Storage { .. } => "STORAGE",
             Error::Interrupted => "INTERRUPTED",
+            Error::Busy { .. } => "BUSY",
         }
     }
 
     /// The error's named fields, as the contract names them in every front end: `id`, `dep`,
-    /// `prefix`, `candidates`, `cycle`, `action`, `status`, `blocked_by`, `path`, `line`. The
+    /// `prefix`, `candidates`, `cycle`, `action`, `status`, `blocked_by`, `path`, `line`, and
+    /// for [`Error::Busy`] `lock` and, where known, `pid`, `host`, `since`. The
     /// message is not a field (it is [`Error`]'s `Display`); [`Error::Invalid`],
     /// [`Error::Storage`] and [`Error::Interrupted`] have none.
     ///
@@ -185,6 +221,19 @@ impl Error {
                 ("path", Field::Path(path.clone())),
                 ("line", Field::Number(*line)),
             ],
+            Error::Busy { lock, holder } => {
+                let mut out = vec![("lock", text(lock))];
+                if let Some(h) = holder {
+                    out.push(("pid", Field::Number(Some(h.pid as usize))));
+                    if let Some(host) = &h.host {
+                        out.push(("host", text(host)));
+                    }
+                    if let Some(since) = &h.since {
+                        out.push(("since", text(since)));
+                    }
+                }
+                out
+            }
             Error::Invalid { .. } | Error::Storage { .. } | Error::Interrupted => Vec::new(),
         }
     }
@@ -284,6 +333,14 @@ mod tests {
             Error::parse("/t/x.md", None, "bad yaml"),
             Error::storage("disk full"),
             Error::Interrupted,
+            Error::Busy {
+                lock: "/t/.ayo/lock".into(),
+                holder: Some(Holder {
+                    pid: 42,
+                    host: Some("h".into()),
+                    since: None,
+                }),
+            },
         ]
     }
 
@@ -304,7 +361,8 @@ mod tests {
                 "INVALID",
                 "PARSE",
                 "STORAGE",
-                "INTERRUPTED"
+                "INTERRUPTED",
+                "BUSY"
             ]
         );
     }
@@ -334,6 +392,12 @@ mod tests {
         assert_eq!(
             interrupted,
             serde_json::json!({"code": "INTERRUPTED", "message": "interrupted"})
+        );
+        let busy = one_of_each().pop().unwrap().to_json();
+        assert_eq!(
+            busy,
+            serde_json::json!({"code": "BUSY", "host": "h", "lock": "/t/.ayo/lock", "pid": 42,
+                "message": "/t/.ayo/lock is busy: held by pid 42 on h"})
         );
     }
 }

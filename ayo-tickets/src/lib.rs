@@ -29,7 +29,7 @@ pub mod store;
 mod ticket;
 mod tickets;
 
-pub use error::{Error, Field, Result};
+pub use error::{Error, Field, Holder, Result};
 pub use graph::{DepGraph, DepTree, GraphFormat};
 pub use options::{
     ClaimOptions, OpenOptions, lease_from_secs, lease_from_text, timeout_from_secs, wait_timeout,

@@ -25,12 +25,16 @@ use crate::error::{Error, Result};
 /// assert_eq!(OpenOptions::from_secs(None, Some(0.5)).unwrap_err().code(), "INVALID");
 /// # Ok::<(), ayo_tickets::Error>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OpenOptions {
     /// Who acts, for notes and the audit log (`@` is added); else `$AYO_AGENT`.
     pub actor: Option<String>,
     /// The lease in seconds a claim gets when it names none; else `$AYO_LEASE`, else none.
     pub lease: Option<u64>,
+    /// How many seconds a writer waits for the store's writer lock before
+    /// [`crate::Error::Busy`]; else `$AYO_LOCK_TIMEOUT`, else 30
+    /// (see [`crate::Tickets::with_lock_timeout`]).
+    pub lock_timeout: Option<f64>,
 }
 
 impl OpenOptions {
@@ -40,6 +44,7 @@ impl OpenOptions {
         Ok(OpenOptions {
             actor,
             lease: lease.map(lease_from_secs).transpose()?,
+            lock_timeout: None,
         })
     }
 }

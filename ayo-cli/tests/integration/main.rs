@@ -11,6 +11,7 @@ mod errors;
 mod existing_dirs;
 mod import_export;
 mod mcp;
+mod odd_entries;
 mod output;
 #[cfg(feature = "postgres")]
 mod postgres_export;

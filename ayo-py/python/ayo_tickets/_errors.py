@@ -131,6 +131,28 @@ class Interrupted(AyoError):
     code: ClassVar[str] = "INTERRUPTED"
 
 
+class BusyError(AyoError):
+    """A writer waited the whole lock timeout (``lock_timeout=``, ``$AYO_LOCK_TIMEOUT``, 30 s
+    by default) for the store's writer lock: ``.lock`` names it and, where known, ``.pid``,
+    ``.host`` and ``.since`` its holder (None when unknown). Nothing was written."""
+
+    code: ClassVar[str] = "BUSY"
+
+    def __init__(
+        self,
+        message: str,
+        lock: str = "",
+        pid: Optional[int] = None,
+        host: Optional[str] = None,
+        since: Optional[str] = None,
+    ) -> None:
+        super().__init__(message)
+        self.lock = lock
+        self.pid = pid
+        self.host = host
+        self.since = since
+
+
 class UnreadableTicketWarning(UserWarning):
     """A read skipped a ticket file it could not parse (``check()`` lists such files)."""
 
@@ -138,7 +160,7 @@ class UnreadableTicketWarning(UserWarning):
 # Shown (and pickled) as ayo_tickets.X, where users import them from.
 for _cls in (
     AyoError, TicketNotFound, AmbiguousId, TicketExists, CycleError, InvalidTransition,
-    BlockedError, ConflictError, InvalidInput, ParseError, StorageError, Interrupted,
+    BlockedError, ConflictError, InvalidInput, ParseError, StorageError, Interrupted, BusyError,
     UnreadableTicketWarning,
 ):
     _cls.__module__ = "ayo_tickets"

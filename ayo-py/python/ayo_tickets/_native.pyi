@@ -227,15 +227,18 @@ class Tickets:
 
     @staticmethod
     def open(
-        dir: Union[str, PathLike[str]], *, actor: Optional[str] = None, lease: Optional[int] = None
+        dir: Union[str, PathLike[str]], *, actor: Optional[str] = None, lease: Optional[int] = None,
+        lock_timeout: Optional[float] = None,
     ) -> Tickets: ...
     @staticmethod
     def open_session(
-        session: Optional[str] = None, *, actor: Optional[str] = None, lease: Optional[int] = None
+        session: Optional[str] = None, *, actor: Optional[str] = None, lease: Optional[int] = None,
+        lock_timeout: Optional[float] = None,
     ) -> Tickets: ...
     @staticmethod
     def open_global(
-        *, actor: Optional[str] = None, lease: Optional[int] = None
+        *, actor: Optional[str] = None, lease: Optional[int] = None,
+        lock_timeout: Optional[float] = None,
     ) -> Tickets: ...
     @staticmethod
     def open_project(
@@ -243,14 +246,17 @@ class Tickets:
         *,
         actor: Optional[str] = None,
         lease: Optional[int] = None,
+        lock_timeout: Optional[float] = None,
     ) -> Tickets: ...
     @staticmethod
     def in_memory(
-        *, actor: Optional[str] = None, lease: Optional[int] = None
+        *, actor: Optional[str] = None, lease: Optional[int] = None,
+        lock_timeout: Optional[float] = None,
     ) -> Tickets: ...
     @staticmethod
     def connect(
-        url: str, *, actor: Optional[str] = None, lease: Optional[int] = None
+        url: str, *, actor: Optional[str] = None, lease: Optional[int] = None,
+        lock_timeout: Optional[float] = None,
     ) -> Tickets: ...
     @property
     def actor(self) -> Optional[str]: ...

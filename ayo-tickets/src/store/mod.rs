@@ -209,6 +209,9 @@ pub trait ChangeFeed: Send {
 pub trait Store: Send + Sync {
     /// Starts a transaction.
     fn begin(&self, access: Access) -> Result<Box<dyn Txn>>;
+    /// Sets how long a writer waits for the store's writer lock before [`Error::Busy`]
+    /// (a store with no such lock ignores it).
+    fn set_lock_timeout(&self, _timeout: std::time::Duration) {}
     /// A feed of change signals. Subscribe before the first read so that no change is missed.
     ///
     /// The default polls every 200 ms; stores override it with a real signal.

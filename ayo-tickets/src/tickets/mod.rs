@@ -71,14 +71,35 @@ impl std::fmt::Debug for Tickets {
     }
 }
 
+/// A lock timeout given in seconds: a finite number, at least 0.
+fn lock_timeout(seconds: f64) -> Result<std::time::Duration> {
+    if seconds.is_finite() && (0.0..1e12).contains(&seconds) {
+        Ok(std::time::Duration::from_secs_f64(seconds))
+    } else {
+        Err(Error::invalid(format!(
+            "a lock timeout is a number of seconds, at least 0, not {seconds}"
+        )))
+    }
+}
+
 fn env(key: &str) -> Option<String> {
     std::env::var(key).ok().filter(|v| !v.trim().is_empty())
 }
 
 impl Tickets {
-    /// Tickets in any store. The actor comes from `$AYO_AGENT` and the default lease from
-    /// `$AYO_LEASE`, if set; see [`Tickets::with_actor`] and [`Tickets::with_default_lease`].
+    /// Tickets in any store. The actor comes from `$AYO_AGENT`, the default lease from
+    /// `$AYO_LEASE` and the lock timeout from `$AYO_LOCK_TIMEOUT`, if set; see
+    /// [`Tickets::with_actor`], [`Tickets::with_default_lease`] and
+    /// [`Tickets::with_lock_timeout`].
     pub fn with_store(store: Arc<dyn Store>) -> Result<Self> {
+        if let Some(s) = env("AYO_LOCK_TIMEOUT") {
+            let seconds = s.trim().parse::<f64>().map_err(|_| {
+                Error::invalid(format!(
+                    "AYO_LOCK_TIMEOUT must be a number of seconds, not '{s}'"
+                ))
+            })?;
+            store.set_lock_timeout(lock_timeout(seconds)?);
+        }
         let actor = env("AYO_AGENT").map(|a| normalize_agent(&a)).transpose()?;
         let default_lease = env("AYO_LEASE")
             .map(|s| match s.trim().parse::<u64>() {
@@ -259,7 +280,25 @@ impl Tickets {
         if let Some(lease) = options.lease {
             t = t.with_default_lease(Some(lease))?;
         }
+        if let Some(seconds) = options.lock_timeout {
+            t = t.with_lock_timeout(seconds)?;
+        }
         Ok(t)
+    }
+
+    /// Sets how long a writer waits for the store's writer lock (held by another writer, maybe
+    /// stopped or in a long batch) before it fails with [`Error::Busy`], which names the lock
+    /// and its holder: `seconds`, at least 0 (0: do not wait). The default is
+    /// `$AYO_LOCK_TIMEOUT`, else 30 s. It applies to every handle on this store object.
+    ///
+    /// ```
+    /// use ayo_tickets::Tickets;
+    /// assert_eq!(Tickets::in_memory().with_lock_timeout(-1.0).unwrap_err().code(), "INVALID");
+    /// assert!(Tickets::in_memory().with_lock_timeout(0.5).is_ok());
+    /// ```
+    pub fn with_lock_timeout(self, seconds: f64) -> Result<Self> {
+        self.store.set_lock_timeout(lock_timeout(seconds)?);
+        Ok(self)
     }
 
     /// Sets what happens when a read skips an unreadable file (the default prints a warning to
@@ -333,6 +372,13 @@ impl Tickets {
         let batch = slot.take().expect("checked above");
         drop(slot);
         if commit { batch.txn.commit() } else { Ok(()) }
+    }
+
+    /// True when this thread has a batch open on this handle.
+    pub(crate) fn in_own_batch(&self) -> bool {
+        self.batch_slot()
+            .as_ref()
+            .is_some_and(|b| b.thread == std::thread::current().id())
     }
 
     fn batch_slot(&self) -> MutexGuard<'_, Option<Batch>> {

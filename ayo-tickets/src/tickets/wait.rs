@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 
 use super::Tickets;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::options::ClaimOptions;
 use crate::ticket::{Ticket, normalize_agent};
 
@@ -80,6 +80,13 @@ impl Tickets {
         interrupt: Option<Interrupt<'_>>,
     ) -> Result<Option<Ticket>> {
         let agent = normalize_agent(agent)?;
+        if self.in_own_batch() {
+            // The batch holds the writers' lock: no other writer could ever make a ticket
+            // ready for this wait.
+            return Err(Error::invalid(
+                "a claim that waits cannot run inside a batch (the batch holds the store's lock)",
+            ));
+        }
         let deadline = deadline_after(options.timeout);
         // Subscribe before the first attempt, so that no change is missed; a claimer that loses
         // the race for a ticket finds none in its attempt and goes back to waiting.

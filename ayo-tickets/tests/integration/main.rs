@@ -10,6 +10,7 @@ mod engine_props;
 mod format_corpus;
 mod format_fixtures;
 mod format_props;
+mod lock_timeout;
 mod markdown_index;
 mod markdown_index_table;
 #[cfg(feature = "postgres")]
@@ -24,6 +25,7 @@ mod postgres_copy;
 mod postgres_race;
 mod reliability_corpus;
 mod reliability_crash;
+mod reliability_entries;
 mod reliability_fuzz;
 mod reliability_hostile;
 mod reliability_stress;

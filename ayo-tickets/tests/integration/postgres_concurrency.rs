@@ -154,3 +154,34 @@ fn two_connections_adding_opposite_edges_never_both_succeed() {
     }
     assert!(one.check().unwrap().is_empty(), "no cycle in the store");
 }
+
+/// A writer that waits its lock timeout for the schema's write lock, held by another
+/// connection's open batch, fails with BUSY naming the lock and the holding backend.
+#[test]
+fn a_held_write_lock_is_busy_after_the_lock_timeout() {
+    if !available() {
+        return;
+    }
+    let schema = Schema::new("busy");
+    let holder = connect(&schema);
+    holder.create(NewTicket::new("first")).unwrap();
+    let waiter = connect(&schema).with_lock_timeout(0.5).unwrap();
+    holder.begin_batch().unwrap();
+    holder.create(NewTicket::new("held")).unwrap();
+    let start = Instant::now();
+    let err = waiter.create(NewTicket::new("second")).unwrap_err();
+    let waited = start.elapsed();
+    holder.end_batch(true).unwrap();
+    let Error::Busy { lock, holder: who } = &err else {
+        panic!("not BUSY: {err}");
+    };
+    assert!(lock.contains("write lock"), "{lock}");
+    let who = who.as_ref().expect("the holding backend is named");
+    assert!(who.pid > 0 && who.since.is_some(), "{err}");
+    assert!(waited >= Duration::from_millis(400), "{waited:?}");
+    assert!(waited < Duration::from_secs(10), "{waited:?}");
+    // The lock is free again: the waiter writes, and nothing of its failed write is there.
+    waiter.create(NewTicket::new("third")).unwrap();
+    let titles = waiter.list(&Default::default()).unwrap().len();
+    assert_eq!(titles, 3);
+}

@@ -8,11 +8,12 @@
 //! half a file. A commit is recorded in a journal before its renames (`markdown/journal.rs`),
 //! so that one whose writer was killed is finished by the next transaction.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::fs::File;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use super::overlay::{CommittedDeps, Op, Overlay};
 use super::{Access, Briefs, LogEntry, Scan, Store, Txn};
@@ -20,12 +21,15 @@ use crate::error::{Error, Result};
 use crate::format;
 use crate::hooks::pause;
 use crate::ticket::{Ticket, validate_id};
-use index::{Cache, MAX_FILE, SharedIndex, ticket_stem};
+use fs::MAX_FILE;
+use index::{Cache, SharedIndex, ticket_stem};
 use journal::{Journal, LOG_FILE};
 use rustc_hash::{FxHashMap as FastMap, FxHashSet as FastSet};
 
+mod fs;
 mod index;
 mod journal;
+mod lock;
 mod watch;
 
 /// The folder, inside a store directory, that holds the store's own files.
@@ -42,6 +46,8 @@ pub struct MarkdownStore {
     index: SharedIndex,
     /// Where the index is kept while the directory has no `.ayo/` (the user's cache).
     cache: Arc<Cache>,
+    /// How long a writer waits for the lock, in ms (see `markdown/lock.rs`).
+    lock_timeout_ms: Arc<AtomicU64>,
 }
 
 impl MarkdownStore {
@@ -60,6 +66,9 @@ impl MarkdownStore {
             dir: Arc::new(dir),
             index: SharedIndex::default(),
             cache: Arc::new(cache),
+            lock_timeout_ms: Arc::new(
+                AtomicU64::new(lock::DEFAULT_LOCK_TIMEOUT.as_millis() as u64),
+            ),
         }
     }
 
@@ -77,27 +86,19 @@ impl MarkdownStore {
     fn ensure_meta(&self) -> Result<()> {
         let meta = self.meta();
         if !meta.is_dir() {
-            fs::create_dir_all(&meta).map_err(|e| io_err(&meta, e))?;
+            std::fs::create_dir_all(&meta).map_err(|e| io_err(&meta, e))?;
         }
         let ignore = meta.join(".gitignore");
         if !ignore.exists() {
-            fs::write(&ignore, "*\n").map_err(|e| io_err(&ignore, e))?;
+            std::fs::write(&ignore, "*\n").map_err(|e| io_err(&ignore, e))?;
         }
         Ok(())
     }
 
     fn lock(&self) -> Result<File> {
         self.ensure_meta()?;
-        let path = self.meta().join(LOCK_FILE);
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .write(true)
-            .open(&path)
-            .map_err(|e| io_err(&path, e))?;
-        file.lock().map_err(|e| io_err(&path, e))?;
-        Ok(file)
+        let timeout = Duration::from_millis(self.lock_timeout_ms.load(Ordering::Relaxed));
+        lock::take(&self.meta().join(LOCK_FILE), timeout)
     }
 
     /// Takes the writers' lock, finishes a commit left by a writer that died, and removes its
@@ -112,10 +113,10 @@ impl MarkdownStore {
     /// Removes temp files left by writers that died: only writers make them, and we hold the
     /// lock, so every one there now is stale.
     fn clean_temps(&self) {
-        if let Ok(entries) = fs::read_dir(self.meta()) {
+        if let Ok(entries) = std::fs::read_dir(self.meta()) {
             for e in entries.flatten() {
                 if e.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
-                    let _ = fs::remove_file(e.path());
+                    let _ = std::fs::remove_file(e.path());
                 }
             }
         }
@@ -159,6 +160,11 @@ impl Store for MarkdownStore {
         self.dir.display().to_string()
     }
 
+    fn set_lock_timeout(&self, timeout: Duration) {
+        let ms = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX);
+        self.lock_timeout_ms.store(ms, Ordering::Relaxed);
+    }
+
     fn place(&self) -> Option<crate::scope::StoreChoice> {
         Some(crate::scope::StoreChoice::Dir(self.dir.to_path_buf()))
     }
@@ -187,42 +193,26 @@ fn io_err(path: &Path, e: io::Error) -> Error {
     Error::storage(format!("{}: {e}", path.display()))
 }
 
-/// Reads a file whole, refusing one too large to be a ticket.
-fn read_file(path: &Path) -> io::Result<Vec<u8>> {
-    let mut file = File::open(path)?;
-    let meta = file.metadata()?;
-    // A directory or other non-file named like a ticket is unreadable, not an I/O failure.
-    if !meta.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "not a regular file",
-        ));
+/// Reads and parses one ticket file: `None` when there is none; an entry that is there and
+/// cannot be read (see `markdown/fs.rs`) is a parse error naming the file.
+pub(crate) fn read_ticket(path: &Path) -> Result<Option<format::Parsed>> {
+    match fs::read_ticket_file(path) {
+        Ok((bytes, _)) => format::parse(&bytes, path).map(Some),
+        Err((failure, _)) => match failure.into_error(path) {
+            None => Ok(None),
+            Some(e) => Err(e),
+        },
     }
-    let len = meta.len();
-    if len > MAX_FILE {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("{len} bytes is too large for a ticket"),
-        ));
-    }
-    let mut bytes = Vec::with_capacity(len as usize);
-    file.read_to_end(&mut bytes)?;
-    Ok(bytes)
 }
 
-/// Reads and parses one ticket file.
-pub(crate) fn read_ticket(path: &Path) -> Result<Option<format::Parsed>> {
-    match read_file(path) {
-        Ok(bytes) => format::parse(&bytes, path).map(Some),
-        // A link to nothing is there, and unreadable (a scan reports it too).
-        Err(e) if e.kind() == io::ErrorKind::NotFound && fs::symlink_metadata(path).is_ok() => Err(
-            Error::parse(path, None, "a symlink to a file that does not exist"),
-        ),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
-            Err(Error::parse(path, None, e.to_string()))
-        }
-        Err(e) => Err(io_err(path, e)),
+/// A ticket file's text, `None` when there is none.
+fn read_text(path: &Path) -> Result<Option<Vec<u8>>> {
+    match fs::read_ticket_file(path) {
+        Ok((bytes, _)) => Ok(Some(bytes)),
+        Err((failure, _)) => match failure.into_error(path) {
+            None => Ok(None),
+            Some(e) => Err(e),
+        },
     }
 }
 
@@ -240,7 +230,7 @@ impl MarkdownTxn {
     }
 
     fn committed_ids(&self) -> Result<Vec<String>> {
-        let entries = match fs::read_dir(&*self.store.dir) {
+        let entries = match std::fs::read_dir(&*self.store.dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(io_err(&self.store.dir, e)),
@@ -267,7 +257,7 @@ impl MarkdownTxn {
         Ok(match &self.committed {
             Some(ids) => ids.contains(id),
             // Not `exists()`, which follows links: a dangling link takes its id.
-            None => fs::symlink_metadata(self.path_of(id)).is_ok(),
+            None => std::fs::symlink_metadata(self.path_of(id)).is_ok(),
         })
     }
 
@@ -280,12 +270,11 @@ impl MarkdownTxn {
                 // A ticket this transaction created has no file yet.
                 None
             } else {
-                match fs::read(&path) {
-                    Ok(bytes) => Some(String::from_utf8(bytes).map_err(|_| {
+                match read_text(&path)? {
+                    Some(bytes) => Some(String::from_utf8(bytes).map_err(|_| {
                         Error::parse(&path, None, "not UTF-8; refusing to overwrite")
                     })?),
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-                    Err(e) => return Err(io_err(&path, e)),
+                    None => None,
                 }
             };
         if let Some(prev) = &previous {
@@ -444,12 +433,7 @@ impl Txn for MarkdownTxn {
 
     fn source(&mut self, id: &str) -> Result<Option<String>> {
         validate_id(id)?;
-        let path = self.path_of(id);
-        match fs::read(&path) {
-            Ok(bytes) => Ok(String::from_utf8(bytes).ok()),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(io_err(&path, e)),
-        }
+        Ok(read_text(&self.path_of(id))?.and_then(|b| String::from_utf8(b).ok()))
     }
 
     fn put_source(&mut self, ticket: &Ticket, source: Option<&str>) -> Result<()> {
@@ -462,7 +446,7 @@ impl Txn for MarkdownTxn {
 
     fn history(&mut self, ticket: Option<&str>) -> Result<Vec<LogEntry>> {
         let path = self.store.meta().join(LOG_FILE);
-        let text = match fs::read(&path) {
+        let text = match std::fs::read(&path) {
             Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
             Err(e) if e.kind() == io::ErrorKind::NotFound => String::new(),
             Err(e) => return Err(io_err(&path, e)),

@@ -83,6 +83,8 @@ struct Shared {
     /// when here): a transaction that needs the time before its first statement starts from
     /// it while it is fresh ([`CLOCK_REUSE`]), saving a round trip.
     clock: Mutex<Option<(i64, std::time::Instant)>>,
+    /// How long a writer waits for the schema's write lock, in ms (`SET LOCAL lock_timeout`).
+    lock_timeout_ms: std::sync::atomic::AtomicU64,
 }
 
 /// How long a reading of the server's clock is reused, advanced by the local monotonic
@@ -149,6 +151,7 @@ impl PgStore {
             location,
             last_micros: AtomicI64::new(0),
             clock: Mutex::new(None),
+            lock_timeout_ms: std::sync::atomic::AtomicU64::new(30_000),
         };
         Ok(PgStore {
             shared: Arc::new(shared),
@@ -187,6 +190,16 @@ impl Store for PgStore {
 
     fn place(&self) -> Option<crate::scope::StoreChoice> {
         Some(crate::scope::StoreChoice::Url(self.location()))
+    }
+
+    fn set_lock_timeout(&self, timeout: std::time::Duration) {
+        // PostgreSQL reads a lock_timeout of 0 as "wait forever": 1 ms is "do not wait".
+        let ms = u64::try_from(timeout.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1);
+        self.shared
+            .lock_timeout_ms
+            .store(ms, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -272,6 +285,14 @@ impl Conn {
 
 /// A database error as a Storage error, with the server's message.
 fn db_err(e: postgres::Error) -> Error {
+    if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) {
+        // Only the write lock is taken with a lock_timeout: `PgTxn::begin_as` names it and
+        // its holder.
+        return Error::Busy {
+            lock: "the store's write lock".into(),
+            holder: None,
+        };
+    }
     match e.as_db_error() {
         Some(db) => {
             let detail = db.detail().map(|d| format!(" ({d})")).unwrap_or_default();

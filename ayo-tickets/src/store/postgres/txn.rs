@@ -65,17 +65,28 @@ impl PgTxn {
     /// reads the server's clock in the same round trip.
     fn begin_as(&mut self, mode: Mode) -> Result<()> {
         let key = self.shared.key;
+        let wait = self
+            .shared
+            .lock_timeout_ms
+            .load(std::sync::atomic::Ordering::Relaxed);
         let sql = match mode {
             Mode::Read => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY".to_string(),
-            Mode::Exclusive => {
-                format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_CLASS}, {key}); {CLOCK}")
-            }
-            Mode::Claim(_) => {
-                format!("BEGIN; SELECT pg_advisory_xact_lock_shared({WRITE_CLASS}, {key}); {CLOCK}")
-            }
+            Mode::Exclusive => format!(
+                "BEGIN; SET LOCAL lock_timeout = {wait}; \
+                 SELECT pg_advisory_xact_lock({WRITE_CLASS}, {key}); \
+                 SET LOCAL lock_timeout = 0; {CLOCK}"
+            ),
+            Mode::Claim(_) => format!(
+                "BEGIN; SET LOCAL lock_timeout = {wait}; \
+                 SELECT pg_advisory_xact_lock_shared({WRITE_CLASS}, {key}); \
+                 SET LOCAL lock_timeout = 0; {CLOCK}"
+            ),
             Mode::Idle => return Ok(()),
         };
-        let messages = self.simple(&sql)?;
+        let messages = match self.simple(&sql) {
+            Err(Error::Busy { .. }) => return Err(self.busy()),
+            r => r?,
+        };
         if let Some(micros) = clock_of(&messages) {
             let reading = (micros, Instant::now());
             self.shared.saw_clock(reading);
@@ -83,6 +94,35 @@ impl PgTxn {
         }
         self.mode = mode;
         Ok(())
+    }
+
+    /// The error of a writer that waited its lock timeout: names the schema's write lock and
+    /// the backend holding it (pid, client address, since when its transaction runs).
+    fn busy(&mut self) -> Error {
+        let lock = format!(
+            "the write lock of schema {} (advisory lock {WRITE_CLASS}, {})",
+            self.shared.schema, self.shared.key
+        );
+        let sql = format!(
+            "ROLLBACK; SELECT a.pid::text, coalesce(host(a.client_addr), a.client_hostname, 'local'), \
+             to_char(a.xact_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') \
+             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+             WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {WRITE_CLASS} \
+             AND l.objid = {} LIMIT 1",
+            self.shared.key as u32
+        );
+        let holder = self.conn().ok().and_then(|c| {
+            let rows = c.client.simple_query(&sql).ok()?;
+            rows.into_iter().find_map(|m| match m {
+                SimpleQueryMessage::Row(r) => Some(crate::error::Holder {
+                    pid: r.get(0)?.parse().ok()?,
+                    host: r.get(1).map(str::to_string),
+                    since: r.get(2).map(str::to_string),
+                }),
+                _ => None,
+            })
+        });
+        Error::Busy { lock, holder }
     }
 
     /// Runs statements by the simple protocol. Before the transaction's first statement, a

@@ -27,7 +27,8 @@ pub(super) enum Seen {
     Stamp(Stamp),
     /// Removed since it was listed (or a dangling symlink).
     Gone,
-    Failed(io::Error),
+    /// The stat failed (a symlink loop, an I/O error): opening the file tells why.
+    Failed,
 }
 
 /// A chunk of listed ticket files.
@@ -37,6 +38,9 @@ pub(super) struct Chunk {
     /// Where each name's NUL is.
     ends: Vec<usize>,
     seen: Vec<Seen>,
+    /// Names ending in `.md` that are not UTF-8: no ticket can have them, and each is
+    /// reported (an unreadable file), not skipped.
+    pub(super) odd: Vec<std::ffi::OsString>,
 }
 
 impl Chunk {
@@ -45,11 +49,21 @@ impl Chunk {
             names: String::with_capacity(CHUNK * 10),
             ends: Vec::with_capacity(CHUNK),
             seen: Vec::new(),
+            odd: Vec::new(),
         }
     }
 
     fn len(&self) -> usize {
-        self.ends.len()
+        self.ends.len() + self.odd.len()
+    }
+
+    /// Adds a file name that is not UTF-8 if it names a ticket file but for its encoding.
+    fn offer_odd(&mut self, name: &std::ffi::OsStr) {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = name.as_bytes();
+        if bytes.ends_with(b".md") && !bytes.starts_with(b".") {
+            self.odd.push(name.to_os_string());
+        }
     }
 
     /// Adds a file name if it is a ticket file's.
@@ -74,7 +88,7 @@ impl Chunk {
                 // The name and its NUL: a C string, with no NUL inside (see `offer`).
                 let name = std::ffi::CStr::from_bytes_with_nul(&bytes[start..=end]);
                 let Ok(name) = name else {
-                    return Seen::Failed(io::Error::other("a NUL in a file name"));
+                    return Seen::Failed;
                 };
                 match rustix::fs::statat(dir, name, AtFlags::empty()) {
                     Ok(st) => Seen::Stamp(stamp(&st)),
@@ -83,10 +97,10 @@ impl Chunk {
                         match rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW) {
                             Ok(st) => Seen::Stamp(stamp(&st)),
                             Err(rustix::io::Errno::NOENT) => Seen::Gone,
-                            Err(e) => Seen::Failed(e.into()),
+                            Err(_) => Seen::Failed,
                         }
                     }
-                    Err(e) => Seen::Failed(e.into()),
+                    Err(_) => Seen::Failed,
                 }
             })
             .collect();
@@ -226,11 +240,14 @@ impl<'a> Names<'a> {
         let mut chunk = Chunk::new();
         while !self.done && chunk.len() < CHUNK {
             match self.raw.next() {
-                Some(Ok(entry)) => {
-                    if let Ok(name) = entry.file_name().to_str() {
-                        chunk.offer(name);
+                Some(Ok(entry)) => match entry.file_name().to_str() {
+                    Ok(name) => chunk.offer(name),
+                    Err(_) => {
+                        use std::os::unix::ffi::OsStrExt;
+                        let name = std::ffi::OsStr::from_bytes(entry.file_name().to_bytes());
+                        chunk.offer_odd(name);
                     }
-                }
+                },
                 Some(Err(e)) => return Err(e.into()),
                 None => self.done = true,
             }
@@ -261,8 +278,10 @@ impl<'a> Names<'a> {
         while chunk.len() < CHUNK {
             match self.entries.next() {
                 Some(entry) => {
-                    if let Some(name) = entry?.file_name().to_str() {
-                        chunk.offer(name);
+                    let name = entry?.file_name();
+                    match name.to_str() {
+                        Some(name) => chunk.offer(name),
+                        None => chunk.offer_odd(&name),
                     }
                 }
                 None => break,

@@ -29,7 +29,7 @@ use std::borrow::Borrow;
 use std::cell::Cell;
 use std::fs::{self, File};
 use std::hash::{Hash, Hasher};
-use std::io::{self, Read as _};
+use std::io;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -55,8 +55,6 @@ use table::{Row, Writer};
 pub(crate) const INDEX_FILE: &str = "index.bin";
 /// Entries whose mtime is within this of the recording scan's start are not trusted.
 const RACY_MARGIN_NS: i128 = 2_000_000_000;
-/// Files larger than this are not tickets; they are reported, not read whole.
-pub(crate) const MAX_FILE: u64 = crate::ticket::MAX_TICKET_BYTES as u64;
 
 /// What identifies one version of a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,48 +200,36 @@ fn storage(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::storage(format!("{}: {e}", path.display()))
 }
 
-/// Reads and parses one ticket file; its stamp comes from the opened file (`fstat`). `None`
-/// when the file is gone.
-fn read_one(dir: &Path, name: &str) -> Result<Option<(Stamp, Outcome)>> {
+/// A stamp's `seen_ns` that makes its entry never trusted: an entry that could not be read
+/// (an open, stat or read that failed) is read again at every scan, as a `chmod` or a repaired
+/// link changes what reading it gives without changing the stamp.
+const NEVER_TRUSTED: i128 = 0;
+
+/// Reads and parses one ticket file; its stamp comes from the opened file (`fstat`), and the
+/// scan time it may be trusted from. `None` when the file is gone.
+fn read_one(dir: &Path, name: &str, started: i128) -> Option<(Stamp, i128, Outcome)> {
     let path = dir.join(format!("{name}.md"));
     let unreadable = |error| Outcome::Unreadable {
         name: name.to_string(),
         error,
     };
-    let mut file = match File::open(&path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            // Gone, or a symlink to nowhere: that one is there, and unreadable.
-            return Ok(fs::symlink_metadata(&path).ok().map(|link| {
-                let e = Error::parse(&path, None, "a symlink to a file that does not exist");
-                (Stamp::of(&link), unreadable(e))
-            }));
+    let (bytes, meta) = match super::fs::read_ticket_file(&path) {
+        Ok(read) => read,
+        Err((failure, meta)) => {
+            let error = failure.into_error(&path)?;
+            let stamp = meta.as_deref().map(Stamp::of).unwrap_or(Stamp {
+                size: 0,
+                mtime_ns: 0,
+                ino: 0,
+            });
+            return Some((stamp, NEVER_TRUSTED, unreadable(error)));
         }
-        Err(e) => return Err(storage(&path, e)),
     };
-    let meta = file.metadata().map_err(|e| storage(&path, e))?;
     let stamp = Stamp::of(&meta);
     if let Err(e) = validate_id(name) {
-        return Ok(Some((
-            stamp,
-            unreadable(Error::parse(&path, None, e.to_string())),
-        )));
+        let e = Error::parse(&path, None, e.to_string());
+        return Some((stamp, started, unreadable(e)));
     }
-    if !meta.is_file() {
-        let e = Error::parse(&path, None, "not a regular file");
-        return Ok(Some((stamp, unreadable(e))));
-    }
-    if meta.len() > MAX_FILE {
-        let e = Error::parse(
-            &path,
-            None,
-            format!("{} bytes is too large for a ticket", meta.len()),
-        );
-        return Ok(Some((stamp, unreadable(e))));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.read_to_end(&mut bytes)
-        .map_err(|e| storage(&path, e))?;
     let outcome = match format::parse(&bytes, &path) {
         Ok(p) => Outcome::Ticket {
             brief: Brief::new(Arc::new(p.ticket)),
@@ -251,7 +237,7 @@ fn read_one(dir: &Path, name: &str) -> Result<Option<(Stamp, Outcome)>> {
         },
         Err(e) => unreadable(e),
     };
-    Ok(Some((stamp, outcome)))
+    Some((stamp, started, outcome))
 }
 
 /// Scans a store directory through the index: stats every `*.md` file, re-parses the new and
@@ -298,7 +284,8 @@ pub(crate) fn scan(
         for (name, seen) in chunk.iter() {
             match seen {
                 Seen::Gone => {}
-                Seen::Failed(e) => return Err(storage(&dir.join(format!("{name}.md")), e)),
+                // Read as any changed file: one that cannot be read is reported unreadable.
+                Seen::Failed => changed.push(name),
                 Seen::Stamp(stamp) => match index.entries.get(name) {
                     Some(e) if e.stamp() == *stamp && e.trusted() => {
                         e.generation.set(generation);
@@ -309,15 +296,15 @@ pub(crate) fn scan(
             }
         }
     }
-    let reads = run_parallel(&changed, |name| read_one(dir, name));
+    let reads = run_parallel(&changed, |name| read_one(dir, name, started))?;
     for read in reads {
-        let Some((stamp, outcome)) = read? else {
+        let Some((stamp, seen_ns, outcome)) = read else {
             continue; // gone since it was listed
         };
         let entry = Entry {
             slot: Slot::Read(Box::new(FileRead {
                 stamp,
-                seen_ns: started,
+                seen_ns,
                 outcome,
             })),
             generation: Cell::new(generation),
@@ -335,7 +322,16 @@ pub(crate) fn scan(
         index.entries.retain(|e| e.generation.get() == generation);
         index.unsaved += before - index.entries.len();
     }
-    let briefs = briefs(dir, &index.entries);
+    let mut briefs = briefs(dir, &index.entries);
+    for name in chunks.iter().flat_map(|c| &c.odd) {
+        let path = dir.join(name);
+        let error = Error::parse(&path, None, "the file name is not UTF-8");
+        briefs.unreadable.push(Unreadable {
+            id: name.to_string_lossy().trim_end_matches(".md").to_string(),
+            path: Some(path),
+            error,
+        });
+    }
     if !index.on_disk || index.unsaved > save_after(index.entries.len()) {
         // The index is a cache: failing to write it costs speed, not correctness.
         if let Ok(Some(bytes)) = save(dir, meta_dir, cache, &index.entries) {
@@ -351,11 +347,12 @@ pub(crate) fn scan(
     Ok(briefs)
 }
 
-/// Runs `f` over `items` on up to all available cores, keeping the order.
-fn run_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+/// Runs `f` over `items` on up to all available cores, keeping the order. A thread that
+/// panicked fails the whole run (its part is never dropped silently).
+fn run_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Result<Vec<R>> {
     let threads = listing::threads();
     if threads < 2 || items.len() < 64 {
-        return items.iter().map(&f).collect();
+        return Ok(items.iter().map(&f).collect());
     }
     let chunk = items.len().div_ceil(threads);
     std::thread::scope(|s| {
@@ -363,11 +360,27 @@ fn run_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
             .chunks(chunk)
             .map(|part| s.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
+        let mut out = Vec::with_capacity(items.len());
+        for h in handles {
+            let part = h.join().map_err(|panic| {
+                Error::storage(format!(
+                    "a thread reading ticket files panicked: {}",
+                    panic_message(&*panic)
+                ))
+            })?;
+            out.extend(part);
+        }
+        Ok(out)
     })
+}
+
+/// What a panic said, when it said it with a string.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or(panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("no message")
 }
 
 /// The entries of a loaded index file (none without one).
@@ -515,4 +528,27 @@ pub(crate) fn ticket_stem(name: &str) -> Option<&str> {
         return None;
     }
     name.strip_suffix(".md")
+}
+
+#[cfg(test)]
+mod tests {
+    /// A reader thread that panics fails the scan: its part of the files is not dropped
+    /// (with one core the panic reaches the caller itself, which is not silent either).
+    #[test]
+    fn a_panicking_reader_thread_fails_the_run() {
+        let items: Vec<u32> = (0..200).collect();
+        let run = std::panic::catch_unwind(|| {
+            super::run_parallel(&items, |&i| {
+                assert!(i != 150, "reader {i} broke");
+                i
+            })
+        });
+        match run {
+            Ok(Ok(got)) => panic!("{} results, no error", got.len()),
+            Ok(Err(e)) => assert!(e.to_string().contains("reader 150 broke"), "{e}"),
+            Err(_) => assert!(super::listing::threads() < 2),
+        }
+        let all = super::run_parallel(&items, |&i| i).unwrap();
+        assert_eq!(all, items);
+    }
 }
