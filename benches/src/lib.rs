@@ -279,8 +279,8 @@ mod tests {
         for w in &want {
             let got = t.get(&w.id).unwrap();
             assert_eq!(
-                (&got.title, got.status, &got.deps, &got.tags),
-                (&w.title, w.status, &w.deps, &w.tags)
+                (&got.title, &got.status, &got.deps, &got.tags),
+                (&w.title, &w.status, &w.deps, &w.tags)
             );
             assert_eq!((got.priority, &got.kind), (w.priority, &w.kind));
             assert_eq!(
