@@ -222,7 +222,8 @@ pub fn fixtures(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Every file below `dir` (`.ayo/` included), by relative path, with its bytes; empty when
+/// Every file below `dir` (`.ayo/` included, but not its lock file), by relative path, with its
+/// bytes; empty when
 /// there is no `dir`.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
@@ -237,7 +238,11 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
                 stack.push(p);
             } else {
                 let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read(&p).unwrap());
+                // `.ayo/lock` names the last writer that took the lock (pid, host, since), also
+                // one that then refused to write: who locked is not what the store holds.
+                if rel != ".ayo/lock" {
+                    out.insert(rel, std::fs::read(&p).unwrap());
+                }
             }
         }
     }
