@@ -223,8 +223,7 @@ pub fn fixtures(name: &str) -> PathBuf {
 }
 
 /// Every file below `dir` (`.ayo/` included, but not its lock file), by relative path, with its
-/// bytes; empty when
-/// there is no `dir`.
+/// bytes; empty when there is no `dir`.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
