@@ -46,6 +46,13 @@ export declare class Job {
    * ends the job.
    */
   release(options?: JobReleaseOptions | undefined | null): Ticket
+  /**
+   * Ends the job as the work ended: with no `failure` it closes the ticket (`null` when the
+   * work already ended the job); with one (what went wrong) it gives the ticket back with
+   * the note "Given back: <failure>", unless the job already ended or was lost, and returns
+   * `null`. `work` calls it; the rule is the core's `Job::finish`.
+   */
+  finish(failure?: string | undefined | null): Closed | null
 }
 
 /**

@@ -115,6 +115,16 @@ impl Job {
             .and_then(|o| self.inner.release(o.note.as_deref()));
         check(env, r).map(Ticket::from)
     }
+
+    /// Ends the job as the work ended: with no `failure` it closes the ticket (`null` when the
+    /// work already ended the job); with one (what went wrong) it gives the ticket back with
+    /// the note "Given back: <failure>", unless the job already ended or was lost, and returns
+    /// `null`. `work` calls it; the rule is the core's `Job::finish`.
+    #[napi(ts_args_type = "failure?: string | undefined | null")]
+    pub fn finish(&self, env: &Env, failure: Option<String>) -> napi::Result<Option<Closed>> {
+        let r = self.inner.finish(failure.as_deref());
+        check(env, r).map(|c| c.map(Closed::from))
+    }
 }
 
 /// Calls `work.js`'s `work(tickets, agent, fn, options)`: a promise.

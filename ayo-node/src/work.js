@@ -39,17 +39,14 @@
     try {
       await fn(job);
     } catch (err) {
-      if (!job.ended && !job.lost) {
-        try {
-          job.release({ note: `Given back: the function threw ${describe(err)}` });
-        } catch {
-          // The function's error is the one to report.
-        }
+      try {
+        job.finish(`the function threw ${describe(err)}`);
+      } catch {
+        // The function's error is the one to report.
       }
       throw err;
     }
-    if (job.ended) return null;
-    return job.close();
+    return job.finish();
   }
   // `Tickets.prototype.watch`: an async iterator over a `Watcher` (made at once, so no change
   // after the call is missed), each step a `watcher.next(signal)` promise.

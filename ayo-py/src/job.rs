@@ -30,24 +30,20 @@ impl PyJob {
         py: Python<'_>,
         exc: Option<(&Bound<'_, PyAny>, &Bound<'_, PyAny>)>,
     ) -> PyResult<()> {
-        if self.core.ended() {
-            return Ok(());
-        }
-        match exc {
-            None => call(py, || self.core.close(None)).map(|_| ()),
+        let failure = match exc {
+            None => None,
             Some((kind, value)) => {
                 let name = kind.getattr("__name__")?.str()?.to_string();
                 let message = value.str()?.to_string();
-                let note = match message.is_empty() {
-                    true => format!("Given back: the block raised {name}."),
-                    false => format!("Given back: the block raised {name}: {message}"),
-                };
-                // The block's exception is raised on; a failed give-back (a lost job) does
-                // not hide it.
-                let _ = call(py, || self.core.release(Some(&note)));
-                Ok(())
+                Some(match message.is_empty() {
+                    true => format!("the block raised {name}."),
+                    false => format!("the block raised {name}: {message}"),
+                })
             }
-        }
+        };
+        // On an exception the core gives the ticket back and the block's exception is raised
+        // on; a failed give-back (a lost job) does not hide it.
+        call(py, || self.core.finish(failure.as_deref())).map(|_| ())
     }
 }
 

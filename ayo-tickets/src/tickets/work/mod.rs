@@ -268,6 +268,29 @@ impl Job {
 }
 
 impl Job {
+    /// Ends the job as a front end's block of work ended: with `failure` `None` (the work went
+    /// well) it closes the ticket, unless the work already ended the job (`Ok(None)` then); a
+    /// lost job is refused as by [`Job::close`]. With `Some(failure)` (what went wrong, e.g.
+    /// "the block raised ValueError: bad row") it gives the ticket back with the note
+    /// "Given back: <failure>", unless the job already ended or was lost; a give-back that
+    /// fails is not reported, since the work's own failure is the one to report.
+    pub fn finish(&self, failure: Option<&str>) -> Result<Option<Closed>> {
+        if self.ended() {
+            return Ok(None);
+        }
+        match failure {
+            None => self.close(None).map(Some),
+            Some(failure) => {
+                if self.lost().is_none() {
+                    let _ = self.release(Some(&format!("Given back: {failure}")));
+                }
+                Ok(None)
+            }
+        }
+    }
+}
+
+impl Job {
     /// Records on the ticket, once the job was lost, what became of the work: a note by no
     /// agent (the job's own agent no longer holds the ticket), "<agent> lost this ticket
     /// (<why>); <what>". Nothing is written while the job is held or after it ended, nor for a

@@ -254,3 +254,24 @@ fn heartbeats_that_fail_until_the_lease_runs_out_lose_the_job() {
     );
     assert!(why.contains("the disk is gone"), "{why}");
 }
+
+/// `finish` is how every front end ends a block of work: a clean end closes (and, once the
+/// work ended the job itself, does nothing); a failure gives back with a note naming it.
+#[test]
+fn finish_closes_a_clean_end_and_gives_back_a_failure() {
+    let (t, other) = pair();
+    let a = t.create(NewTicket::new("good")).unwrap();
+    let job = t.work("w", lease(30)).unwrap().unwrap();
+    let closed = job.finish(None).unwrap().unwrap();
+    assert_eq!(closed.ticket.id, a.id);
+    assert_eq!(other.get(&a.id).unwrap().status, Status::Closed);
+    assert!(job.finish(None).unwrap().is_none(), "already ended");
+
+    let b = t.create(NewTicket::new("bad")).unwrap();
+    let job = t.work("w", lease(30)).unwrap().unwrap();
+    assert!(job.finish(Some("it broke")).unwrap().is_none());
+    let got = other.get(&b.id).unwrap();
+    assert_eq!(got.status, Status::Open);
+    assert_eq!(got.notes.last().unwrap().text, "Given back: it broke");
+    assert!(job.ended());
+}
