@@ -44,8 +44,8 @@ pub(super) async fn serve(
         .with_allowed_hosts(hosts)
         .with_allowed_origins(origins);
     let service = StreamableHttpService::new(
-        move || Ok(server.clone()),
-        Arc::new(LocalSessionManager::default()),
+        move || Ok(server.new_session()),
+        Arc::new(session_manager()),
         config,
     );
     let mut app = axum::Router::new().nest_service("/mcp", service);
@@ -66,6 +66,16 @@ pub(super) async fn serve(
     axum::serve(listener, app).await?;
     Ok(())
 }
+
+/// Sessions that end after [`SESSION_IDLE`] with no request (then their claims are given back).
+fn session_manager() -> LocalSessionManager {
+    let mut manager = LocalSessionManager::default();
+    manager.session_config.keep_alive = Some(SESSION_IDLE);
+    manager
+}
+
+/// How long an HTTP session lives with no request: long enough for an agent's slow turn.
+pub(super) const SESSION_IDLE: std::time::Duration = std::time::Duration::from_secs(30 * 60);
 
 /// `HOST:PORT`, or a bare `PORT` on 127.0.0.1.
 fn address(text: &str) -> Result<SocketAddr, Error> {

@@ -1,5 +1,7 @@
 //! Tools that move a ticket through its life: claim, start, heartbeat, release, close, reopen.
 
+use std::sync::Arc;
+
 use ayo_tickets::ClaimOptions;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::CallToolResult;
@@ -16,7 +18,7 @@ use super::reply::{found, shape};
 pub(super) struct ClaimArgs {
     /// Default: the server's --actor.
     agent: Option<String>,
-    /// Hold it this long unless renewed by heartbeat.
+    /// Default 60; renewed while this session lives.
     lease_secs: Option<u64>,
 }
 
@@ -58,19 +60,20 @@ pub(super) struct CloseArgs {
 #[tool_router(router = lifecycle_tools, vis = "pub(super)")]
 impl AyoMcp {
     #[tool(
-        description = "Atomically take the next ready ticket for an agent (own first, then unassigned) and start it; {ticket: null} if none."
+        description = "Atomically take the next ready ticket for an agent (own first, then unassigned) and start it; {ticket: null} if none. The lease is kept alive while this session lives; given back if the session ends unclosed."
     )]
     async fn claim(
         &self,
         Parameters(a): Parameters<ClaimArgs>,
     ) -> Result<CallToolResult, ErrorData> {
+        let session = Arc::clone(&self.session.0);
         self.call(move |t| {
             let agent = Self::agent(t, a.agent)?;
             let options = ClaimOptions {
                 lease: a.lease_secs,
                 ..ClaimOptions::default()
             };
-            found(t.claim(&agent, options)?)
+            found(session.claim(t, &agent, &options, None)?)
         })
         .await
     }
@@ -101,8 +104,12 @@ impl AyoMcp {
         &self,
         Parameters(a): Parameters<ReleaseArgs>,
     ) -> Result<CallToolResult, ErrorData> {
-        self.call(move |t| shape(&t.release(&a.id, a.agent.as_deref())?))
-            .await
+        let session = Arc::clone(&self.session.0);
+        self.call(move |t| match session.take(t, &a.id, a.agent.as_deref()) {
+            Some(job) => shape(&job.release(None)?),
+            None => shape(&t.release(&a.id, a.agent.as_deref())?),
+        })
+        .await
     }
 
     #[tool(description = "Close a ticket: {ticket, unblocked} (the tickets it made ready).")]
@@ -110,8 +117,12 @@ impl AyoMcp {
         &self,
         Parameters(a): Parameters<CloseArgs>,
     ) -> Result<CallToolResult, ErrorData> {
-        self.call(move |t| shape(&t.close(&a.id, a.reason.as_deref())?))
-            .await
+        let session = Arc::clone(&self.session.0);
+        self.call(move |t| match session.take(t, &a.id, None) {
+            Some(job) => shape(&job.close(a.reason.as_deref())?),
+            None => shape(&t.close(&a.id, a.reason.as_deref())?),
+        })
+        .await
     }
 
     #[tool(description = "Reopen a closed ticket.")]

@@ -16,9 +16,10 @@ use clap::Args;
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::tool::ToolCallContext;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, Implementation, ListResourcesResult,
-    PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult,
-    Resource, ResourceContents, ServerCapabilities, ServerConfig,
+    CallToolRequestParams, CallToolResponse, Implementation, InitializeRequestParams,
+    InitializeResult, ListResourcesResult, PaginatedRequestParams, ReadResourceRequestParams,
+    ReadResourceResponse, ReadResourceResult, Resource, ResourceContents, ServerCapabilities,
+    ServerConfig,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, tool_handler};
@@ -31,11 +32,13 @@ mod http;
 mod lifecycle;
 mod read;
 mod reply;
+mod session;
 mod stdio;
 mod wait;
 mod write;
 
 use guide::GUIDE;
+use session::{Session, SessionGuard};
 
 /// Serve the tickets to AI agents over the Model Context Protocol (MCP).
 ///
@@ -44,6 +47,10 @@ use guide::GUIDE;
 /// reopen, assign, dep_add, dep_remove, log, wait) act on the store the global options choose,
 /// as --actor / $AYO_AGENT, which is also the agent of claim when a call names none. The
 /// resource ayo://guide explains them to an agent. Logs and warnings go to stderr.
+///
+/// A claim made in a session (stdio, or an HTTP session opened with initialize) holds a lease
+/// the server renews while the session lives; one still open when the session ends (stdin
+/// closed, the HTTP session deleted or idle for 30 minutes) is given back with a note.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   ayo mcp --dir .tickets --actor @builder
@@ -78,37 +85,54 @@ pub(crate) fn run(args: McpArgs, ctx: &Ctx) -> Result<(), CliError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let server = AyoMcp::new(Arc::clone(&tickets));
+    let server = AyoMcp::new(Arc::clone(&tickets), args.http.is_none());
     let closing = Arc::clone(&server.closing);
+    let first_session = Arc::clone(&server.session.0);
     let served = match args.http {
         Some(addr) => runtime.block_on(http::serve(server, &addr, args.token)),
         None => runtime.block_on(stdio::serve(server)),
     };
-    // Waits still running end within 100 ms, claiming nothing.
+    // Waits still running end within 100 ms, claiming nothing; the stdio session's claims
+    // still held are given back (HTTP sessions give theirs back as each ends).
     closing.store(true, Ordering::SeqCst);
+    first_session.give_back();
     runtime.shutdown_timeout(Duration::from_secs(2));
     served
 }
 
-/// The MCP server: one tickets handle, shared by every call (and every HTTP session).
+/// The MCP server: one tickets handle, shared by every call (and every HTTP session), and the
+/// claims of one session.
 #[derive(Clone)]
 pub(crate) struct AyoMcp {
     tickets: Arc<Tickets>,
+    /// The claims this session holds; given back when its last clone goes.
+    session: Arc<SessionGuard>,
     tool_router: ToolRouter<Self>,
     /// Set when the server stops: it ends the waits still running.
     closing: Arc<AtomicBool>,
 }
 
 impl AyoMcp {
-    /// A server over this handle.
-    pub(crate) fn new(tickets: Arc<Tickets>) -> Self {
+    /// A server over this handle; `kept`: its first session keeps its claims from the start
+    /// (stdio), rather than from its `initialize` (HTTP).
+    pub(crate) fn new(tickets: Arc<Tickets>, kept: bool) -> Self {
         AyoMcp {
             tickets,
+            session: Arc::new(SessionGuard(Arc::new(Session::new(kept)))),
             closing: Arc::new(AtomicBool::new(false)),
             tool_router: Self::read_tools()
                 + Self::write_tools()
                 + Self::lifecycle_tools()
                 + Self::wait_tools(),
+        }
+    }
+
+    /// The server for a new HTTP session (or a sessionless request): the same handle and
+    /// tools, no claims yet, kept from an `initialize` on.
+    pub(crate) fn new_session(&self) -> Self {
+        AyoMcp {
+            session: Arc::new(SessionGuard(Arc::new(Session::new(false)))),
+            ..self.clone()
         }
     }
 }
@@ -132,6 +156,18 @@ impl ServerHandler for AyoMcp {
             "Tickets shared by agents: claim one, note progress, close it. \
              Read ayo://guide for how.",
         )
+    }
+
+    /// Opens a session: from now on its claims are kept alive while it lives and given back
+    /// when it ends.
+    async fn initialize(
+        &self,
+        request: InitializeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<InitializeResult, ErrorData> {
+        context.peer.set_peer_info(request.clone());
+        self.session.0.keep();
+        self.negotiate_initialize(&request)
     }
 
     /// Calls a tool. Arguments that do not fit its schema (rmcp refuses them with a bare
@@ -195,7 +231,7 @@ mod tests {
     /// schema, as JSON, within 8 KB (the README gives the figure).
     #[test]
     fn the_tool_list_fits_in_8_kb() {
-        let server = AyoMcp::new(Arc::new(Tickets::in_memory()));
+        let server = AyoMcp::new(Arc::new(Tickets::in_memory()), true);
         let tools = server.tool_router.list_all();
         let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
         for name in [

@@ -36,7 +36,7 @@ pub(super) struct WaitArgs {
     agent: Option<String>,
     /// Default 30.
     timeout_secs: Option<f64>,
-    /// For a claim: its lease.
+    /// For a claim: its lease (default 60), renewed while this session lives.
     lease_secs: Option<u64>,
 }
 
@@ -95,6 +95,7 @@ impl AyoMcp {
         Parameters(a): Parameters<WaitArgs>,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResult, ErrorData> {
+        let session = Arc::clone(&self.session.0);
         let job = move |tickets: &Arc<Tickets>, interrupt: Interrupt<'_>| {
             let timeout = timeout_from_secs(a.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS))?;
             if a.claim {
@@ -104,7 +105,7 @@ impl AyoMcp {
                     timeout,
                     lease: a.lease_secs,
                 };
-                found(tickets.claim_with(&agent, &options, Some(interrupt))?)
+                found(session.claim(tickets, &agent, &options, Some(interrupt))?)
             } else {
                 found(tickets.wait_ready_with(a.agent.as_deref(), timeout, interrupt)?)
             }

@@ -132,8 +132,22 @@ fn mcp_over_stdio_answers_bad_input_and_keeps_serving() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "exit {:?}: {stderr}", out.status);
     assert!(!stderr.contains("panicked"), "{stderr}");
-    // The CLI sees what the server did.
+    // The CLI sees what the server did: the claim, given back as the session ended open.
     let listed = ayo.json(&["ticket", "list"]);
     assert_eq!(listed[0]["id"], ticket["id"]);
-    assert_eq!(listed[0]["status"], "in_progress");
+    assert_eq!(listed[0]["status"], "open");
+    assert_eq!(listed[0]["assignee"], "@agent");
+    let shown = ayo.json(&["ticket", "show", ticket["id"].as_str().expect("id")]);
+    assert_eq!(
+        shown["notes"][0]["text"],
+        "Given back: the MCP session that claimed it ended"
+    );
+    let log = ayo.json(&["ticket", "log", ticket["id"].as_str().expect("id")]);
+    let actions: Vec<&str> = log
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["action"].as_str().unwrap_or_default())
+        .collect();
+    assert!(actions.contains(&"release"), "{actions:?}");
 }
