@@ -185,3 +185,65 @@ fn a_held_write_lock_is_busy_after_the_lock_timeout() {
     let titles = waiter.list(&Default::default()).unwrap().len();
     assert_eq!(titles, 3);
 }
+
+/// The connections of the test server that listen on `schema`'s channel.
+fn listening(schema: &Schema) -> i64 {
+    let mut c = ayo_test_support::client();
+    let row = c
+        .query_one(
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN %' \
+             AND datname = current_database() AND pid <> pg_backend_pid() \
+             AND application_name = $1",
+            &[&schema.name],
+        )
+        .unwrap();
+    row.get(0)
+}
+
+#[test]
+fn forty_jobs_of_one_handle_share_one_listening_connection_and_each_sees_its_loss() {
+    if !available() {
+        return;
+    }
+    let schema = Schema::new("listen");
+    // Tag the store's connections, so that other tests' listeners are not counted.
+    let url = format!("{}&application_name={}", schema.url, schema.name);
+    let agent = Tickets::connect(&url).unwrap();
+    let ids: Vec<String> = (0..40)
+        .map(|i| agent.create(NewTicket::new(format!("job {i}"))).unwrap().id)
+        .collect();
+    let lease = ClaimOptions {
+        lease: Some(60),
+        ..ClaimOptions::default()
+    };
+    let jobs: Vec<_> = ids
+        .iter()
+        .map(|_| {
+            agent
+                .work("@worker", lease.clone())
+                .unwrap()
+                .expect("a ticket")
+        })
+        .collect();
+    assert_eq!(listening(&schema), 1, "one LISTEN connection for 40 jobs");
+    // Another handle takes every ticket: each job sees its loss through the shared listener.
+    let other = connect(&schema);
+    for id in &ids {
+        other.release(id, None).unwrap();
+    }
+    for job in &jobs {
+        let why = job.wait_lost(Some(Duration::from_secs(20)));
+        assert!(why.is_some(), "job on {} saw its loss", job.ticket().id);
+    }
+    drop(jobs);
+    // With no feed left, the listener closes its connection.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while listening(&schema) > 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        listening(&schema),
+        0,
+        "the listener ended with its last feed"
+    );
+}

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import tempfile
+import uuid
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator, Iterator
@@ -36,6 +38,26 @@ def env(tmp_path: Path) -> Iterator[dict[str, str]]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("AYO_")}
     clean["AYO_HOME"] = str(tmp_path / "home")
     yield clean
+
+
+@pytest.fixture(params=["markdown", "postgres"])
+def store(request: pytest.FixtureRequest, env: dict[str, str], tmp_path: Path) -> Iterator[str]:
+    """A store for `--store`: a markdown directory, then a PostgreSQL schema of its own (skipped
+    when the server cannot be reached, except with CI=true, where that fails)."""
+    if request.param == "markdown":
+        yield str(tmp_path / "shared" / ".tickets")
+        return
+    schema = f"ayo_mcp_{uuid.uuid4().hex[:12]}"
+    url = f"{POSTGRES}{'&' if '?' in POSTGRES else '?'}schema={schema}&connect_timeout=3"
+    probe = ayo(env, "--store", url, "ticket", "list", "--json")
+    if probe.returncode != 0:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL at {POSTGRES} is unreachable under CI=true: {probe.stderr}")
+        pytest.skip(f"PostgreSQL at {POSTGRES} is unreachable (not run): {probe.stderr.strip()}")
+    yield url
+    psql = shutil.which("psql")
+    if psql:
+        subprocess.run([psql, POSTGRES, "-qc", f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'], capture_output=True)
 
 
 def ayo(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

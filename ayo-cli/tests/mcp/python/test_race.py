@@ -4,39 +4,15 @@ when the server cannot be reached, except with CI=true, where that fails)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import uuid
 from collections import Counter
-from pathlib import Path
-from typing import Iterator
 
 import anyio
 import pytest
 
-from conftest import POSTGRES, answer, ayo, server
+from conftest import answer, server
 
 AGENTS = 8
 TICKETS = 60
-
-
-@pytest.fixture(params=["markdown", "postgres"])
-def store(request: pytest.FixtureRequest, env: dict[str, str], tmp_path: Path) -> Iterator[str]:
-    if request.param == "markdown":
-        yield str(tmp_path / "shared" / ".tickets")
-        return
-    schema = f"ayo_mcp_{uuid.uuid4().hex[:12]}"
-    url = f"{POSTGRES}{'&' if '?' in POSTGRES else '?'}schema={schema}&connect_timeout=3"
-    probe = ayo(env, "--store", url, "ticket", "list", "--json")
-    if probe.returncode != 0:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL at {POSTGRES} is unreachable under CI=true: {probe.stderr}")
-        pytest.skip(f"PostgreSQL at {POSTGRES} is unreachable (not run): {probe.stderr.strip()}")
-    yield url
-    psql = shutil.which("psql")
-    if psql:
-        subprocess.run([psql, POSTGRES, "-qc", f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'], capture_output=True)
 
 
 @pytest.mark.anyio

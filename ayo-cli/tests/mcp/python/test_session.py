@@ -47,8 +47,10 @@ def until(check: Any, seconds: float = 10.0) -> Any:
 
 
 async def test_a_claim_outlives_its_lease_while_the_session_lives_and_is_given_back_at_its_end(
-    env: dict[str, str],
+    env: dict[str, str], store: str
 ) -> None:
+    """On the markdown store and on PostgreSQL."""
+    env = {**env, "AYO_STORE": store}
     first, second = create(env, "Extract"), create(env, "Validate")
     async with server(env, "--actor", "@extractor") as c:
         claimed = answer(await c.call_tool("claim", {"lease_secs": 2}))

@@ -85,6 +85,8 @@ struct Shared {
     clock: Mutex<Option<(i64, std::time::Instant)>>,
     /// How long a writer waits for the schema's write lock, in ms (`SET LOCAL lock_timeout`).
     lock_timeout_ms: std::sync::atomic::AtomicU64,
+    /// The listener every change feed of this handle shares, while one runs.
+    listener: feed::Slot,
 }
 
 /// How long a reading of the server's clock is reused, advanced by the local monotonic
@@ -152,6 +154,7 @@ impl PgStore {
             last_micros: AtomicI64::new(0),
             clock: Mutex::new(None),
             lock_timeout_ms: std::sync::atomic::AtomicU64::new(30_000),
+            listener: Mutex::default(),
         };
         Ok(PgStore {
             shared: Arc::new(shared),
@@ -181,7 +184,7 @@ impl Store for PgStore {
     }
 
     fn changes(&self) -> Result<Box<dyn ChangeFeed>> {
-        Ok(Box::new(feed::PgFeed::listen(self.shared.clone())?))
+        Ok(Box::new(feed::PgFeed::listen(&self.shared)?))
     }
 
     fn location(&self) -> String {
