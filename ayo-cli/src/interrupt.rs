@@ -54,6 +54,7 @@ impl CtrlC {
 /// SIGINT and SIGTERM, caught for as long as the process lives (`ayo ticket run`: they are
 /// passed on to the command, and the ticket given back when it ends). Unlike [`CtrlC`], a
 /// second signal does not end `ayo` at once: it still has a ticket to give back.
+#[derive(Clone)]
 pub(crate) struct Signals {
     last: Arc<AtomicUsize>,
 }

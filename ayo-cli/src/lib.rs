@@ -16,6 +16,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod args;
+mod board;
 mod commands;
 mod context;
 mod error;

@@ -1,4 +1,5 @@
-//! The commands: `ayo ticket <command>`, `ayo completions <shell>` and `ayo mcp` (in `mcp/`).
+//! The commands: `ayo ticket <command>`, `ayo completions <shell>`, `ayo mcp` (in `mcp/`) and
+//! `ayo board` (in `board/`).
 
 use clap::{Args, Subcommand};
 
@@ -39,6 +40,7 @@ pub(crate) enum Command {
     Ticket(TicketArgs),
     Completions(completions::CompletionsArgs),
     Mcp(crate::mcp::McpArgs),
+    Board(crate::board::BoardArgs),
 }
 
 /// Create, find, claim and close tickets (bare `ayo ticket` lists them).
@@ -107,6 +109,7 @@ pub(crate) fn run(command: Command, ctx: &Ctx) -> Result<(), CliError> {
         },
         Command::Completions(args) => completions::run(args, ctx),
         Command::Mcp(args) => crate::mcp::run(args, ctx),
+        Command::Board(args) => crate::board::run(args, ctx),
     }
 }
 
