@@ -247,7 +247,7 @@ async function showDetail(id) {
       el("div", { class: "note" },
         el("div", { class: "when" }, `${when(n.at)} ${n.author || ""}`),
         el("pre", {}, n.text)))),
-    state.write ? writeForms(t) : null,
+    ...(state.write ? writeForms(t) : []),
     el("h3", {}, "History"),
     el("ul", { class: "history" }, data.history.map((h) =>
       el("li", {}, el("span", { class: "when" }, when(h.at)), " ", h.actor || "—", " ",
