@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of ayo-tickets on a fresh machine: formatting and lints, the Rust suites (core,
-# CLI, PostgreSQL store), `ayo mcp` against real MCP clients, then the Python and Node packages,
+# CLI, PostgreSQL store), `ayo mcp` against real MCP clients, `ayo board` in a real browser, then
+# the Python and Node packages,
 # built once into one target dir.
 # Usage: ./test.sh            (CI=true makes an unreachable PostgreSQL server a failure)
 set -euo pipefail
@@ -23,6 +24,9 @@ else
 fi
 step "ayo mcp against the Python and TypeScript MCP SDKs"
 bash ayo-cli/tests/mcp/test.sh
+
+step "ayo board in Chromium (Debian's package, driven by Playwright from PyPI)"
+bash ayo-cli/tests/board/test.sh
 
 step "Rust doc tests"
 cargo test -p ayo-tickets --all-features --doc

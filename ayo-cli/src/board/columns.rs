@@ -93,7 +93,7 @@ pub(super) fn board(tickets: &Tickets, assignee: Option<String>, tag: Option<Str
         }
     }
     ready.sort_by_key(|t| ready_order.get(&t.id).copied().unwrap_or(usize::MAX));
-    closed.sort_by(|a, b| b.closed.cmp(&a.closed));
+    closed.sort_by_key(|t| std::cmp::Reverse(t.closed));
     let closed_total = closed.len();
     closed.truncate(CLOSED_SHOWN);
     let assignees: BTreeSet<&str> = all.iter().filter_map(|t| t.assignee.as_deref()).collect();
@@ -147,19 +147,19 @@ mod tests {
         t.start(&held.id, None, false).unwrap();
         t.close(&done.id, None).unwrap();
         let b = board(&t, None, None).unwrap();
-        assert_eq!(ids(&b, "ready"), [first.id.clone()]);
-        assert_eq!(ids(&b, "blocked"), [second.id.clone()]);
-        assert_eq!(ids(&b, "in_progress"), [held.id.clone()]);
-        assert_eq!(ids(&b, "closed"), [done.id.clone()]);
+        assert_eq!(ids(&b, "ready"), [first.id.as_str()]);
+        assert_eq!(ids(&b, "blocked"), [second.id.as_str()]);
+        assert_eq!(ids(&b, "in_progress"), [held.id.as_str()]);
+        assert_eq!(ids(&b, "closed"), [done.id.as_str()]);
         assert_eq!(b["assignees"], json!(["@a", "@b"]));
         assert_eq!(b["tags"], json!(["x"]));
         assert_eq!(b["columns"]["blocked"][0]["blocked_by"], json!([first.id]));
 
         let mine = board(&t, Some("b".into()), None).unwrap();
-        assert_eq!(ids(&mine, "in_progress"), [held.id]);
+        assert_eq!(ids(&mine, "in_progress"), [held.id.as_str()]);
         assert!(ids(&mine, "ready").is_empty() && ids(&mine, "closed").is_empty());
         let tagged = board(&t, None, Some("x".into())).unwrap();
-        assert_eq!(ids(&tagged, "ready"), [first.id]);
+        assert_eq!(ids(&tagged, "ready"), [first.id.as_str()]);
         assert!(ids(&tagged, "blocked").is_empty());
     }
 }

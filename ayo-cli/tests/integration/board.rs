@@ -171,10 +171,19 @@ fn column(board: &Value, name: &str) -> Vec<String> {
 /// The seed workflow: extract, validate (waits on extract), import (waits on validate), with a
 /// note on the first; then the board, the graph, a ticket, the guard and the live push.
 fn serves_the_board(ayo: &Ayo, store: &[&str]) {
-    let a = ayo.create(&with(store, &["Extract data", "-a", "@extractor", "--tags", "q1"]));
-    let b = ayo.create(&with(store, &["Validate", "-a", "@validator", "--deps", &a]));
+    let a = ayo.create(&with(
+        store,
+        &["Extract data", "-a", "@extractor", "--tags", "q1"],
+    ));
+    let b = ayo.create(&with(
+        store,
+        &["Validate", "-a", "@validator", "--deps", &a],
+    ));
     let c = ayo.create(&with(store, &["Import", "-a", "@importer", "--deps", &b]));
-    ayo.ok(&with(store, &["ticket", "note", &a, "Processed 47 reports"]));
+    ayo.ok(&with(
+        store,
+        &["ticket", "note", &a, "Processed 47 reports"],
+    ));
     let board = Board::start(ayo, store, &[]);
 
     let (status, page) = board.get("/");
@@ -185,16 +194,16 @@ fn serves_the_board(ayo: &Ayo, store: &[&str]) {
     }
 
     let columns = board.json("/api/board");
-    assert_eq!(column(&columns, "ready"), [a.clone()]);
-    assert_eq!(column(&columns, "blocked"), [b.clone(), c.clone()]);
+    assert_eq!(column(&columns, "ready"), [a.as_str()]);
+    assert_eq!(column(&columns, "blocked"), [b.as_str(), c.as_str()]);
     assert!(column(&columns, "in_progress").is_empty());
     assert_eq!(columns["columns"]["blocked"][0]["blocked_by"], json!([a]));
     assert_eq!(columns["tags"], json!(["q1"]));
     let mine = board.json("/api/board?assignee=validator");
-    assert_eq!(column(&mine, "blocked"), [b.clone()]);
+    assert_eq!(column(&mine, "blocked"), [b.as_str()]);
     assert!(column(&mine, "ready").is_empty());
     let tagged = board.json("/api/board?tag=q1");
-    assert_eq!(column(&tagged, "ready"), [a.clone()]);
+    assert_eq!(column(&tagged, "ready"), [a.as_str()]);
     assert!(column(&tagged, "blocked").is_empty());
 
     let graph = board.json("/api/graph");
@@ -268,8 +277,8 @@ fn serves_the_board(ayo: &Ayo, store: &[&str]) {
     let change = wait_for_event(&events, "change", &a);
     assert_eq!(change["action"], "close");
     let columns = board.json("/api/board");
-    assert_eq!(column(&columns, "ready"), [b.clone()]);
-    assert_eq!(column(&columns, "closed"), [a.clone()]);
+    assert_eq!(column(&columns, "ready"), [b.as_str()]);
+    assert_eq!(column(&columns, "closed"), [a.as_str()]);
 
     // Ctrl-C ends it cleanly, with the event stream still open.
     assert_eq!(board.stop(), 0);
@@ -333,7 +342,7 @@ fn board_writes_only_with_write_and_an_agent() {
         json!({"actor": "@web", "reason": "done"}),
     );
     assert_eq!(status, 200, "{answer}");
-    assert_eq!(common::ids_of(&answer["unblocked"]), [b.clone()]);
+    assert_eq!(common::ids_of(&answer["unblocked"]), [b.as_str()]);
     let log = ayo.json(&[&store[..], &["ticket", "log", &a]].concat());
     let last = log.as_array().unwrap().last().unwrap().clone();
     assert_eq!(

@@ -159,7 +159,7 @@ async function loadGraph() {
     g.append(svg("title", {}, `${n.id}: ${n.title} (${n.column.replace("_", " ")})`),
       svg("rect", { width: NODE_W, height: NODE_H, rx: 6 }),
       svg("text", { x: 8, y: 16, class: "nid" }, `${n.id}  ${n.assignee || ""}`),
-      svg("text", { x: 8, y: 34 }, short(n.title, 26)));
+      svg("text", { x: 8, y: 34 }, short(n.title, 24)));
     g.addEventListener("click", () => showDetail(n.id));
     root.append(g);
   }
@@ -268,21 +268,32 @@ function closeDetail() {
 
 // ---- live ----
 
-let pending = null;
+// One reload at a time: changes that come while one runs make one more afterwards.
+let scheduled = false;
+let running = false;
+let again = false;
 function refresh() {
-  if (pending) return;
-  pending = setTimeout(async () => {
-    pending = null;
-    try {
-      await Promise.all([loadBoard(), loadGraph()]);
-      const panel = document.getElementById("detail");
-      const focused = panel.contains(document.activeElement) && document.activeElement.matches("input, textarea");
-      if (state.selected && !focused) await showDetail(state.selected);
-      document.body.dataset.loaded = String(Number(document.body.dataset.loaded || 0) + 1);
-    } catch (e) {
-      console.error(e);
-    }
-  }, 50);
+  if (running) { again = true; return; }
+  if (scheduled) return;
+  scheduled = true;
+  setTimeout(reload, 30);
+}
+
+async function reload() {
+  scheduled = false;
+  running = true;
+  try {
+    const panel = document.getElementById("detail");
+    const typing = panel.contains(document.activeElement) && document.activeElement.matches("input, textarea");
+    const detail = state.selected && !typing ? showDetail(state.selected) : null;
+    await Promise.all([loadBoard(), loadGraph(), detail]);
+    document.body.dataset.loaded = String(Number(document.body.dataset.loaded || 0) + 1);
+  } catch (e) {
+    console.error(e);
+  } finally {
+    running = false;
+    if (again) { again = false; refresh(); }
+  }
 }
 
 function listen() {
@@ -308,8 +319,8 @@ async function start() {
   document.getElementById("detail-close").addEventListener("click", closeDetail);
   document.getElementById("graph-all").addEventListener("click", () => { state.focus = null; loadGraph(); });
   document.addEventListener("keydown", (e) => { if (e.key === "Escape") closeDetail(); });
+  listen(); // its `hello` and this first load come together as one
   refresh();
-  listen();
 }
 
 start();

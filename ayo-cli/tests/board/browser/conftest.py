@@ -149,3 +149,29 @@ def shot(page: Page, name: str) -> None:
     """Saves a screenshot of the whole page as screenshots/NAME.png."""
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def many(directory: Path, count: int) -> dict[str, list[str]]:
+    """Writes `count` ticket files in ayo's format straight into a directory store: a web of
+    deps (each ticket may wait on up to two of the 40 before it), a third closed, one in ten in
+    progress. Returns the ids by what they are: closed, in_progress, open."""
+    import random
+
+    rng = random.Random(7)
+    directory.mkdir(parents=True, exist_ok=True)
+    kinds: dict[str, list[str]] = {"closed": [], "in_progress": [], "open": []}
+    for i in range(count):
+        tid = f"t{i:04d}"
+        deps = sorted({f"t{j:04d}" for j in rng.sample(range(max(0, i - 40), i), min(i, rng.choice([0, 1, 1, 2])))})
+        roll = rng.random()
+        status = "closed" if roll < 0.33 else "in_progress" if roll < 0.43 else "open"
+        kinds[status].append(tid)
+        agent = f"@agent{rng.randrange(12)}"
+        lines = ["---", f"id: {tid}", f"status: {status}", f"deps: [{', '.join(deps)}]", "links: []",
+                 f"created: 2026-11-01T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z", "type: task",
+                 f"priority: {rng.randrange(5)}", f"assignee: '{agent}'", f"tags: [area{rng.randrange(6)}]"]
+        if status == "closed":
+            lines.append(f"closed: 2026-11-02T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z")
+        lines += ["---", f"# Step {i} of the big migration", "", f"Work item {i}.", ""]
+        (directory / f"{tid}.md").write_text("\n".join(lines))
+    return kinds

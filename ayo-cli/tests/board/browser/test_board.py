@@ -9,7 +9,7 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import FOREIGN, NOTE, ayo, board, seed, shot
+from conftest import FOREIGN, NOTE, ayo, board, many, seed, shot
 
 
 def kind(store: list[str]) -> str:
@@ -21,11 +21,11 @@ def column_ids(page: Page, column: str) -> list[str]:
         "cards => cards.map(c => c.dataset.ticketId)")
 
 
-def open_board(page: Page, url: str) -> None:
+def open_board(page: Page, url: str, timeout: float = 10_000) -> None:
     """Loads the board and waits until it has drawn once and is live."""
     page.goto(url)
-    expect(page.locator("body[data-loaded]")).to_be_attached()
-    expect(page.locator('#live[data-live="true"]')).to_be_attached()
+    expect(page.locator("body[data-loaded]")).to_be_attached(timeout=timeout)
+    expect(page.locator('#live[data-live="true"]')).to_be_attached(timeout=timeout)
 
 
 def test_cards_are_in_the_right_columns(page: Page, env: dict[str, str], store: list[str]) -> None:
@@ -157,3 +157,36 @@ def test_a_foreign_host_is_refused(page: Page, env: dict[str, str], tmp_path, pa
         assert "forbidden" in page.content()
         ok = page.goto(url)
         assert ok is not None and ok.status == 200
+
+
+def test_a_thousand_tickets_stay_usable(page: Page, env: dict[str, str], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    directory = tmp_path / "work" / ".tickets"
+    kinds = many(directory, 1000)
+    store = ["--dir", str(directory)]
+    with board(env, store) as url:
+        start = time.monotonic()
+        open_board(page, url, timeout=30_000)
+        loaded = time.monotonic() - start
+        unfinished = len(kinds["open"]) + len(kinds["in_progress"])
+        cards = page.locator("#columns .card")
+        shown_closed = min(len(kinds["closed"]), 50)
+        expect(cards).to_have_count(unfinished + shown_closed, timeout=30_000)
+        expect(page.locator('[data-column="closed"] .count')).to_have_text(str(len(kinds["closed"])))
+        nodes = page.locator("#graph svg [data-ticket-id]")
+        drawn = nodes.count()
+        assert unfinished <= drawn < 1000, drawn
+        target = kinds["open"][-1]
+        start = time.monotonic()
+        page.locator(f'#columns [data-ticket-id="{target}"]').click()
+        expect(page.locator("#detail")).to_have_attribute("data-ticket-id", target, timeout=10_000)
+        opened = time.monotonic() - start
+        page.locator("#detail [data-focus]").click()
+        expect(page.locator("#graph-scope")).to_have_text(f"around {target}", timeout=10_000)
+        assert page.locator("#graph svg [data-ticket-id]").count() < drawn
+        start = time.monotonic()
+        ayo(env, *store, "ticket", "note", target, "still usable", "--actor", "@checker")
+        expect(page.locator("#detail .notes")).to_contain_text("still usable", timeout=10000)
+        pushed = time.monotonic() - start
+        print(f"\n1000 tickets: page drawn and live in {loaded * 1000:.0f} ms ({drawn} graph nodes), "
+              f"a card's details in {opened * 1000:.0f} ms, a CLI note shown in {pushed * 1000:.0f} ms")
+        shot(page, "thousand")
