@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of ayo-tickets on a fresh machine: formatting and lints, the Rust suites (core,
 # CLI, PostgreSQL store), `ayo mcp` against real MCP clients, `ayo board` in a real browser, then
-# the Python and Node packages,
-# built once into one target dir.
+# the Python and Node packages, built once into one target dir.
 # Usage: ./test.sh            (CI=true makes an unreachable PostgreSQL server a failure)
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -31,10 +31,29 @@ function svg(tag, attrs, ...children) {
 }
 
 async function getJson(url, options) {
+  return JSON.parse(await getText(url, options));
+}
+
+async function getText(url, options) {
   const response = await fetch(url, options);
-  const body = await response.json();
-  if (!response.ok) throw new Error(body.error ? body.error.message : response.statusText);
-  return body;
+  const text = await response.text();
+  if (!response.ok) {
+    let message = response.statusText;
+    try { message = JSON.parse(text).error.message; } catch (e) { /* not JSON */ }
+    throw new Error(message);
+  }
+  return text;
+}
+
+// What each part of the page last drew (its URL and answer): the same answer is not drawn
+// again, so a change elsewhere does not rebuild a thousand cards under the pointer.
+const drawn = new Map();
+async function changed(part, url) {
+  const text = await getText(url);
+  const key = url + "\n" + text;
+  if (drawn.get(part) === key) return null;
+  drawn.set(part, key);
+  return JSON.parse(text);
 }
 
 function when(iso) {
@@ -82,7 +101,8 @@ async function loadBoard() {
   const q = new URLSearchParams();
   if (state.assignee) q.set("assignee", state.assignee);
   if (state.tag) q.set("tag", state.tag);
-  const board = await getJson("/api/board?" + q);
+  const board = await changed("board", "/api/board?" + q);
+  if (!board) return;
   for (const [name, cards] of Object.entries(board.columns)) {
     const column = document.querySelector(`[data-column="${name}"]`);
     const items = cards.map(card);
@@ -113,11 +133,12 @@ async function loadGraph() {
   const url = state.focus ? "/api/graph?focus=" + encodeURIComponent(state.focus) : "/api/graph";
   let graph;
   try {
-    graph = await getJson(url);
+    graph = await changed("graph", url);
   } catch (e) {
     state.focus = null; // the focused ticket is gone
-    graph = await getJson("/api/graph");
+    graph = await changed("graph", "/api/graph");
   }
+  if (!graph) return;
   const scope = document.getElementById("graph-scope");
   scope.textContent = graph.focus ? `around ${graph.focus}` : "of the open work";
   document.getElementById("graph-all").hidden = !graph.focus;
