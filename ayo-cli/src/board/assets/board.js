@@ -180,7 +180,7 @@ async function loadGraph() {
     g.append(svg("title", {}, `${n.id}: ${n.title} (${n.column.replace("_", " ")})`),
       svg("rect", { width: NODE_W, height: NODE_H, rx: 6 }),
       svg("text", { x: 8, y: 16, class: "nid" }, `${n.id}  ${n.assignee || ""}`),
-      svg("text", { x: 8, y: 34 }, short(n.title, 24)));
+      svg("text", { x: 8, y: 34 }, short(n.title, 23)));
     g.addEventListener("click", () => showDetail(n.id));
     root.append(g);
   }
