@@ -9,6 +9,7 @@ else /usr/bin/chromium (Debian's package; Playwright's own browsers are never do
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -155,8 +156,6 @@ def many(directory: Path, count: int) -> dict[str, list[str]]:
     """Writes `count` ticket files in ayo's format straight into a directory store: a web of
     deps (each ticket may wait on up to two of the 40 before it), a third closed, one in ten in
     progress. Returns the ids by what they are: closed, in_progress, open."""
-    import random
-
     rng = random.Random(7)
     directory.mkdir(parents=True, exist_ok=True)
     kinds: dict[str, list[str]] = {"closed": [], "in_progress": [], "open": []}

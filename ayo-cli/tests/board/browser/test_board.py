@@ -5,6 +5,7 @@ history, the filters, a write with --write, and a foreign Host refused."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -73,7 +74,7 @@ def test_a_cli_close_moves_the_freed_card_to_ready(page: Page, env: dict[str, st
         shot(page, f"after-close-{kind(store)}")
 
 
-def test_clicking_a_card_shows_its_notes(page: Page, env: dict[str, str], tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_clicking_a_card_shows_its_notes(page: Page, env: dict[str, str], tmp_path: Path) -> None:
     store = ["--dir", str(tmp_path / "work" / ".tickets")]
     s = seed(env, store)
     with board(env, store) as url:
@@ -99,7 +100,7 @@ def test_clicking_a_card_shows_its_notes(page: Page, env: dict[str, str], tmp_pa
         expect(detail).to_be_hidden()
 
 
-def test_filters_by_assignee_and_tag(page: Page, env: dict[str, str], tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_filters_by_assignee_and_tag(page: Page, env: dict[str, str], tmp_path: Path) -> None:
     store = ["--dir", str(tmp_path / "work" / ".tickets")]
     s = seed(env, store)
     with board(env, store) as url:
@@ -114,7 +115,7 @@ def test_filters_by_assignee_and_tag(page: Page, env: dict[str, str], tmp_path) 
         assert column_ids(page, "blocked") == [s.validate]
 
 
-def test_a_note_written_on_the_page_with_write(page: Page, env: dict[str, str], tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_note_written_on_the_page_with_write(page: Page, env: dict[str, str], tmp_path: Path) -> None:
     store = ["--dir", str(tmp_path / "work" / ".tickets")]
     s = seed(env, store)
     with board(env, store, "--write") as url:
@@ -129,7 +130,7 @@ def test_a_note_written_on_the_page_with_write(page: Page, env: dict[str, str], 
         assert "@reviewer" in shown and "note" in shown, shown
 
 
-def test_without_write_the_page_offers_no_writes(page: Page, env: dict[str, str], tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_without_write_the_page_offers_no_writes(page: Page, env: dict[str, str], tmp_path: Path) -> None:
     store = ["--dir", str(tmp_path / "work" / ".tickets")]
     s = seed(env, store)
     with board(env, store) as url:
@@ -146,7 +147,7 @@ def test_without_write_the_page_offers_no_writes(page: Page, env: dict[str, str]
 
 
 @pytest.mark.parametrize("path", ["/", "/api/board", "/api/events"])
-def test_a_foreign_host_is_refused(page: Page, env: dict[str, str], tmp_path, path: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_foreign_host_is_refused(page: Page, env: dict[str, str], tmp_path: Path, path: str) -> None:
     store = ["--dir", str(tmp_path / "work" / ".tickets")]
     seed(env, store)
     with board(env, store) as url:
@@ -159,7 +160,7 @@ def test_a_foreign_host_is_refused(page: Page, env: dict[str, str], tmp_path, pa
         assert ok is not None and ok.status == 200
 
 
-def test_a_thousand_tickets_stay_usable(page: Page, env: dict[str, str], tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_thousand_tickets_stay_usable(page: Page, env: dict[str, str], tmp_path: Path) -> None:
     directory = tmp_path / "work" / ".tickets"
     kinds = many(directory, 1000)
     store = ["--dir", str(directory)]
