@@ -59,7 +59,10 @@ pub(crate) fn read(bytes: &[u8], id: &str, path: &std::path::Path) -> Result<Tas
     let Value::Object(obj) = value else {
         return Err(bad(path, "a task file holds one JSON object"));
     };
-    let status_word = obj.get("status").and_then(Value::as_str).unwrap_or("pending");
+    let status_word = obj
+        .get("status")
+        .and_then(Value::as_str)
+        .unwrap_or("pending");
     if status_word == DELETED {
         return Ok(Task { obj, ticket: None });
     }
@@ -105,7 +108,10 @@ pub(crate) fn read(bytes: &[u8], id: &str, path: &std::path::Path) -> Result<Tas
         t.kind = kind.to_string();
     }
     t.tags = strings(ayo.get("tags"));
-    t.parent = ayo.get("parent").and_then(Value::as_str).map(str::to_string);
+    t.parent = ayo
+        .get("parent")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     t.links = strings(ayo.get("links"));
     t.external_ref = ayo
         .get("external_ref")
@@ -201,10 +207,19 @@ pub(crate) fn write(
     };
     set("priority", Some(json!(ticket.priority)));
     set("type", Some(json!(ticket.kind)));
-    set("tags", (!ticket.tags.is_empty()).then(|| json!(ticket.tags)));
+    set(
+        "tags",
+        (!ticket.tags.is_empty()).then(|| json!(ticket.tags)),
+    );
     set("parent", ticket.parent.clone().map(Value::String));
-    set("links", (!ticket.links.is_empty()).then(|| json!(ticket.links)));
-    set("external_ref", ticket.external_ref.clone().map(Value::String));
+    set(
+        "links",
+        (!ticket.links.is_empty()).then(|| json!(ticket.links)),
+    );
+    set(
+        "external_ref",
+        ticket.external_ref.clone().map(Value::String),
+    );
     let status_word = match &ticket.status {
         Status::Other(w) => Some(Value::String(w.clone())),
         _ => None,

@@ -21,6 +21,9 @@ crate::store::contract::store_contract!(
     },
     || {
         let dir = tempfile::tempdir().unwrap();
-        (crate::store::claude::ClaudeStore::new(&dir.path().join("list")), dir)
+        (
+            crate::store::claude::ClaudeStore::new(&dir.path().join("list")),
+            dir,
+        )
     }
 );

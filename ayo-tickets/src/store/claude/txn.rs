@@ -427,7 +427,9 @@ impl Txn for ClaudeTxn {
             let path = self.dir.join(LOG_FILE);
             let mut text = String::new();
             for e in &self.log {
-                text.push_str(&serde_json::to_string(e).map_err(|e| Error::storage(e.to_string()))?);
+                text.push_str(
+                    &serde_json::to_string(e).map_err(|e| Error::storage(e.to_string()))?,
+                );
                 text.push('\n');
             }
             let mut f = std::fs::OpenOptions::new()
