@@ -4,6 +4,7 @@
 //! crate).
 
 mod check_corpus;
+mod claude_list;
 mod claim_race;
 mod common;
 mod conformance;

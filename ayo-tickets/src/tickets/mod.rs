@@ -211,7 +211,8 @@ impl Tickets {
     }
 
     /// Opens a store to copy from: as [`Tickets::open_choice`], except that a database store
-    /// must already be there ([`Error::Storage`] otherwise, and nothing is created), so that a
+    /// or a Claude Code task list must already be there ([`Error::Storage`] otherwise, and
+    /// nothing is created), so that a
     /// mistyped schema does not pass for an empty store. (A directory is checked by
     /// [`Tickets::copy_to`].)
     pub fn open_source(choice: &StoreChoice) -> Result<Self> {
@@ -220,6 +221,11 @@ impl Tickets {
             StoreChoice::Url(url) => Self::with_store(Arc::new(
                 crate::store::postgres::PgStore::connect_existing(url)?,
             )),
+            StoreChoice::Claude(dir) if !dir.is_dir() => Err(Error::storage(format!(
+                "cannot copy from {}{}: no such task list",
+                crate::store::claude::PREFIX,
+                dir.display()
+            ))),
             other => Self::open_choice(other),
         }
     }
