@@ -33,16 +33,24 @@ fn assert_claude_schema(dir: &Path) {
     let mut reverse: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (id, t) in &tasks {
         assert_eq!(t["id"], id.as_str());
-        assert!(t["activeForm"].is_string() && t["subject"].is_string(), "{t}");
         assert!(
-            ["pending", "in_progress", "completed", "deleted"].contains(&t["status"].as_str().unwrap())
+            t["activeForm"].is_string() && t["subject"].is_string(),
+            "{t}"
+        );
+        assert!(
+            ["pending", "in_progress", "completed", "deleted"]
+                .contains(&t["status"].as_str().unwrap())
         );
         for d in list(&t["blockedBy"]) {
             reverse.entry(d).or_default().insert(id.clone());
         }
     }
     for (id, t) in &tasks {
-        assert_eq!(list(&t["blocks"]), reverse.remove(id).unwrap_or_default(), "{id}");
+        assert_eq!(
+            list(&t["blocks"]),
+            reverse.remove(id).unwrap_or_default(),
+            "{id}"
+        );
     }
 }
 
@@ -68,7 +76,10 @@ fn the_seed_workflow_on_a_claude_code_list() {
     assert_eq!(extract["id"], "1", "Claude Code numbers tasks");
     let validate = run(&["ticket", "create", "Validate data", "--deps", "1"]);
     let import = run(&["ticket", "create", "Import data", "--deps", "2"]);
-    assert_eq!((validate["id"].as_str(), import["id"].as_str()), (Some("2"), Some("3")));
+    assert_eq!(
+        (validate["id"].as_str(), import["id"].as_str()),
+        (Some("2"), Some("3"))
+    );
     assert!(list.join("1.json").is_file());
 
     let claimed = run(&["ticket", "claim", "-a", "@extractor"]);
@@ -135,5 +146,8 @@ fn the_seed_workflow_on_a_claude_code_list() {
         "STORAGE",
         &["ticket", "import", "--from", "claude:/nowhere/at/all"],
     );
-    assert!(e["message"].as_str().unwrap().contains("no such task list"), "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("no such task list"),
+        "{e}"
+    );
 }

@@ -4,8 +4,8 @@
 //! crate).
 
 mod check_corpus;
-mod claude_list;
 mod claim_race;
+mod claude_list;
 mod common;
 mod conformance;
 mod errors;
