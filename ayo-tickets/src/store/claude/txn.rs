@@ -35,9 +35,12 @@ struct Loaded {
 /// A write waiting for commit: the ticket and the markdown it was imported from, or a removal.
 type Pending = Option<(Arc<Ticket>, Option<String>)>;
 
-/// The task files of a list directory by id, as bytes or the error of their read. A missing
-/// directory is an empty list.
-fn read_files(dir: &Path) -> Result<BTreeMap<String, (PathBuf, Result<Vec<u8>>)>> {
+/// The task files of a list directory by id: each file's path, and its bytes or the error of
+/// its read.
+type Files = BTreeMap<String, (PathBuf, Result<Vec<u8>>)>;
+
+/// The task files of a list directory. A missing directory is an empty list.
+fn read_files(dir: &Path) -> Result<Files> {
     let mut out = BTreeMap::new();
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
