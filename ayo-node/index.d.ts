@@ -78,7 +78,11 @@ export declare class Tickets {
   static openProject(start?: string | undefined | null, options?: OpenOptions | undefined | null): Tickets
   /** Tickets in memory, gone with the handle. */
   static inMemory(options?: OpenOptions | undefined | null): Tickets
-  /** A database store, by URL (`postgres://...`), shared by agents on many hosts. */
+  /**
+   * A database store, by URL (`postgres://...`), shared by agents on many hosts; or a
+   * Claude Code task list (`claude:LIST` under `$CLAUDE_CONFIG_DIR/tasks/` else
+   * `~/.claude/tasks/`, or `claude:/path`).
+   */
   static connect(url: string, options?: OpenOptions | undefined | null): Tickets
   /** Who acts (for notes and the audit log), if anybody. */
   get actor(): string | null

@@ -43,11 +43,13 @@ pub(crate) struct GlobalArgs {
     #[arg(long, global = true, help_heading = "Global options")]
     pub(crate) json: bool,
 
-    /// Use this store: a directory or a postgres:// URL [env: AYO_STORE].
+    /// Use this store: a directory, a postgres:// URL, or a Claude Code task list
+    /// (claude:LIST or claude:/path) [env: AYO_STORE].
     ///
     /// At most one of --store, --dir, --global, --session and --project. Without any:
     /// $AYO_STORE, else $AYO_TICKETS_DIR, else the project's tickets if $AYO_PROJECT=1, else the
-    /// session's tickets. A URL takes ?schema=NAME, and TLS as libpq
+    /// session's tickets. claude:LIST is the list LIST under $CLAUDE_CONFIG_DIR/tasks/, else
+    /// ~/.claude/tasks/ (Claude Code's CLAUDE_CODE_TASK_LIST_ID names one). A URL takes ?schema=NAME, and TLS as libpq
     /// does: ?sslmode=disable|prefer|require|verify-ca|verify-full (default prefer) and
     /// sslrootcert=PEM-FILE|system (system: the system's roots, verify-full); a client
     /// certificate with sslcert=PEM-FILE&sslkey=PEM-FILE.

@@ -148,7 +148,9 @@ impl Tickets {
         check(env, r)
     }
 
-    /// A database store, by URL (`postgres://...`), shared by agents on many hosts.
+    /// A database store, by URL (`postgres://...`), shared by agents on many hosts; or a
+    /// Claude Code task list (`claude:LIST` under `$CLAUDE_CONFIG_DIR/tasks/` else
+    /// `~/.claude/tasks/`, or `claude:/path`).
     #[napi(
         factory,
         ts_args_type = "url: string, options?: OpenOptions | undefined | null"

@@ -186,7 +186,9 @@ impl PyTickets {
         wrap(py, Tickets::try_in_memory, actor, lease, lock_timeout)
     }
 
-    /// Tickets in a database store, by URL (`postgres://...`).
+    /// Tickets in a database store, by URL (`postgres://...`), or in a Claude Code task list
+    /// (`claude:LIST` under `$CLAUDE_CONFIG_DIR/tasks/` else `~/.claude/tasks/`, or
+    /// `claude:/path`).
     #[staticmethod]
     #[pyo3(signature = (url, *, actor=None, lease=None, lock_timeout=None))]
     fn connect(

@@ -9,7 +9,8 @@ use crate::error::CliError;
 
 /// Copy every ticket and the audit log to another store, losslessly.
 ///
-/// The other store is a directory (made if missing) or a postgres:// URL. Every field is kept,
+/// The other store is a directory (made if missing), a postgres:// URL or a Claude Code
+/// task list (claude:LIST, claude:/path). Every field is kept,
 /// and the text each ticket was read from, so unknown frontmatter keys, comments and layout
 /// survive markdown → PostgreSQL → markdown. Nothing is written when an id is taken there, a
 /// ticket here cannot be read, a file is where the directory should be, or it is this very
@@ -19,7 +20,7 @@ use crate::error::CliError;
   ayo --dir .tickets ticket export --to 'postgres://db.internal/work?schema=team_a'
   ayo --store 'postgres://db.internal/work?schema=team_a' ticket export --to ./backup/.tickets")]
 pub(crate) struct ExportArgs {
-    /// Where to copy to: a directory or a postgres:// URL.
+    /// Where to copy to: a directory, a postgres:// URL or claude:LIST.
     #[arg(long, value_name = "URL|PATH")]
     to: String,
 }

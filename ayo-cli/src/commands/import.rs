@@ -9,7 +9,8 @@ use crate::error::CliError;
 
 /// Copy every ticket and the audit log from another store into this one, losslessly.
 ///
-/// The other store is a directory or a postgres:// URL; this one is chosen as for every command
+/// The other store is a directory, a postgres:// URL or a Claude Code task list
+/// (claude:LIST, claude:/path); this one is chosen as for every command
 /// (--store, --dir, ...). Every field is kept, and the text each ticket was read from, so
 /// unknown frontmatter keys and layout survive. Nothing is written when an id is taken here, a
 /// ticket there cannot be read, the directory or database schema named holds no store, or it
@@ -19,7 +20,7 @@ use crate::error::CliError;
   ayo --store 'postgres://db.internal/work?schema=team_a' ticket import --from .tickets
   AYO_STORE='postgres://db.internal/work?schema=team_a' ayo ticket import --from ~/old/.tickets")]
 pub(crate) struct ImportArgs {
-    /// Where to copy from: an existing store directory or a postgres:// URL.
+    /// Where to copy from: an existing store directory, a postgres:// URL or claude:LIST.
     #[arg(long, value_name = "URL|PATH")]
     from: String,
 }

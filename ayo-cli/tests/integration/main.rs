@@ -6,6 +6,7 @@
 mod board;
 mod check_corpus;
 mod claim_race;
+mod claude_list;
 mod common;
 mod conformance;
 mod errors;

@@ -26,6 +26,9 @@ pub enum StoreChoice {
     Global,
     /// A database (`--store postgres://...`, `$AYO_STORE`).
     Url(String),
+    /// A Claude Code task list directory (`--store claude:LIST`, `claude:/path`,
+    /// `$AYO_STORE`; see [`crate::store::claude::list_dir`]).
+    Claude(PathBuf),
 }
 
 /// The flags a front end was given; at most one may be set.
@@ -124,7 +127,7 @@ impl StoreChoice {
             ));
         }
         if let Some(s) = &flags.store {
-            return Ok(Self::from_store_arg(s));
+            return Ok(Self::from_store_arg_with(s, &env));
         }
         if let Some(d) = &flags.dir {
             return Ok(StoreChoice::Dir(d.clone()));
@@ -140,7 +143,7 @@ impl StoreChoice {
             return Ok(StoreChoice::Dir(find_project(&cwd()?)?));
         }
         if let Some(s) = env("AYO_STORE") {
-            return Ok(Self::from_store_arg(&s));
+            return Ok(Self::from_store_arg_with(&s, &env));
         }
         if let Some(d) = env("AYO_TICKETS_DIR") {
             return Ok(StoreChoice::Dir(PathBuf::from(d)));
@@ -186,10 +189,24 @@ impl StoreChoice {
         Some(found)
     }
 
-    /// A `--store` value: a `postgres://` or `postgresql://` URL, else a directory path.
+    /// A `--store` value: a `postgres://` or `postgresql://` URL, `claude:LIST` or
+    /// `claude:/path` (a Claude Code task list, see [`crate::store::claude::list_dir`]), else a
+    /// directory path. A `claude:` value that names no list is [`Error::Invalid`] when the
+    /// store is opened.
     pub fn from_store_arg(s: &str) -> StoreChoice {
+        Self::from_store_arg_with(s, real_env)
+    }
+
+    /// [`StoreChoice::from_store_arg`] with a given environment (for tests).
+    pub fn from_store_arg_with(s: &str, env: impl Fn(&str) -> Option<String>) -> StoreChoice {
         if s.starts_with("postgres://") || s.starts_with("postgresql://") {
             StoreChoice::Url(s.to_string())
+        } else if let Some(list) = s.strip_prefix(crate::store::claude::PREFIX) {
+            match crate::store::claude::list_dir(list, env) {
+                Ok(dir) => StoreChoice::Claude(dir),
+                // Opening it reports the problem (see `Tickets::connect`).
+                Err(_) => StoreChoice::Url(s.to_string()),
+            }
         } else {
             StoreChoice::Dir(PathBuf::from(s))
         }
@@ -202,7 +219,7 @@ impl StoreChoice {
             StoreChoice::Dir(d) => Some(d.clone()),
             StoreChoice::Session(s) => Some(home.join("sessions").join(s).join(".tickets")),
             StoreChoice::Global => Some(home.join("tickets").join(".tickets")),
-            StoreChoice::Url(_) => None,
+            StoreChoice::Url(_) | StoreChoice::Claude(_) => None,
         }
     }
 }

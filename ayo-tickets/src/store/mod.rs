@@ -22,6 +22,11 @@
 //! | [`Txn::version`]        | yes    | no       | no         | memory counts its commits for free; a directory or a database cannot tell cheaply whether another process committed, so they answer `None` and the core re-derives |
 //! | [`Store::changes`]      | yes    | yes      | yes        | a condition variable; a file watcher on the directory; `LISTEN`/`NOTIFY` |
 //! | [`Store::place`]        | no     | yes      | yes        | memory is reached by no other handle |
+//! | [`Txn::next_id`]        | yes    | yes      | yes        | only a Claude Code task list numbers its tasks (the next free number); the others draw random ids |
+//!
+//! The Claude Code task list store ([`claude`]) overrides [`Txn::next_id`], [`Txn::source`] and
+//! [`Txn::put_source`] (the markdown a ticket was imported from, under `metadata.ayo.source`) and
+//! [`Store::place`]; it keeps the other defaults (its change feed polls).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -37,6 +42,7 @@ use crate::ticket::Ticket;
 pub use brief::{Brief, Briefs, Strs};
 
 mod brief;
+pub mod claude;
 pub mod markdown;
 pub mod memory;
 mod overlay;
@@ -150,6 +156,12 @@ pub trait Txn: Send {
     /// linear. The default is `None`.
     fn names_as_dep(&mut self, id: &str) -> Result<Option<bool>> {
         let _ = id;
+        Ok(None)
+    }
+    /// The id a new ticket gets when none is chosen, where the store numbers its records (a
+    /// Claude Code task list: the next free number); `None`, the default, lets the core draw a
+    /// random one.
+    fn next_id(&mut self) -> Result<Option<String>> {
         Ok(None)
     }
     /// Stores a new ticket only if its id is free; `false` when taken.

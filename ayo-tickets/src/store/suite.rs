@@ -17,6 +17,14 @@ pub(crate) fn mk(t: &Tickets, title: &str, deps: &[&str]) -> Ticket {
         .unwrap()
 }
 
+/// True for a store that numbers new tickets (a Claude Code task list) instead of drawing
+/// random ids.
+fn numbers_ids(t: &Tickets) -> bool {
+    t.store()
+        .location()
+        .starts_with(crate::store::claude::PREFIX)
+}
+
 fn ids(ts: &[Ticket]) -> Vec<&str> {
     ts.iter().map(|t| t.id.as_str()).collect()
 }
@@ -34,12 +42,19 @@ pub(crate) fn create_and_get(t: &Tickets) {
         .unwrap();
     assert_eq!(a.title, "Extract data");
     assert_eq!(a.assignee.as_deref(), Some("@extractor"));
-    assert_eq!(a.id.len(), 6);
-    assert!(a.id.as_bytes()[0].is_ascii_lowercase());
+    if numbers_ids(t) {
+        // A store that numbers its records gives the first one 1.
+        assert_eq!(a.id, "1");
+    } else {
+        assert_eq!(a.id.len(), 6);
+        assert!(a.id.as_bytes()[0].is_ascii_lowercase());
+    }
     assert!(a.ready && a.created.is_some());
     let got = t.get(&a.id).unwrap();
     assert_eq!(got, a);
-    assert_eq!(t.get(&a.id[..4]).unwrap().id, a.id);
+    if !numbers_ids(t) {
+        assert_eq!(t.get(&a.id[..4]).unwrap().id, a.id);
+    }
     assert_eq!(t.get("zzzzzzz").unwrap_err().code(), "NOT_FOUND");
     assert_eq!(t.get("a/b").unwrap_err().code(), "INVALID");
     let b = t.create(NewTicket::new("B").id("abc1")).unwrap();

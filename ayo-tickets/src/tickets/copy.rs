@@ -102,6 +102,7 @@ fn same_place(a: Option<&StoreChoice>, b: Option<&StoreChoice>) -> bool {
     match (a, b) {
         (Some(StoreChoice::Dir(a)), Some(StoreChoice::Dir(b))) => resolved(a) == resolved(b),
         (Some(StoreChoice::Url(a)), Some(StoreChoice::Url(b))) => a == b,
+        (Some(StoreChoice::Claude(a)), Some(StoreChoice::Claude(b))) => resolved(a) == resolved(b),
         _ => false,
     }
 }

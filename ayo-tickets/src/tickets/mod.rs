@@ -199,6 +199,7 @@ impl Tickets {
     pub fn open_choice(choice: &StoreChoice) -> Result<Self> {
         match choice {
             StoreChoice::Url(url) => Self::connect(url),
+            StoreChoice::Claude(dir) => Self::open_claude(dir),
             other => {
                 let home = scope::home()?;
                 let dir = other
@@ -210,7 +211,8 @@ impl Tickets {
     }
 
     /// Opens a store to copy from: as [`Tickets::open_choice`], except that a database store
-    /// must already be there ([`Error::Storage`] otherwise, and nothing is created), so that a
+    /// or a Claude Code task list must already be there ([`Error::Storage`] otherwise, and
+    /// nothing is created), so that a
     /// mistyped schema does not pass for an empty store. (A directory is checked by
     /// [`Tickets::copy_to`].)
     pub fn open_source(choice: &StoreChoice) -> Result<Self> {
@@ -219,6 +221,11 @@ impl Tickets {
             StoreChoice::Url(url) => Self::with_store(Arc::new(
                 crate::store::postgres::PgStore::connect_existing(url)?,
             )),
+            StoreChoice::Claude(dir) if !dir.is_dir() => Err(Error::storage(format!(
+                "cannot copy from {}{}: no such task list",
+                crate::store::claude::PREFIX,
+                dir.display()
+            ))),
             other => Self::open_choice(other),
         }
     }
@@ -228,18 +235,33 @@ impl Tickets {
         Self::open_choice(&StoreChoice::resolve(flags)?)
     }
 
-    /// Connects to a database store by URL: `postgres://user@host:port/db?schema=name` (with
-    /// the `postgres` feature; see [`crate::store::postgres`]). The schema is created or
-    /// migrated on open.
-    #[cfg(feature = "postgres")]
+    /// Tickets in a Claude Code task list directory (`~/.claude/tasks/<list-id>/`), beside
+    /// Claude Code's own task tools; see [`crate::store::claude`] and the README's mapping.
+    pub fn open_claude(dir: impl AsRef<Path>) -> Result<Self> {
+        Self::with_store(Arc::new(crate::store::claude::ClaudeStore::new(
+            dir.as_ref(),
+        )))
+    }
+
+    /// Connects to a store by URL: `claude:LIST` or `claude:/path` (a Claude Code task list,
+    /// LIST under `$CLAUDE_CONFIG_DIR/tasks/`, else `~/.claude/tasks/`), or a database,
+    /// `postgres://user@host:port/db?schema=name` (with the `postgres` feature; see
+    /// [`crate::store::postgres`]; the schema is created or migrated on open).
     pub fn connect(url: &str) -> Result<Self> {
+        if let Some(list) = url.strip_prefix(crate::store::claude::PREFIX) {
+            return Self::open_claude(crate::store::claude::list_dir(list, env)?);
+        }
+        Self::connect_database(url)
+    }
+
+    #[cfg(feature = "postgres")]
+    fn connect_database(url: &str) -> Result<Self> {
         Self::with_store(Arc::new(crate::store::postgres::PgStore::connect(url)?))
     }
 
-    /// Connects to a database store by URL. This build has none (the `postgres` feature is
-    /// off), so it fails with [`Error::Invalid`].
+    /// This build has no database store (the `postgres` feature is off).
     #[cfg(not(feature = "postgres"))]
-    pub fn connect(url: &str) -> Result<Self> {
+    fn connect_database(url: &str) -> Result<Self> {
         Err(Error::invalid(format!(
             "cannot open '{url}': this build has no database store"
         )))

@@ -130,6 +130,17 @@ impl Tickets {
                         return Err(Error::AlreadyExists { id: id.clone() });
                     }
                 }
+                None if let Some(id) = txn.next_id()? => {
+                    ticket.id = id;
+                    ticket.deps = deps;
+                    self.check_new_edges(txn, &ticket.id, &ticket.deps)?;
+                    if !txn.create(&ticket)? {
+                        return Err(Error::storage(format!(
+                            "the store's next id '{}' is taken",
+                            ticket.id
+                        )));
+                    }
+                }
                 None => {
                     ticket.deps = deps;
                     let mut tries = 0;

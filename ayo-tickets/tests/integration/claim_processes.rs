@@ -1,12 +1,11 @@
 //! Claims are atomic across processes: 8 real processes claim from 200 ready tickets in one
-//! directory, with a pause injected between picking a ticket and writing the claim (the
+//! directory (and 100 tasks of one Claude Code task list), with a pause injected between picking a ticket and writing the claim (the
 //! `claim_pick` test hook), so a claim that was not atomic would hand one ticket out twice.
 
 use std::collections::HashSet;
-use std::path::Path;
 use std::process::{Command, Stdio};
 
-use ayo_tickets::{ClaimOptions, NewTicket, Tickets};
+use ayo_tickets::{ClaimOptions, NewTicket, StoreChoice, Tickets};
 
 const CHILD_DIR: &str = "AYO_TEST_CHILD_DIR";
 const CHILD_AGENT: &str = "AYO_TEST_CHILD_AGENT";
@@ -17,13 +16,13 @@ fn child_claimer() {
     let (Ok(dir), Ok(agent)) = (std::env::var(CHILD_DIR), std::env::var(CHILD_AGENT)) else {
         return; // run as a normal test: nothing to do
     };
-    let t = Tickets::open(&dir).unwrap();
+    let t = Tickets::open_choice(&StoreChoice::from_store_arg(&dir)).unwrap();
     while let Some(c) = t.claim(&agent, ClaimOptions::default()).unwrap() {
         println!("CLAIMED {}", c.id);
     }
 }
 
-fn spawn_claimer(dir: &Path, agent: &str, pause_ms: u64) -> std::process::Child {
+fn spawn_claimer(dir: &str, agent: &str, pause_ms: u64) -> std::process::Child {
     Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
@@ -45,16 +44,31 @@ fn spawn_claimer(dir: &Path, agent: &str, pause_ms: u64) -> std::process::Child 
 fn eight_processes_claim_each_ticket_once() {
     let dir = tempfile::tempdir().unwrap();
     let t = Tickets::open(dir.path()).unwrap();
+    eight_claim(&t, &dir.path().display().to_string(), 200);
+}
+
+#[test]
+fn eight_processes_claim_each_task_of_a_claude_list_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("claude:{}", dir.path().join("list").display());
+    let t = Tickets::connect(&store).unwrap();
+    eight_claim(&t, &store, 100);
+    super::claude_list::assert_claude_schema(&dir.path().join("list"));
+}
+
+/// Creates `n` tickets in `t`, then 8 processes that open `store` claim until none is left:
+/// each ticket is claimed once, and the log agrees.
+fn eight_claim(t: &Tickets, store: &str, n: usize) {
     let mut created = HashSet::new();
     t.batch(|t| {
-        for i in 0..200 {
+        for i in 0..n {
             created.insert(t.create(NewTicket::new(format!("ticket {i}")))?.id);
         }
         Ok(())
     })
     .unwrap();
     let children: Vec<_> = (0..8)
-        .map(|w| spawn_claimer(dir.path(), &format!("@w{w}"), 2))
+        .map(|w| spawn_claimer(store, &format!("@w{w}"), 2))
         .collect();
     let mut claimed = Vec::new();
     for child in children {
@@ -71,7 +85,7 @@ fn eight_processes_claim_each_ticket_once() {
         );
     }
     let unique: HashSet<String> = claimed.iter().cloned().collect();
-    assert_eq!(claimed.len(), 200, "every ticket claimed once, none twice");
+    assert_eq!(claimed.len(), n, "every ticket claimed once, none twice");
     assert_eq!(unique, created);
     // The files agree: every ticket is in progress, held by the agent that printed it.
     assert!(t.ready(None).unwrap().is_empty());
@@ -81,5 +95,5 @@ fn eight_processes_claim_each_ticket_once() {
         .into_iter()
         .filter(|e| e.action == "claim")
         .count();
-    assert_eq!(claims, 200, "the audit log has one claim per ticket");
+    assert_eq!(claims, n, "the audit log has one claim per ticket");
 }

@@ -5,6 +5,7 @@
 
 mod batch_cycles;
 mod claim_processes;
+mod claude_list;
 mod conformance;
 mod engine_props;
 mod format_corpus;

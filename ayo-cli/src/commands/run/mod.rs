@@ -196,11 +196,17 @@ fn interrupted(sig: i32) -> CliError {
     }
 }
 
-/// The store, for COMMAND's environment: `AYO_STORE` (a URL, or a directory made absolute,
-/// then also `AYO_TICKETS_DIR`).
+/// The store, for COMMAND's environment: `AYO_STORE` (a URL, `claude:` and a task list
+/// directory made absolute, or a directory made absolute, then also `AYO_TICKETS_DIR`).
 fn store_env(choice: &StoreChoice) -> Result<Vec<(String, OsString)>, CliError> {
     if let StoreChoice::Url(url) = choice {
         return Ok(vec![("AYO_STORE".into(), url.into())]);
+    }
+    if let StoreChoice::Claude(dir) = choice {
+        let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.clone());
+        let mut value = OsString::from(ayo_tickets::store::claude::PREFIX);
+        value.push(dir.as_os_str());
+        return Ok(vec![("AYO_STORE".into(), value)]);
     }
     let home = ayo_tickets::home()?;
     let dir = choice.dir_under(&home).unwrap_or_default();

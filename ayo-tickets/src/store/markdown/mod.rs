@@ -26,10 +26,10 @@ use index::{Cache, SharedIndex, ticket_stem};
 use journal::{Journal, LOG_FILE};
 use rustc_hash::{FxHashMap as FastMap, FxHashSet as FastSet};
 
-mod fs;
+pub(crate) mod fs;
 mod index;
 mod journal;
-mod lock;
+pub(crate) mod lock;
 mod watch;
 
 /// The folder, inside a store directory, that holds the store's own files.
