@@ -269,6 +269,11 @@ export interface DepTree {
   missing: boolean
   /** True when this ticket was already drawn higher up (its deps are not repeated). */
   repeated: boolean
+  /**
+   * True when this ticket is 50 levels down and its deps are left out (its own `depTree`
+   * shows them).
+   */
+  truncated: boolean
   /** The trees of its deps. */
   deps: Array<DepTree>
 }

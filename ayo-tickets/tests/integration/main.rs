@@ -6,6 +6,7 @@
 mod batch_cycles;
 mod claim_processes;
 mod conformance;
+mod deep_chains;
 mod engine_props;
 mod format_corpus;
 mod format_fixtures;
