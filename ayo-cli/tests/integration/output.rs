@@ -374,7 +374,7 @@ fn dep_tree_of_a_100_000_long_chain_stops_50_levels_down() {
         "c000050  open  step 50  (deeper: ayo ticket dep tree c000050)"
     );
     // Indentation grows 4 characters a level, for 50 levels at most: linear output.
-    assert!(lines.iter().all(|l| l.chars().count() < 260), "{tree}");
+    assert!(lines.iter().all(|l| l.chars().count() <= 4 * 50 + 64), "{tree}");
     let json = ayo.json(&["--dir", d, "ticket", "dep", "tree", "c000000"]);
     let mut node = &json;
     for _ in 0..50 {
@@ -383,8 +383,6 @@ fn dep_tree_of_a_100_000_long_chain_stops_50_levels_down() {
     assert_eq!(node["id"], "c000050");
     assert_eq!(node["truncated"], true);
     assert_eq!(node["deps"], json!([]));
-    // The rest of the graph code walks the whole chain without recursion too.
-    assert_eq!(ayo.json(&["--dir", d, "ticket", "check"]), json!([]));
-    let ready = ayo.ok(&["--dir", d, "ticket", "ready"]);
-    assert!(ready.starts_with("c099999"), "{ready}");
+    // `check`, `ready` and the rest of the graph code on such a chain: the core's
+    // deep_chains test (each CLI call here reads 100 000 files).
 }
