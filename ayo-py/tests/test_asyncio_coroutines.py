@@ -34,10 +34,11 @@ def test_async_methods_return_coroutines(t: Tickets) -> None:
         assert (await task) is not None
         got = await asyncio.create_task(t.claim_async("w"))
         assert got is not None and got.id == a.id
-        job = await asyncio.create_task(t.work_async("w"))
-        assert job is None
+        assert await asyncio.create_task(t.work_async("w")) is None
         b = t.create("b")
-        async with await t.work_async("w") as j:
+        job = await t.work_async("w")
+        assert job is not None
+        async with job as j:
             assert j.ticket.id == b.id
         assert t.get(b.id).status == "closed"
 
