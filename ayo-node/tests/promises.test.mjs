@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { SUPPORT, Tickets, TicketsPromises, childEnv, rejectsCode, runNode, tmp } from './support/helpers.mjs';
 
 test('every promise method resolves to what its sync twin returns', async (t) => {
-  const tickets = Tickets.inMemory({ actor: '@me' });
+  const tickets = Tickets.inMemory({ actor: '@w' });
   const p = tickets.promises;
   assert.ok(p instanceof TicketsPromises);
   const a = await p.create('Extract', { priority: 1 });
@@ -21,7 +21,7 @@ test('every promise method resolves to what its sync twin returns', async (t) =>
   assert.equal((await p.update(a.id, { title: 'Extract all' })).title, 'Extract all');
   assert.equal((await p.start(a.id, { agent: 'w' })).status, 'in_progress');
   assert.equal((await p.heartbeat(a.id, 'w', { lease: 60 })).assignee, '@w');
-  assert.equal((await p.release(a.id)).status, 'open');
+  assert.equal((await p.release(a.id, { agent: 'w' })).status, 'open');
   assert.equal((await p.note(a.id, 'hi')).notes.length, 1);
   assert.equal((await p.assign(a.id, 'x')).assignee, '@x');
   const c = await p.create('Report');
@@ -59,16 +59,25 @@ test('a write waiting on a lock held by another process leaves the event loop ru
     env: childEnv(),
     cwd: path.dirname(SUPPORT),
   });
+  const closed = once(child, 'close'); // listened to now: it may close before the create resolves
   let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  while (!out.includes('holding')) await once(child.stdout, 'data');
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const holding = new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('holding')) resolve();
+    });
+    child.on('close', (code) => reject(new Error(`the lock holder exited (${code}): ${err}`)));
+  });
+  await holding;
   let ticks = 0;
   const timer = setInterval(() => ticks++, 20);
   const made = await tickets.promises.create('after the batch');
   clearInterval(timer);
   // The timer ran while the write waited for the lock (about 1.5 s): it was not blocked.
   assert.ok(ticks >= 5, `the event loop was blocked: ${ticks} ticks`);
-  const [exit] = await once(child, 'close');
+  const [exit] = await closed;
   assert.equal(exit, 0);
   assert.deepEqual(
     tickets.list().map((x) => x.title).sort(),
