@@ -100,7 +100,10 @@ impl Job {
     }
 
     /// Closes the ticket (the reason, if any, becomes a note) and ends the job.
-    #[napi(catch_unwind, ts_args_type = "options?: CloseOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "options?: CloseOptions | undefined | null"
+    )]
     pub fn close(&self, env: &Env, options: Unknown<'_>) -> napi::Result<Closed> {
         let r = options_arg::<CloseOptions>("close", "options", options)
             .and_then(|o| self.inner.close(o.reason.as_deref()));
@@ -109,7 +112,10 @@ impl Job {
 
     /// Gives the ticket back (open, keeping its assignee), with the note first if given, and
     /// ends the job.
-    #[napi(catch_unwind, ts_args_type = "options?: JobReleaseOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "options?: JobReleaseOptions | undefined | null"
+    )]
     pub fn release(&self, env: &Env, options: Unknown<'_>) -> napi::Result<Ticket> {
         let r = options_arg::<JobReleaseOptions>("release", "options", options)
             .and_then(|o| self.inner.release(o.note.as_deref()));

@@ -91,8 +91,8 @@ impl TicketsPromises {
         ts_return_type = "Promise<Array<Ticket>>"
     )]
     pub fn list<'e>(&self, env: &'e Env, options: Unknown<'_>) -> napi::Result<Object<'e>> {
-        let args =
-            options_arg::<ListOptions>("list", "options", options).and_then(ListOptions::into_filter);
+        let args = options_arg::<ListOptions>("list", "options", options)
+            .and_then(ListOptions::into_filter);
         self.run(env, args, |t, f| t.list(&f).map(convert::tickets))
     }
 
@@ -104,7 +104,9 @@ impl TicketsPromises {
     )]
     pub fn ready<'e>(&self, env: &'e Env, options: Unknown<'_>) -> napi::Result<Object<'e>> {
         let args = options_arg::<AgentOptions>("ready", "options", options).map(|o| o.assignee);
-        self.run(env, args, |t, a| t.ready(a.as_deref()).map(convert::tickets))
+        self.run(env, args, |t, a| {
+            t.ready(a.as_deref()).map(convert::tickets)
+        })
     }
 
     /// `blocked`, as a promise.
@@ -115,7 +117,9 @@ impl TicketsPromises {
     )]
     pub fn blocked<'e>(&self, env: &'e Env, options: Unknown<'_>) -> napi::Result<Object<'e>> {
         let args = options_arg::<AgentOptions>("blocked", "options", options).map(|o| o.assignee);
-        self.run(env, args, |t, a| t.blocked(a.as_deref()).map(convert::tickets))
+        self.run(env, args, |t, a| {
+            t.blocked(a.as_deref()).map(convert::tickets)
+        })
     }
 
     /// `update`, as a promise.
@@ -256,7 +260,9 @@ impl TicketsPromises {
             let text: String = required("note", "text", text)?;
             Ok((id, text))
         })();
-        self.run(env, args, |t, (id, text)| t.note(&id, &text).map(Ticket::from))
+        self.run(env, args, |t, (id, text)| {
+            t.note(&id, &text).map(Ticket::from)
+        })
     }
 
     /// `assign`, as a promise.
@@ -298,7 +304,9 @@ impl TicketsPromises {
             let dep: String = required("addDep", "dep", dep)?;
             Ok((id, dep))
         })();
-        self.run(env, args, |t, (id, dep)| t.add_dep(&id, &dep).map(Ticket::from))
+        self.run(env, args, |t, (id, dep)| {
+            t.add_dep(&id, &dep).map(Ticket::from)
+        })
     }
 
     /// `removeDep`, as a promise.
@@ -351,7 +359,9 @@ impl TicketsPromises {
             let o = options_arg::<DeleteOptions>("delete", "options", options)?;
             Ok((id, o.force.unwrap_or(false)))
         })();
-        self.run(env, args, |t, (id, force)| t.delete(&id, force).map(Ticket::from))
+        self.run(env, args, |t, (id, force)| {
+            t.delete(&id, force).map(Ticket::from)
+        })
     }
 
     /// `history`, as a promise.

@@ -82,7 +82,8 @@ fn configure(env: &Env, opened: ayo::Result<ayo::Tickets>, o: OpenOptions) -> ay
 #[napi]
 impl Tickets {
     /// Tickets in a directory of markdown files (created at the first write).
-    #[napi(catch_unwind, 
+    #[napi(
+        catch_unwind,
         factory,
         ts_args_type = "dir: string, options?: OpenOptions | undefined | null"
     )]
@@ -98,7 +99,8 @@ impl Tickets {
     /// A session's tickets: `<home>/sessions/<session>/.tickets/`; the session is the one
     /// given, else `$AYO_SESSION_ID`, else `default`. `<home>` is `$AYO_HOME`, else
     /// `$XDG_DATA_HOME/ayo`, else `~/.local/share/ayo`.
-    #[napi(catch_unwind, 
+    #[napi(
+        catch_unwind,
         factory,
         ts_args_type = "session?: string | undefined | null, options?: OpenOptions | undefined | null"
     )]
@@ -116,7 +118,11 @@ impl Tickets {
     }
 
     /// The tickets shared by every session: `<home>/tickets/.tickets/`.
-    #[napi(catch_unwind, factory, ts_args_type = "options?: OpenOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        factory,
+        ts_args_type = "options?: OpenOptions | undefined | null"
+    )]
     pub fn open_global(env: &Env, options: Unknown<'_>) -> napi::Result<Self> {
         let r = options_arg::<OpenOptions>("openGlobal", "options", options)
             .and_then(|o| configure(env, ayo::Tickets::open_global(), o));
@@ -126,7 +132,8 @@ impl Tickets {
     /// The project's tickets: the nearest `.tickets/` from `start` (else the current directory)
     /// upward; in a linked git worktree, the main worktree's, so that agents in parallel
     /// worktrees share one store and one set of claims. `INVALID` when there is none.
-    #[napi(catch_unwind, 
+    #[napi(
+        catch_unwind,
         factory,
         ts_args_type = "start?: string | undefined | null, options?: OpenOptions | undefined | null"
     )]
@@ -141,7 +148,11 @@ impl Tickets {
     }
 
     /// Tickets in memory, gone with the handle.
-    #[napi(catch_unwind, factory, ts_args_type = "options?: OpenOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        factory,
+        ts_args_type = "options?: OpenOptions | undefined | null"
+    )]
     pub fn in_memory(env: &Env, options: Unknown<'_>) -> napi::Result<Self> {
         let r = options_arg::<OpenOptions>("inMemory", "options", options)
             .and_then(|o| configure(env, ayo::Tickets::try_in_memory(), o));
@@ -149,7 +160,8 @@ impl Tickets {
     }
 
     /// A database store, by URL (`postgres://...`), shared by agents on many hosts.
-    #[napi(catch_unwind, 
+    #[napi(
+        catch_unwind,
         factory,
         ts_args_type = "url: string, options?: OpenOptions | undefined | null"
     )]
@@ -182,7 +194,10 @@ impl Tickets {
     }
 
     /// Creates a ticket and returns it. Every dep must exist; a chosen id must be free.
-    #[napi(catch_unwind, ts_args_type = "title: string, options?: CreateOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "title: string, options?: CreateOptions | undefined | null"
+    )]
     pub fn create(
         &self,
         env: &Env,
@@ -205,7 +220,10 @@ impl Tickets {
     }
 
     /// Every ticket that matches the filter, oldest first.
-    #[napi(catch_unwind, ts_args_type = "options?: ListOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "options?: ListOptions | undefined | null"
+    )]
     pub fn list(&self, env: &Env, options: Unknown<'_>) -> napi::Result<Vec<Ticket>> {
         let r = options_arg::<ListOptions>("list", "options", options)
             .and_then(ListOptions::into_filter)
@@ -215,7 +233,10 @@ impl Tickets {
 
     /// Open tickets with no `blockedBy`, by priority, then created, then id; only the
     /// assignee's when given.
-    #[napi(catch_unwind, ts_args_type = "options?: AgentOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "options?: AgentOptions | undefined | null"
+    )]
     pub fn ready(&self, env: &Env, options: Unknown<'_>) -> napi::Result<Vec<Ticket>> {
         let r = options_arg::<AgentOptions>("ready", "options", options)
             .and_then(|o| self.inner.ready(o.assignee.as_deref()));
@@ -223,7 +244,10 @@ impl Tickets {
     }
 
     /// Open or in-progress tickets with a non-empty `blockedBy`, oldest first.
-    #[napi(catch_unwind, ts_args_type = "options?: AgentOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "options?: AgentOptions | undefined | null"
+    )]
     pub fn blocked(&self, env: &Env, options: Unknown<'_>) -> napi::Result<Vec<Ticket>> {
         let r = options_arg::<AgentOptions>("blocked", "options", options)
             .and_then(|o| self.inner.blocked(o.assignee.as_deref()));
@@ -243,7 +267,10 @@ impl Tickets {
 
     /// open → in_progress; sets `started`, and the assignee when `agent` is given. A blocked
     /// ticket is refused (`BLOCKED`) unless `force`.
-    #[napi(catch_unwind, ts_args_type = "id: string, options?: StartOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, options?: StartOptions | undefined | null"
+    )]
     pub fn start(&self, env: &Env, id: Unknown<'_>, options: Unknown<'_>) -> napi::Result<Ticket> {
         let r = (|| {
             let id: String = required("start", "id", id)?;
@@ -257,7 +284,8 @@ impl Tickets {
     /// Atomically claims the first ticket claimable by `agent` and starts it for `agent`;
     /// `null` when there is none. With `wait`, waits (on a thread of its own) until one is
     /// claimable or `timeout` seconds pass.
-    #[napi(catch_unwind, 
+    #[napi(
+        catch_unwind,
         ts_args_type = "agent: string, options?: ClaimOptions | undefined | null",
         ts_return_type = "Promise<Ticket | null>"
     )]
@@ -283,7 +311,8 @@ impl Tickets {
     /// Claims the next ticket for `agent` as a `Job` that keeps its lease alive (every third of
     /// `lease` seconds; default: the handle's default lease, else 60) until it is closed or
     /// given back; `null` when nothing was claimable. `work` is the usual way to use one.
-    #[napi(catch_unwind, 
+    #[napi(
+        catch_unwind,
         ts_args_type = "agent: string, options?: ClaimOptions | undefined | null",
         ts_return_type = "Promise<Job | null>"
     )]
@@ -310,7 +339,8 @@ impl Tickets {
     /// given back with a note naming the error and the promise rejects with that error.
     /// `job.signal` aborts when the job is lost (then `fn` resolving rejects with `CONFLICT`:
     /// the ticket is no longer the job's to close). Resolves `null` when nothing was claimable.
-    #[napi(catch_unwind, 
+    #[napi(
+        catch_unwind,
         ts_args_type = "agent: string, fn: (job: Job) => unknown, options?: ClaimOptions | undefined | null",
         ts_return_type = "Promise<Closed | null>"
     )]
@@ -330,7 +360,8 @@ impl Tickets {
 
     /// Renews the lease of a ticket `agent` holds: by `lease` seconds, else by the length
     /// given at claim.
-    #[napi(catch_unwind, 
+    #[napi(
+        catch_unwind,
         ts_args_type = "id: string, agent: string, options?: HeartbeatOptions | undefined | null"
     )]
     pub fn heartbeat(
@@ -351,7 +382,10 @@ impl Tickets {
     }
 
     /// in_progress → open, keeping the assignee: gives a claim back.
-    #[napi(catch_unwind, ts_args_type = "id: string, options?: ReleaseOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, options?: ReleaseOptions | undefined | null"
+    )]
     pub fn release(
         &self,
         env: &Env,
@@ -368,7 +402,10 @@ impl Tickets {
 
     /// open/in_progress → closed; the reason, if any, becomes a note. Returns the ticket and
     /// the open dependents that became ready.
-    #[napi(catch_unwind, ts_args_type = "id: string, options?: CloseOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, options?: CloseOptions | undefined | null"
+    )]
     pub fn close(&self, env: &Env, id: Unknown<'_>, options: Unknown<'_>) -> napi::Result<Closed> {
         let r = (|| {
             let id: String = required("close", "id", id)?;
@@ -397,7 +434,10 @@ impl Tickets {
     }
 
     /// Sets the assignee (`@` is added), or clears it with `null`.
-    #[napi(catch_unwind, ts_args_type = "id: string, agent?: string | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, agent?: string | undefined | null"
+    )]
     pub fn assign(&self, env: &Env, id: Unknown<'_>, agent: Unknown<'_>) -> napi::Result<Ticket> {
         let r = (|| {
             let id: String = required("assign", "id", id)?;
@@ -438,7 +478,10 @@ impl Tickets {
 
     /// Deletes a ticket and returns it. Refused (`CONFLICT`) while others depend on it, unless
     /// `force`, which also removes those deps.
-    #[napi(catch_unwind, ts_args_type = "id: string, options?: DeleteOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, options?: DeleteOptions | undefined | null"
+    )]
     pub fn delete(&self, env: &Env, id: Unknown<'_>, options: Unknown<'_>) -> napi::Result<Ticket> {
         let r = (|| {
             let id: String = required("delete", "id", id)?;
@@ -450,7 +493,8 @@ impl Tickets {
 
     /// Waits (on a thread of its own) until `ready({ assignee })` is non-empty and resolves to
     /// its first ticket, without claiming it; `null` when `timeout` seconds pass first.
-    #[napi(catch_unwind, 
+    #[napi(
+        catch_unwind,
         ts_args_type = "options?: WaitOptions | undefined | null",
         ts_return_type = "Promise<Ticket | null>"
     )]
@@ -480,7 +524,8 @@ impl Tickets {
     /// iterator of `LogEntry` (`for await (const e of t.watch({ signal })) ...`) that never ends
     /// by itself; aborting `signal` ends it with an `AbortError`. `since` replays the log from
     /// then first; `agent` keeps the changes made by that agent or to tickets assigned to it.
-    #[napi(catch_unwind, 
+    #[napi(
+        catch_unwind,
         ts_args_type = "options?: WatchOptions | undefined | null",
         ts_return_type = "AsyncGenerator<LogEntry, never, undefined>"
     )]
@@ -494,7 +539,10 @@ impl Tickets {
 
     /// The handle under `watch`: a `Watcher` whose `next(signal)` is a promise of the next
     /// change.
-    #[napi(catch_unwind, ts_args_type = "options?: WatchOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "options?: WatchOptions | undefined | null"
+    )]
     pub fn watcher(&self, env: &Env, options: Unknown<'_>) -> napi::Result<Watcher> {
         let r = options_arg::<WatchOptions>("watch", "options", options).and_then(|o| {
             let options = ayo::WatchOptions {
@@ -507,7 +555,10 @@ impl Tickets {
     }
 
     /// The dependency graph as `mermaid` (default) or `dot` text, all of it or below `id`.
-    #[napi(catch_unwind, ts_args_type = "options?: GraphOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "options?: GraphOptions | undefined | null"
+    )]
     pub fn graph(&self, env: &Env, options: Unknown<'_>) -> napi::Result<String> {
         let r = (|| {
             let o = options_arg::<GraphOptions>("graph", "options", options)?;
@@ -530,7 +581,8 @@ impl Tickets {
 
     /// Runs `fn` as one batch: its writes are committed together when it returns, and dropped
     /// when it throws. `fn` gets this handle and must be synchronous.
-    #[napi(catch_unwind, 
+    #[napi(
+        catch_unwind,
         ts_generic_types = "T",
         ts_args_type = "fn: (tickets: Tickets) => T",
         ts_return_type = "T"

@@ -88,8 +88,9 @@ where
         .spawn(move || {
             // A panic in the core rejects the promise with its message; it never unwinds
             // out of the thread (nor leaves the promise pending).
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&interrupt)))
-                .unwrap_or_else(|payload| Err(ayo::Error::storage(panic_message(payload))));
+            let result =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&interrupt)))
+                    .unwrap_or_else(|payload| Err(ayo::Error::storage(panic_message(payload))));
             pending.settle(result);
         });
     Ok(promise)
@@ -97,7 +98,10 @@ where
 
 /// What a caught panic says: "a panic in ayo-tickets: <its message>".
 fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
-    let text = match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
+    let text = match (
+        payload.downcast_ref::<&str>(),
+        payload.downcast_ref::<String>(),
+    ) {
         (Some(s), _) => (*s).to_string(),
         (_, Some(s)) => s.clone(),
         _ => "(no message)".to_string(),

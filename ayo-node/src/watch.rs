@@ -35,7 +35,8 @@ impl Watcher {
 impl Watcher {
     /// The next change: a promise settled when it is written; `signal` rejects it with an
     /// `AbortError`.
-    #[napi(catch_unwind, 
+    #[napi(
+        catch_unwind,
         ts_args_type = "signal?: AbortSignal | undefined | null",
         ts_return_type = "Promise<LogEntry>"
     )]

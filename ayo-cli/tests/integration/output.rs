@@ -374,7 +374,10 @@ fn dep_tree_of_a_100_000_long_chain_stops_50_levels_down() {
         "c000050  open  step 50  (deeper: ayo ticket dep tree c000050)"
     );
     // Indentation grows 4 characters a level, for 50 levels at most: linear output.
-    assert!(lines.iter().all(|l| l.chars().count() <= 4 * 50 + 64), "{tree}");
+    assert!(
+        lines.iter().all(|l| l.chars().count() <= 4 * 50 + 64),
+        "{tree}"
+    );
     let json = ayo.json(&["--dir", d, "ticket", "dep", "tree", "c000000"]);
     let mut node = &json;
     for _ in 0..50 {

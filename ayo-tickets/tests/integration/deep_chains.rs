@@ -15,7 +15,7 @@ fn chain_store() -> Tickets {
     let store = MemoryStore::new();
     let mut txn = store.begin(Access::Batch).unwrap();
     for i in 0..LEN {
-        let mut t = Ticket::new(&format!("c{i:06}"), &format!("step {i}"));
+        let mut t = Ticket::new(format!("c{i:06}"), format!("step {i}"));
         if i + 1 < LEN {
             t.deps = vec![format!("c{:06}", i + 1)];
         }
