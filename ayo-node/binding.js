@@ -837,6 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.Job = nativeBinding.Job
 module.exports.Tickets = nativeBinding.Tickets
+module.exports.TicketsPromises = nativeBinding.TicketsPromises
 module.exports.Watcher = nativeBinding.Watcher
 module.exports.ProblemKind = nativeBinding.ProblemKind
 module.exports.Status = nativeBinding.Status

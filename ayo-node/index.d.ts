@@ -86,6 +86,11 @@ export declare class Tickets {
   static connect(url: string, options?: OpenOptions | undefined | null): Tickets
   /** Who acts (for notes and the audit log), if anybody. */
   get actor(): string | null
+  /**
+   * The promise methods of this handle: each blocking method by the same name, resolved
+   * from a thread of its own so the event loop keeps running (`await t.promises.close(id)`).
+   */
+  get promises(): TicketsPromises
   /** Where the store is: a directory, a URL, or `memory`. */
   get location(): string
   /** Creates a ticket and returns it. Every dep must exist; a chosen id must be free. */
@@ -192,6 +197,53 @@ export declare class Tickets {
 }
 
 /**
+ * The promise methods of one `Tickets` handle (`tickets.promises`): the same names, arguments
+ * and results as the sync methods, each resolved from a thread of its own.
+ */
+export declare class TicketsPromises {
+  /** `create`, as a promise. */
+  create(title: string, options?: CreateOptions | undefined | null): Promise<Ticket>
+  /** `get`, as a promise. */
+  get(id: string): Promise<Ticket>
+  /** `list`, as a promise. */
+  list(options?: ListOptions | undefined | null): Promise<Array<Ticket>>
+  /** `ready`, as a promise. */
+  ready(options?: AgentOptions | undefined | null): Promise<Array<Ticket>>
+  /** `blocked`, as a promise. */
+  blocked(options?: AgentOptions | undefined | null): Promise<Array<Ticket>>
+  /** `update`, as a promise. */
+  update(id: string, changes: UpdateOptions): Promise<Ticket>
+  /** `start`, as a promise. */
+  start(id: string, options?: StartOptions | undefined | null): Promise<Ticket>
+  /** `heartbeat`, as a promise. */
+  heartbeat(id: string, agent: string, options?: HeartbeatOptions | undefined | null): Promise<Ticket>
+  /** `release`, as a promise. */
+  release(id: string, options?: ReleaseOptions | undefined | null): Promise<Ticket>
+  /** `close`, as a promise. */
+  close(id: string, options?: CloseOptions | undefined | null): Promise<Closed>
+  /** `reopen`, as a promise. */
+  reopen(id: string): Promise<Ticket>
+  /** `note`, as a promise. */
+  note(id: string, text: string): Promise<Ticket>
+  /** `assign`, as a promise. */
+  assign(id: string, agent?: string | undefined | null): Promise<Ticket>
+  /** `addDep`, as a promise. */
+  addDep(id: string, dep: string): Promise<Ticket>
+  /** `removeDep`, as a promise. */
+  removeDep(id: string, dep: string): Promise<Ticket>
+  /** `depTree`, as a promise. */
+  depTree(id: string): Promise<DepTree>
+  /** `delete`, as a promise. */
+  delete(id: string, options?: DeleteOptions | undefined | null): Promise<Ticket>
+  /** `history`, as a promise. */
+  history(id?: string | undefined | null): Promise<Array<LogEntry>>
+  /** `graph`, as a promise. */
+  graph(options?: GraphOptions | undefined | null): Promise<string>
+  /** `check`, as a promise. */
+  check(): Promise<Array<Problem>>
+}
+
+/**
  * The audit log's new entries as they are written (from `Tickets.watcher`; `Tickets.watch`
  * wraps one in an async iterator).
  */
@@ -273,6 +325,11 @@ export interface DepTree {
   missing: boolean
   /** True when this ticket was already drawn higher up (its deps are not repeated). */
   repeated: boolean
+  /**
+   * True when this ticket is 50 levels down and its deps are left out (its own `depTree`
+   * shows them).
+   */
+  truncated: boolean
   /** The trees of its deps. */
   deps: Array<DepTree>
 }

@@ -38,6 +38,7 @@ try {
 module.exports = binding
 module.exports.Job = binding.Job
 module.exports.Tickets = binding.Tickets
+module.exports.TicketsPromises = binding.TicketsPromises
 module.exports.Watcher = binding.Watcher
 module.exports.ProblemKind = binding.ProblemKind
 module.exports.Status = binding.Status

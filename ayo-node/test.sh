@@ -18,8 +18,8 @@ fi
 echo "== npm install"
 npm install --no-audit --no-fund
 
-echo "== napi build (debug)"
-npx napi build --platform --js binding.js
+echo "== napi build (debug, with the core's test hooks)"
+npx napi build --platform --js binding.js --features test-hooks
 
 # The generated loader and declarations are committed: in CI, a build must not change them.
 if [ -n "${CI:-}" ] && git rev-parse --is-inside-work-tree >/dev/null 2>&1 \

@@ -257,11 +257,32 @@ impl Output {
         self.write(&head)
     }
 
-    /// Draws a dependency tree with box-drawing lines, like `tree`.
+    /// Draws a dependency tree with box-drawing lines, like `tree`. The walk keeps its own
+    /// stack (no recursion); the core's tree is at most `MAX_TREE_DEPTH` levels deep, so no
+    /// line's indentation passes 4 characters a level.
     pub(crate) fn tree(&self, tree: &DepTree) -> Result<(), CliError> {
         let mut text = self.tree_label(tree);
         text.push('\n');
-        self.subtree(&tree.deps, "", &mut text);
+        // Each entry: the deps still to draw at one level, and the prefix of their lines.
+        let mut stack: Vec<(std::slice::Iter<'_, DepTree>, String)> =
+            vec![(tree.deps.iter(), String::new())];
+        while let Some((deps, prefix)) = stack.last_mut() {
+            let Some(node) = deps.next() else {
+                stack.pop();
+                continue;
+            };
+            let last = deps.as_slice().is_empty();
+            let branch = if last { "└── " } else { "├── " };
+            text.push_str(&format!(
+                "{}{}\n",
+                self.paint(Paint::Dim, &format!("{prefix}{branch}")),
+                self.tree_label(node)
+            ));
+            if !node.deps.is_empty() {
+                let deeper = format!("{prefix}{}", if last { "    " } else { "│   " });
+                stack.push((node.deps.iter(), deeper));
+            }
+        }
         self.write(&text)
     }
 
@@ -277,23 +298,13 @@ impl Output {
                 if node.repeated {
                     label.push_str(&format!("  {}", self.paint(Paint::Dim, "(see above)")));
                 }
+                if node.truncated {
+                    let more = format!("(deeper: ayo ticket dep tree {})", node.id);
+                    label.push_str(&format!("  {}", self.paint(Paint::Dim, &more)));
+                }
                 label
             }
             _ => id,
-        }
-    }
-
-    fn subtree(&self, deps: &[DepTree], prefix: &str, text: &mut String) {
-        for (i, node) in deps.iter().enumerate() {
-            let last = i + 1 == deps.len();
-            let branch = if last { "└── " } else { "├── " };
-            text.push_str(&format!(
-                "{}{}\n",
-                self.paint(Paint::Dim, &format!("{prefix}{branch}")),
-                self.tree_label(node)
-            ));
-            let deeper = format!("{prefix}{}", if last { "    " } else { "│   " });
-            self.subtree(&node.deps, &deeper, text);
         }
     }
 

@@ -158,6 +158,9 @@ pub struct DepTree {
     pub missing: bool,
     /// True when this ticket was already drawn higher up (its deps are not repeated).
     pub repeated: bool,
+    /// True when this ticket is 50 levels down and its deps are left out (its own `depTree`
+    /// shows them).
+    pub truncated: bool,
     /// The trees of its deps.
     pub deps: Vec<DepTree>,
 }
@@ -170,6 +173,7 @@ impl From<ayo::DepTree> for DepTree {
             status: t.status.map(status_name),
             missing: t.missing,
             repeated: t.repeated,
+            truncated: t.truncated,
             deps: t.deps.into_iter().map(DepTree::from).collect(),
         }
     }

@@ -40,44 +40,44 @@ impl Job {
 #[napi]
 impl Job {
     /// The ticket as claimed.
-    #[napi(getter)]
+    #[napi(catch_unwind, getter)]
     pub fn ticket(&self) -> Ticket {
         Ticket::from(self.inner.ticket().clone())
     }
 
     /// The agent who holds it.
-    #[napi(getter)]
+    #[napi(catch_unwind, getter)]
     pub fn agent(&self) -> String {
         self.inner.agent().to_string()
     }
 
     /// The lease kept, in seconds.
-    #[napi(getter)]
+    #[napi(catch_unwind, getter)]
     pub fn lease(&self) -> f64 {
         self.inner.lease() as f64
     }
 
     /// True once the job was lost: its ticket taken over, closed, released or deleted by
     /// someone else, or its heartbeats failed until the lease ran out.
-    #[napi(getter)]
+    #[napi(catch_unwind, getter)]
     pub fn lost(&self) -> bool {
         self.inner.lost().is_some()
     }
 
     /// Why the job was lost, or `null`.
-    #[napi(getter)]
+    #[napi(catch_unwind, getter)]
     pub fn lost_reason(&self) -> Option<String> {
         self.inner.lost()
     }
 
     /// True once the job closed or gave back its ticket.
-    #[napi(getter)]
+    #[napi(catch_unwind, getter)]
     pub fn ended(&self) -> bool {
         self.inner.ended()
     }
 
     /// Aborted (with a `CONFLICT` error naming why) when the job is lost.
-    #[napi(getter, ts_return_type = "AbortSignal")]
+    #[napi(catch_unwind, getter, ts_return_type = "AbortSignal")]
     pub fn signal<'e>(&self, env: &'e Env, this: This<'e>) -> napi::Result<Unknown<'e>> {
         let signal_of: Function<'_, Object<'_>, Unknown<'_>> =
             helpers(env)?.get_named_property("signalOf")?;
@@ -86,21 +86,24 @@ impl Job {
 
     /// Resolves when the job is lost (with why) or ends (with `null`), waiting on a thread of
     /// its own.
-    #[napi(ts_return_type = "Promise<string | null>")]
+    #[napi(catch_unwind, ts_return_type = "Promise<string | null>")]
     pub fn wait_lost<'e>(&self, env: &'e Env) -> napi::Result<Object<'e>> {
         let watch = self.inner.watch();
         wait::spawn(env, None, move |_| Ok(watch.wait_lost(None)))
     }
 
     /// Adds a note to the ticket, by the agent.
-    #[napi(ts_args_type = "text: string")]
+    #[napi(catch_unwind, ts_args_type = "text: string")]
     pub fn note(&self, env: &Env, text: Unknown<'_>) -> napi::Result<Ticket> {
         let r = required::<String>("note", "text", text).and_then(|t| self.inner.note(&t));
         check(env, r).map(Ticket::from)
     }
 
     /// Closes the ticket (the reason, if any, becomes a note) and ends the job.
-    #[napi(ts_args_type = "options?: CloseOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "options?: CloseOptions | undefined | null"
+    )]
     pub fn close(&self, env: &Env, options: Unknown<'_>) -> napi::Result<Closed> {
         let r = options_arg::<CloseOptions>("close", "options", options)
             .and_then(|o| self.inner.close(o.reason.as_deref()));
@@ -109,7 +112,10 @@ impl Job {
 
     /// Gives the ticket back (open, keeping its assignee), with the note first if given, and
     /// ends the job.
-    #[napi(ts_args_type = "options?: JobReleaseOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "options?: JobReleaseOptions | undefined | null"
+    )]
     pub fn release(&self, env: &Env, options: Unknown<'_>) -> napi::Result<Ticket> {
         let r = options_arg::<JobReleaseOptions>("release", "options", options)
             .and_then(|o| self.inner.release(o.note.as_deref()));
@@ -120,7 +126,7 @@ impl Job {
     /// work already ended the job); with one (what went wrong) it gives the ticket back with
     /// the note "Given back: <failure>", unless the job already ended or was lost, and returns
     /// `null`. `work` calls it; the rule is the core's `Job::finish`.
-    #[napi(ts_args_type = "failure?: string | undefined | null")]
+    #[napi(catch_unwind, ts_args_type = "failure?: string | undefined | null")]
     pub fn finish(&self, env: &Env, failure: Option<String>) -> napi::Result<Option<Closed>> {
         let r = self.inner.finish(failure.as_deref());
         check(env, r).map(|c| c.map(Closed::from))

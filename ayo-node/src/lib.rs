@@ -4,7 +4,9 @@
 //! with camelCase keys and `Date`s, and errors that carry the contract's `code`. The core owns
 //! every rule: each method converts its arguments, calls the core and maps the error.
 //! `claim` and `waitReady` return promises settled from threads of their own, so a wait never
-//! blocks the event loop nor occupies libuv's thread pool; an `AbortSignal` cancels one.
+//! blocks the event loop nor occupies libuv's thread pool; an `AbortSignal` cancels one. The other
+//! methods are sync; `tickets.promises` has each as a promise, run the same way. A panic in the
+//! core becomes a JavaScript `Error` (every method is built with `catch_unwind`), never an abort.
 
 mod abort;
 mod args;
@@ -12,6 +14,7 @@ mod convert;
 mod error;
 mod job;
 mod options;
+mod promises;
 mod tickets;
 mod wait;
 mod warnings;
@@ -24,5 +27,6 @@ pub use options::{
     HeartbeatOptions, JobReleaseOptions, ListOptions, OpenOptions, ReleaseOptions, StartOptions,
     UpdateOptions, WaitOptions, WatchOptions,
 };
+pub use promises::TicketsPromises;
 pub use tickets::Tickets;
 pub use watch::Watcher;

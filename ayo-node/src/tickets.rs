@@ -83,6 +83,7 @@ fn configure(env: &Env, opened: ayo::Result<ayo::Tickets>, o: OpenOptions) -> ay
 impl Tickets {
     /// Tickets in a directory of markdown files (created at the first write).
     #[napi(
+        catch_unwind,
         factory,
         ts_args_type = "dir: string, options?: OpenOptions | undefined | null"
     )]
@@ -99,6 +100,7 @@ impl Tickets {
     /// given, else `$AYO_SESSION_ID`, else `default`. `<home>` is `$AYO_HOME`, else
     /// `$XDG_DATA_HOME/ayo`, else `~/.local/share/ayo`.
     #[napi(
+        catch_unwind,
         factory,
         ts_args_type = "session?: string | undefined | null, options?: OpenOptions | undefined | null"
     )]
@@ -116,7 +118,11 @@ impl Tickets {
     }
 
     /// The tickets shared by every session: `<home>/tickets/.tickets/`.
-    #[napi(factory, ts_args_type = "options?: OpenOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        factory,
+        ts_args_type = "options?: OpenOptions | undefined | null"
+    )]
     pub fn open_global(env: &Env, options: Unknown<'_>) -> napi::Result<Self> {
         let r = options_arg::<OpenOptions>("openGlobal", "options", options)
             .and_then(|o| configure(env, ayo::Tickets::open_global(), o));
@@ -127,6 +133,7 @@ impl Tickets {
     /// upward; in a linked git worktree, the main worktree's, so that agents in parallel
     /// worktrees share one store and one set of claims. `INVALID` when there is none.
     #[napi(
+        catch_unwind,
         factory,
         ts_args_type = "start?: string | undefined | null, options?: OpenOptions | undefined | null"
     )]
@@ -141,7 +148,11 @@ impl Tickets {
     }
 
     /// Tickets in memory, gone with the handle.
-    #[napi(factory, ts_args_type = "options?: OpenOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        factory,
+        ts_args_type = "options?: OpenOptions | undefined | null"
+    )]
     pub fn in_memory(env: &Env, options: Unknown<'_>) -> napi::Result<Self> {
         let r = options_arg::<OpenOptions>("inMemory", "options", options)
             .and_then(|o| configure(env, ayo::Tickets::try_in_memory(), o));
@@ -152,6 +163,7 @@ impl Tickets {
     /// Claude Code task list (`claude:LIST` under `$CLAUDE_CONFIG_DIR/tasks/` else
     /// `~/.claude/tasks/`, or `claude:/path`).
     #[napi(
+        catch_unwind,
         factory,
         ts_args_type = "url: string, options?: OpenOptions | undefined | null"
     )]
@@ -165,19 +177,29 @@ impl Tickets {
     }
 
     /// Who acts (for notes and the audit log), if anybody.
-    #[napi(getter)]
+    #[napi(catch_unwind, getter)]
     pub fn actor(&self) -> Option<String> {
         self.inner.actor().map(str::to_string)
     }
 
+    /// The promise methods of this handle: each blocking method by the same name, resolved
+    /// from a thread of its own so the event loop keeps running (`await t.promises.close(id)`).
+    #[napi(catch_unwind, getter)]
+    pub fn promises(&self) -> crate::promises::TicketsPromises {
+        crate::promises::TicketsPromises::new(Arc::clone(&self.inner))
+    }
+
     /// Where the store is: a directory, a URL, or `memory`.
-    #[napi(getter)]
+    #[napi(catch_unwind, getter)]
     pub fn location(&self) -> String {
         self.inner.store().location()
     }
 
     /// Creates a ticket and returns it. Every dep must exist; a chosen id must be free.
-    #[napi(ts_args_type = "title: string, options?: CreateOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "title: string, options?: CreateOptions | undefined | null"
+    )]
     pub fn create(
         &self,
         env: &Env,
@@ -193,14 +215,17 @@ impl Tickets {
     }
 
     /// One ticket, by exact id or a unique prefix of one.
-    #[napi(ts_args_type = "id: string")]
+    #[napi(catch_unwind, ts_args_type = "id: string")]
     pub fn get(&self, env: &Env, id: Unknown<'_>) -> napi::Result<Ticket> {
         let r = required::<String>("get", "id", id).and_then(|id| self.inner.get(&id));
         check(env, r).map(Ticket::from)
     }
 
     /// Every ticket that matches the filter, oldest first.
-    #[napi(ts_args_type = "options?: ListOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "options?: ListOptions | undefined | null"
+    )]
     pub fn list(&self, env: &Env, options: Unknown<'_>) -> napi::Result<Vec<Ticket>> {
         let r = options_arg::<ListOptions>("list", "options", options)
             .and_then(ListOptions::into_filter)
@@ -210,7 +235,10 @@ impl Tickets {
 
     /// Open tickets with no `blockedBy`, by priority, then created, then id; only the
     /// assignee's when given.
-    #[napi(ts_args_type = "options?: AgentOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "options?: AgentOptions | undefined | null"
+    )]
     pub fn ready(&self, env: &Env, options: Unknown<'_>) -> napi::Result<Vec<Ticket>> {
         let r = options_arg::<AgentOptions>("ready", "options", options)
             .and_then(|o| self.inner.ready(o.assignee.as_deref()));
@@ -218,7 +246,10 @@ impl Tickets {
     }
 
     /// Open or in-progress tickets with a non-empty `blockedBy`, oldest first.
-    #[napi(ts_args_type = "options?: AgentOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "options?: AgentOptions | undefined | null"
+    )]
     pub fn blocked(&self, env: &Env, options: Unknown<'_>) -> napi::Result<Vec<Ticket>> {
         let r = options_arg::<AgentOptions>("blocked", "options", options)
             .and_then(|o| self.inner.blocked(o.assignee.as_deref()));
@@ -226,7 +257,7 @@ impl Tickets {
     }
 
     /// Edits the given fields and keeps the rest; `parent: null` clears the parent.
-    #[napi(ts_args_type = "id: string, changes: UpdateOptions")]
+    #[napi(catch_unwind, ts_args_type = "id: string, changes: UpdateOptions")]
     pub fn update(&self, env: &Env, id: Unknown<'_>, changes: Unknown<'_>) -> napi::Result<Ticket> {
         let r = (|| {
             let id: String = required("update", "id", id)?;
@@ -238,7 +269,10 @@ impl Tickets {
 
     /// open → in_progress; sets `started`, and the assignee when `agent` is given. A blocked
     /// ticket is refused (`BLOCKED`) unless `force`.
-    #[napi(ts_args_type = "id: string, options?: StartOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, options?: StartOptions | undefined | null"
+    )]
     pub fn start(&self, env: &Env, id: Unknown<'_>, options: Unknown<'_>) -> napi::Result<Ticket> {
         let r = (|| {
             let id: String = required("start", "id", id)?;
@@ -253,6 +287,7 @@ impl Tickets {
     /// `null` when there is none. With `wait`, waits (on a thread of its own) until one is
     /// claimable or `timeout` seconds pass.
     #[napi(
+        catch_unwind,
         ts_args_type = "agent: string, options?: ClaimOptions | undefined | null",
         ts_return_type = "Promise<Ticket | null>"
     )]
@@ -279,6 +314,7 @@ impl Tickets {
     /// `lease` seconds; default: the handle's default lease, else 60) until it is closed or
     /// given back; `null` when nothing was claimable. `work` is the usual way to use one.
     #[napi(
+        catch_unwind,
         ts_args_type = "agent: string, options?: ClaimOptions | undefined | null",
         ts_return_type = "Promise<Job | null>"
     )]
@@ -306,6 +342,7 @@ impl Tickets {
     /// `job.signal` aborts when the job is lost (then `fn` resolving rejects with `CONFLICT`:
     /// the ticket is no longer the job's to close). Resolves `null` when nothing was claimable.
     #[napi(
+        catch_unwind,
         ts_args_type = "agent: string, fn: (job: Job) => unknown, options?: ClaimOptions | undefined | null",
         ts_return_type = "Promise<Closed | null>"
     )]
@@ -326,6 +363,7 @@ impl Tickets {
     /// Renews the lease of a ticket `agent` holds: by `lease` seconds, else by the length
     /// given at claim.
     #[napi(
+        catch_unwind,
         ts_args_type = "id: string, agent: string, options?: HeartbeatOptions | undefined | null"
     )]
     pub fn heartbeat(
@@ -346,7 +384,10 @@ impl Tickets {
     }
 
     /// in_progress → open, keeping the assignee: gives a claim back.
-    #[napi(ts_args_type = "id: string, options?: ReleaseOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, options?: ReleaseOptions | undefined | null"
+    )]
     pub fn release(
         &self,
         env: &Env,
@@ -363,7 +404,10 @@ impl Tickets {
 
     /// open/in_progress → closed; the reason, if any, becomes a note. Returns the ticket and
     /// the open dependents that became ready.
-    #[napi(ts_args_type = "id: string, options?: CloseOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, options?: CloseOptions | undefined | null"
+    )]
     pub fn close(&self, env: &Env, id: Unknown<'_>, options: Unknown<'_>) -> napi::Result<Closed> {
         let r = (|| {
             let id: String = required("close", "id", id)?;
@@ -374,14 +418,14 @@ impl Tickets {
     }
 
     /// closed → open.
-    #[napi(ts_args_type = "id: string")]
+    #[napi(catch_unwind, ts_args_type = "id: string")]
     pub fn reopen(&self, env: &Env, id: Unknown<'_>) -> napi::Result<Ticket> {
         let r = required::<String>("reopen", "id", id).and_then(|id| self.inner.reopen(&id));
         check(env, r).map(Ticket::from)
     }
 
     /// Appends a timestamped note by the actor.
-    #[napi(ts_args_type = "id: string, text: string")]
+    #[napi(catch_unwind, ts_args_type = "id: string, text: string")]
     pub fn note(&self, env: &Env, id: Unknown<'_>, text: Unknown<'_>) -> napi::Result<Ticket> {
         let r = (|| {
             let id: String = required("note", "id", id)?;
@@ -392,7 +436,10 @@ impl Tickets {
     }
 
     /// Sets the assignee (`@` is added), or clears it with `null`.
-    #[napi(ts_args_type = "id: string, agent?: string | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, agent?: string | undefined | null"
+    )]
     pub fn assign(&self, env: &Env, id: Unknown<'_>, agent: Unknown<'_>) -> napi::Result<Ticket> {
         let r = (|| {
             let id: String = required("assign", "id", id)?;
@@ -403,7 +450,7 @@ impl Tickets {
     }
 
     /// Makes `id` depend on `dep`; refuses a self-dep and any cycle (`CYCLE`, with `cycle`).
-    #[napi(ts_args_type = "id: string, dep: string")]
+    #[napi(catch_unwind, ts_args_type = "id: string, dep: string")]
     pub fn add_dep(&self, env: &Env, id: Unknown<'_>, dep: Unknown<'_>) -> napi::Result<Ticket> {
         let r = (|| {
             let id: String = required("addDep", "id", id)?;
@@ -414,7 +461,7 @@ impl Tickets {
     }
 
     /// Removes the dep `dep` from `id`.
-    #[napi(ts_args_type = "id: string, dep: string")]
+    #[napi(catch_unwind, ts_args_type = "id: string, dep: string")]
     pub fn remove_dep(&self, env: &Env, id: Unknown<'_>, dep: Unknown<'_>) -> napi::Result<Ticket> {
         let r = (|| {
             let id: String = required("removeDep", "id", id)?;
@@ -425,7 +472,7 @@ impl Tickets {
     }
 
     /// The dependency tree below a ticket.
-    #[napi(ts_args_type = "id: string")]
+    #[napi(catch_unwind, ts_args_type = "id: string")]
     pub fn dep_tree(&self, env: &Env, id: Unknown<'_>) -> napi::Result<DepTree> {
         let r = required::<String>("depTree", "id", id).and_then(|id| self.inner.dep_tree(&id));
         check(env, r).map(DepTree::from)
@@ -433,7 +480,10 @@ impl Tickets {
 
     /// Deletes a ticket and returns it. Refused (`CONFLICT`) while others depend on it, unless
     /// `force`, which also removes those deps.
-    #[napi(ts_args_type = "id: string, options?: DeleteOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, options?: DeleteOptions | undefined | null"
+    )]
     pub fn delete(&self, env: &Env, id: Unknown<'_>, options: Unknown<'_>) -> napi::Result<Ticket> {
         let r = (|| {
             let id: String = required("delete", "id", id)?;
@@ -446,6 +496,7 @@ impl Tickets {
     /// Waits (on a thread of its own) until `ready({ assignee })` is non-empty and resolves to
     /// its first ticket, without claiming it; `null` when `timeout` seconds pass first.
     #[napi(
+        catch_unwind,
         ts_args_type = "options?: WaitOptions | undefined | null",
         ts_return_type = "Promise<Ticket | null>"
     )]
@@ -464,7 +515,7 @@ impl Tickets {
     }
 
     /// The audit log, oldest first: one ticket's (also after it was deleted), or all.
-    #[napi(ts_args_type = "id?: string | undefined | null")]
+    #[napi(catch_unwind, ts_args_type = "id?: string | undefined | null")]
     pub fn history(&self, env: &Env, id: Unknown<'_>) -> napi::Result<Vec<LogEntry>> {
         let r = optional::<String>("history", "id", id)
             .and_then(|id| self.inner.history(id.as_deref()));
@@ -476,6 +527,7 @@ impl Tickets {
     /// by itself; aborting `signal` ends it with an `AbortError`. `since` replays the log from
     /// then first; `agent` keeps the changes made by that agent or to tickets assigned to it.
     #[napi(
+        catch_unwind,
         ts_args_type = "options?: WatchOptions | undefined | null",
         ts_return_type = "AsyncGenerator<LogEntry, never, undefined>"
     )]
@@ -489,7 +541,10 @@ impl Tickets {
 
     /// The handle under `watch`: a `Watcher` whose `next(signal)` is a promise of the next
     /// change.
-    #[napi(ts_args_type = "options?: WatchOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "options?: WatchOptions | undefined | null"
+    )]
     pub fn watcher(&self, env: &Env, options: Unknown<'_>) -> napi::Result<Watcher> {
         let r = options_arg::<WatchOptions>("watch", "options", options).and_then(|o| {
             let options = ayo::WatchOptions {
@@ -502,7 +557,10 @@ impl Tickets {
     }
 
     /// The dependency graph as `mermaid` (default) or `dot` text, all of it or below `id`.
-    #[napi(ts_args_type = "options?: GraphOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "options?: GraphOptions | undefined | null"
+    )]
     pub fn graph(&self, env: &Env, options: Unknown<'_>) -> napi::Result<String> {
         let r = (|| {
             let o = options_arg::<GraphOptions>("graph", "options", options)?;
@@ -518,7 +576,7 @@ impl Tickets {
 
     /// Everything wrong in the store: unreadable files, deps on missing tickets, cycles made by
     /// hand edits, ids that disagree with file names.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn check(&self, env: &Env) -> napi::Result<Vec<Problem>> {
         check(env, self.inner.check()).map(|l| l.into_iter().map(Problem::from).collect())
     }
@@ -526,6 +584,7 @@ impl Tickets {
     /// Runs `fn` as one batch: its writes are committed together when it returns, and dropped
     /// when it throws. `fn` gets this handle and must be synchronous.
     #[napi(
+        catch_unwind,
         ts_generic_types = "T",
         ts_args_type = "fn: (tickets: Tickets) => T",
         ts_return_type = "T"

@@ -86,10 +86,29 @@ where
     let _ = std::thread::Builder::new()
         .name("ayo-wait".into())
         .spawn(move || {
-            let result = work(&interrupt);
+            // A panic in the core rejects the promise with its message; it never unwinds
+            // out of the thread (nor leaves the promise pending).
+            let result =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&interrupt)))
+                    .unwrap_or_else(|payload| Err(ayo::Error::storage(panic_message(payload))));
             pending.settle(result);
         });
     Ok(promise)
+}
+
+/// What a caught panic says: "a panic in ayo-tickets: <its message>".
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    let text = match (
+        payload.downcast_ref::<&str>(),
+        payload.downcast_ref::<String>(),
+    ) {
+        (Some(s), _) => (*s).to_string(),
+        (_, Some(s)) => s.clone(),
+        _ => "(no message)".to_string(),
+    };
+    // The payload may itself panic when dropped: forget it rather than risk an abort.
+    std::mem::forget(payload);
+    format!("a panic in ayo-tickets: {text}")
 }
 
 /// A promise of `T` rejected with `e`: how a promise-returning method refuses its arguments.

@@ -36,6 +36,7 @@ impl Watcher {
     /// The next change: a promise settled when it is written; `signal` rejects it with an
     /// `AbortError`.
     #[napi(
+        catch_unwind,
         ts_args_type = "signal?: AbortSignal | undefined | null",
         ts_return_type = "Promise<LogEntry>"
     )]

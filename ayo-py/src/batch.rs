@@ -3,7 +3,7 @@
 use pyo3::prelude::*;
 use pyo3::types::PyAny;
 
-use crate::call::call;
+use crate::call::{call, write};
 use crate::tickets::PyTickets;
 
 /// Groups the writes of this thread into one transaction: committed on a clean exit,
@@ -36,6 +36,6 @@ impl PyBatch {
         let _ = (exc_value, traceback);
         let commit = exc_type.is_none();
         let t = self.tickets.get();
-        call(py, || t.core.end_batch(commit))
+        write(py, || t.core.end_batch(commit))
     }
 }

@@ -8,7 +8,7 @@ use ayo_tickets::Job;
 use pyo3::prelude::*;
 use pyo3::types::PyAny;
 
-use crate::call::call;
+use crate::call::{Effect, write};
 use crate::objects::{PyClosed, PyTicket};
 
 /// How often a blocking `wait_lost` looks for Ctrl-C.
@@ -22,6 +22,25 @@ pub struct PyJob {
     pub core: Job,
 }
 
+/// The note for a block that raised: `the block raised <name>: <message>`.
+fn failure(kind: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<String> {
+    let name = kind.getattr("__name__")?.str()?.to_string();
+    let message = value.str()?.to_string();
+    Ok(match message.is_empty() {
+        true => format!("the block raised {name}."),
+        false => format!("the block raised {name}: {message}"),
+    })
+}
+
+/// `__aexit__`'s outcome: `False`, so the block's exception is raised on.
+struct NotSwallowed;
+
+impl crate::aio::Payload for NotSwallowed {
+    fn into_py(self: Box<Self>, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(false.into_pyobject(py)?.to_owned().into_any().unbind())
+    }
+}
+
 impl PyJob {
     /// What `__exit__` does: close on a clean exit (unless the block already ended the job),
     /// give back with a note naming the exception otherwise.
@@ -30,20 +49,10 @@ impl PyJob {
         py: Python<'_>,
         exc: Option<(&Bound<'_, PyAny>, &Bound<'_, PyAny>)>,
     ) -> PyResult<()> {
-        let failure = match exc {
-            None => None,
-            Some((kind, value)) => {
-                let name = kind.getattr("__name__")?.str()?.to_string();
-                let message = value.str()?.to_string();
-                Some(match message.is_empty() {
-                    true => format!("the block raised {name}."),
-                    false => format!("the block raised {name}: {message}"),
-                })
-            }
-        };
+        let failure = exc.map(|(kind, value)| failure(kind, value)).transpose()?;
         // On an exception the core gives the ticket back and the block's exception is raised
         // on; a failed give-back (a lost job) does not hide it.
-        call(py, || self.core.finish(failure.as_deref())).map(|_| ())
+        write(py, || self.core.finish(failure.as_deref())).map(|_| ())
     }
 }
 
@@ -100,7 +109,10 @@ impl PyJob {
                     .min(SIGNAL_EVERY),
                 None => SIGNAL_EVERY,
             };
-            let why = py.detach(|| self.core.wait_lost(Some(slice)));
+            if crate::exit::closing() {
+                return Err(crate::errors::to_py(py, ayo_tickets::Error::Interrupted));
+            }
+            let why = crate::exit::detach(py, || self.core.wait_lost(Some(slice)));
             if why.is_some() || self.core.ended() {
                 return Ok(why);
             }
@@ -113,20 +125,20 @@ impl PyJob {
 
     /// Adds a note to the ticket, by the agent.
     fn note(&self, py: Python<'_>, text: &str) -> PyResult<PyTicket> {
-        call(py, || self.core.note(text)).map(PyTicket)
+        write(py, || self.core.note(text)).map(PyTicket)
     }
 
     /// Closes the ticket (the reason, if any, becomes a note) and ends the job.
     #[pyo3(signature = (*, reason=None))]
     fn close(&self, py: Python<'_>, reason: Option<&str>) -> PyResult<PyClosed> {
-        call(py, || self.core.close(reason)).map(PyClosed)
+        write(py, || self.core.close(reason)).map(PyClosed)
     }
 
     /// Gives the ticket back (open, keeping its assignee), with the note first if given, and
     /// ends the job.
     #[pyo3(signature = (*, note=None))]
     fn release(&self, py: Python<'_>, note: Option<&str>) -> PyResult<PyTicket> {
-        call(py, || self.core.release(note)).map(PyTicket)
+        write(py, || self.core.release(note)).map(PyTicket)
     }
 
     fn __enter__(slf: Py<Self>) -> Py<Self> {
@@ -148,11 +160,11 @@ impl PyJob {
     }
 
     fn __aenter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        let job = slf.clone().unbind();
-        crate::aio::in_thread(slf.py(), move |py, _| Ok(job.clone_ref(py).into_any()))
+        crate::aio::ready(slf.py(), slf.clone().into_any().unbind())
     }
 
-    /// `__exit__` for `async with`: the close or give-back runs in a thread of its own.
+    /// `__exit__` for `async with`: a coroutine; the close or give-back runs in a native
+    /// thread of its own.
     #[pyo3(signature = (exc_type, exc_value, traceback))]
     fn __aexit__<'py>(
         slf: &Bound<'py, Self>,
@@ -162,16 +174,14 @@ impl PyJob {
     ) -> PyResult<Bound<'py, PyAny>> {
         let _ = traceback;
         let py = slf.py();
-        let job = slf.clone().unbind();
-        let exc = exc_type
+        let failure = exc_type
             .zip(exc_value)
-            .map(|(k, v)| (k.unbind(), v.unbind()));
-        crate::aio::in_thread(py, move |py, _| {
-            let exc = exc
-                .as_ref()
-                .map(|(k, v)| (k.bind(py).clone(), v.bind(py).clone()));
-            job.get().finish(py, exc.as_ref().map(|(k, v)| (k, v)))?;
-            Ok(false.into_pyobject(py)?.to_owned().into_any().unbind())
+            .map(|(kind, value)| failure(&kind, &value))
+            .transpose()?;
+        let job = slf.clone().unbind();
+        crate::aio::spawn(py, Effect::Write, move |_| {
+            job.get().core.finish(failure.as_deref())?;
+            Ok(Box::new(NotSwallowed) as Box<dyn crate::aio::Payload>)
         })
     }
 

@@ -11,6 +11,7 @@ mod batch;
 mod call;
 mod convert;
 mod errors;
+mod exit;
 mod job;
 mod objects;
 mod tickets;
@@ -30,5 +31,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<objects::PyDepTree>()?;
     m.add_class::<watch::PyWatch>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    exit::register(m.py())?;
     Ok(())
 }

@@ -351,12 +351,18 @@ impl PyDepTree {
     fn repeated(&self) -> bool {
         self.0.repeated
     }
+    /// True when this ticket is 50 levels down and its deps are left out (its own
+    /// `dep_tree` shows them).
+    #[getter]
+    fn truncated(&self) -> bool {
+        self.0.truncated
+    }
     /// Its deps' trees, in the order of its deps.
     #[getter]
     fn deps(&self) -> Vec<PyDepTree> {
         self.0.deps.iter().cloned().map(PyDepTree).collect()
     }
-    /// `{id, title, status, missing, repeated, deps: [...]}`.
+    /// `{id, title, status, missing, repeated, truncated, deps: [...]}`.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_dict(py, &self.0)
     }

@@ -1,16 +1,16 @@
 //! The `Tickets` class: the contract's operations with keyword arguments.
 
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
 
 use ayo_tickets::{
-    ClaimOptions, Filter, GraphFormat, NewTicket, OpenOptions, Status, Tickets, Update,
+    ClaimOptions, Filter, GraphFormat, NewTicket, OpenOptions, Status, Ticket, Tickets, Update,
     lease_from_secs, wait_timeout,
 };
 use pyo3::prelude::*;
 
+use crate::aio::{Interrupt, Payload};
 use crate::batch::PyBatch;
-use crate::call::{call, call_waiting, warning_handler};
+use crate::call::{Effect, call, call_waiting, warning_handler, write};
 use crate::convert::Clearable;
 use crate::errors::to_py;
 use crate::job::PyJob;
@@ -46,52 +46,44 @@ fn tickets(list: Vec<ayo_tickets::Ticket>) -> Vec<PyTicket> {
     list.into_iter().map(PyTicket).collect()
 }
 
-impl PyTickets {
-    /// `claim`, blocking this thread while it waits (with the GIL released, Ctrl-C and
-    /// cancellation checked).
-    pub fn claim_blocking(
-        &self,
-        py: Python<'_>,
-        agent: &str,
-        options: ClaimOptions,
-        cancel: Option<&AtomicBool>,
-    ) -> PyResult<Option<PyTicket>> {
-        let t = call_waiting(py, cancel, |interrupt| {
-            self.core.claim_with(agent, &options, Some(interrupt))
-        })?;
-        Ok(t.map(PyTicket))
+/// A claim's outcome for asyncio: the ticket, given back (open, for the agent that asked)
+/// when nobody receives it.
+struct Claimed {
+    owner: Py<PyTickets>,
+    agent: String,
+    ticket: Option<Ticket>,
+}
+
+impl Payload for Claimed {
+    fn into_py(self: Box<Self>, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(self.ticket.map(PyTicket).into_pyobject(py)?.unbind())
     }
 
-    /// `work`, blocking this thread while it waits (with the GIL released).
-    pub fn work_blocking(
-        &self,
-        py: Python<'_>,
-        agent: &str,
-        options: ClaimOptions,
-        cancel: Option<&AtomicBool>,
-    ) -> PyResult<Option<PyJob>> {
-        let job = if options.wait {
-            call_waiting(py, cancel, |interrupt| {
-                self.core.work_with(agent, &options, interrupt)
-            })?
-        } else {
-            call(py, || self.core.work(agent, options))?
-        };
-        Ok(job.map(|core| PyJob { core }))
+    fn give_back(self: Box<Self>) {
+        if let Some(t) = &self.ticket {
+            let _ = self.owner.get().core.release(&t.id, Some(&self.agent));
+        }
     }
+}
 
-    /// `wait_ready`, blocking this thread while it waits (with the GIL released).
-    pub fn wait_ready_blocking(
-        &self,
-        py: Python<'_>,
-        assignee: Option<&str>,
-        timeout: Option<std::time::Duration>,
-        cancel: Option<&AtomicBool>,
-    ) -> PyResult<Option<PyTicket>> {
-        let t = call_waiting(py, cancel, |interrupt| {
-            self.core.wait_ready_with(assignee, timeout, interrupt)
-        })?;
-        Ok(t.map(PyTicket))
+/// `wait_ready`'s outcome for asyncio (nothing to give back).
+struct Found(Option<Ticket>);
+
+impl Payload for Found {
+    fn into_py(self: Box<Self>, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(self.0.map(PyTicket).into_pyobject(py)?.unbind())
+    }
+}
+
+/// `work`'s outcome for asyncio: a job nobody receives is dropped, which gives it back.
+struct Work(Option<ayo_tickets::Job>);
+
+impl Payload for Work {
+    fn into_py(self: Box<Self>, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(match self.0 {
+            Some(core) => Py::new(py, PyJob { core })?.into_any(),
+            None => py.None(),
+        })
     }
 }
 
@@ -240,7 +232,7 @@ impl PyTickets {
             parent,
             id,
         };
-        call(py, || self.core.create(new)).map(PyTicket)
+        write(py, || self.core.create(new)).map(PyTicket)
     }
 
     /// One ticket, by exact id or a unique prefix of one.
@@ -309,7 +301,7 @@ impl PyTickets {
             tags,
             parent: parent.into_core(),
         };
-        call(py, || self.core.update(id, changes)).map(PyTicket)
+        write(py, || self.core.update(id, changes)).map(PyTicket)
     }
 
     /// open -> in_progress, for `agent` when given; a blocked ticket only with `force`.
@@ -321,7 +313,7 @@ impl PyTickets {
         agent: Option<&str>,
         force: bool,
     ) -> PyResult<PyTicket> {
-        call(py, || self.core.start(id, agent, force)).map(PyTicket)
+        write(py, || self.core.start(id, agent, force)).map(PyTicket)
     }
 
     /// Atomically takes the first ticket claimable by `agent` and starts it; `None` when there
@@ -337,10 +329,15 @@ impl PyTickets {
         lease: Option<f64>,
     ) -> PyResult<Option<PyTicket>> {
         let options = claim_options(py, wait, timeout, lease)?;
-        self.claim_blocking(py, agent, options, None)
+        let t = call_waiting(py, Effect::Write, |interrupt| {
+            self.core.claim_with(agent, &options, Some(interrupt))
+        })?;
+        Ok(t.map(PyTicket))
     }
 
-    /// `claim` for asyncio: an awaitable that runs the claim in a thread of its own.
+    /// `claim` for asyncio: a coroutine that runs the claim in a native thread of its own.
+    /// A claim that went through as the task was cancelled is given back (open, for the
+    /// agent that asked), not left in progress for nobody to finish.
     #[pyo3(signature = (agent, *, wait=false, timeout=None, lease=None))]
     fn claim_async<'py>(
         slf: &Bound<'py, Self>,
@@ -351,23 +348,18 @@ impl PyTickets {
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
         let options = claim_options(py, wait, timeout, lease)?;
-        let this = slf.clone().unbind();
-        let owner = this.clone_ref(py);
-        let claimer = agent.clone();
-        // A claim that went through as the task was cancelled is given back (open, for the
-        // agent that asked), not left in progress for nobody to finish.
-        let give_back = move |py: Python<'_>, t: &PyTicket| {
-            let core = &owner.get().core;
-            call(py, || core.release(&t.0.id, Some(&claimer))).map(|_| ())
-        };
-        crate::aio::spawn(
-            py,
-            move |py, cancel| {
-                this.get()
-                    .claim_blocking(py, &agent, options.clone(), Some(cancel))
-            },
-            Some(Box::new(give_back)),
-        )
+        let owner = slf.clone().unbind();
+        crate::aio::spawn(py, Effect::Write, move |interrupt: Interrupt<'_>| {
+            let ticket = owner
+                .get()
+                .core
+                .claim_with(&agent, &options, Some(interrupt))?;
+            Ok(Box::new(Claimed {
+                owner,
+                agent,
+                ticket,
+            }) as Box<dyn Payload>)
+        })
     }
 
     /// Claims the next ticket for `agent` as a `Job` that keeps its lease alive (every third
@@ -384,11 +376,17 @@ impl PyTickets {
         timeout: Option<f64>,
     ) -> PyResult<Option<PyJob>> {
         let options = claim_options(py, wait, timeout, lease)?;
-        self.work_blocking(py, agent, options, None)
+        let job = match options.wait {
+            true => call_waiting(py, Effect::Write, |interrupt| {
+                self.core.work_with(agent, &options, interrupt)
+            })?,
+            false => write(py, || self.core.work(agent, options))?,
+        };
+        Ok(job.map(|core| PyJob { core }))
     }
 
-    /// `work` for asyncio: an awaitable that claims in a thread of its own. A job claimed as
-    /// the task was cancelled is given back.
+    /// `work` for asyncio: a coroutine that claims in a native thread of its own. A job
+    /// claimed as the task was cancelled is given back.
     #[pyo3(signature = (agent, *, lease=None, wait=false, timeout=None))]
     fn work_async<'py>(
         slf: &Bound<'py, Self>,
@@ -399,15 +397,14 @@ impl PyTickets {
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
         let options = claim_options(py, wait, timeout, lease)?;
-        let this = slf.clone().unbind();
-        crate::aio::in_thread(py, move |py, cancel| {
-            let job = this
-                .get()
-                .work_blocking(py, &agent, options.clone(), Some(cancel))?;
-            Ok(match job {
-                Some(j) => Py::new(py, j)?.into_any(),
-                None => py.None(),
-            })
+        let owner = slf.clone().unbind();
+        crate::aio::spawn(py, Effect::Write, move |interrupt: Interrupt<'_>| {
+            let core = &owner.get().core;
+            let job = match options.wait {
+                true => core.work_with(&agent, &options, interrupt)?,
+                false => core.work(&agent, options)?,
+            };
+            Ok(Box::new(Work(job)) as Box<dyn Payload>)
         })
     }
 
@@ -424,44 +421,44 @@ impl PyTickets {
             .map(lease_from_secs)
             .transpose()
             .map_err(|e| to_py(py, e))?;
-        call(py, || self.core.heartbeat(id, agent, lease)).map(PyTicket)
+        write(py, || self.core.heartbeat(id, agent, lease)).map(PyTicket)
     }
 
     /// in_progress -> open, keeping the assignee.
     #[pyo3(signature = (id, *, agent=None))]
     fn release(&self, py: Python<'_>, id: &str, agent: Option<&str>) -> PyResult<PyTicket> {
-        call(py, || self.core.release(id, agent)).map(PyTicket)
+        write(py, || self.core.release(id, agent)).map(PyTicket)
     }
 
     /// Closes a ticket; the reason becomes a note. Returns `.ticket` and `.unblocked`.
     #[pyo3(signature = (id, *, reason=None))]
     fn close(&self, py: Python<'_>, id: &str, reason: Option<&str>) -> PyResult<PyClosed> {
-        call(py, || self.core.close(id, reason)).map(PyClosed)
+        write(py, || self.core.close(id, reason)).map(PyClosed)
     }
 
     /// closed -> open.
     fn reopen(&self, py: Python<'_>, id: &str) -> PyResult<PyTicket> {
-        call(py, || self.core.reopen(id)).map(PyTicket)
+        write(py, || self.core.reopen(id)).map(PyTicket)
     }
 
     /// Appends a timestamped note by the actor.
     fn note(&self, py: Python<'_>, id: &str, text: &str) -> PyResult<PyTicket> {
-        call(py, || self.core.note(id, text)).map(PyTicket)
+        write(py, || self.core.note(id, text)).map(PyTicket)
     }
 
     /// Sets the assignee, or clears it with `None`.
     fn assign(&self, py: Python<'_>, id: &str, agent: Option<&str>) -> PyResult<PyTicket> {
-        call(py, || self.core.assign(id, agent)).map(PyTicket)
+        write(py, || self.core.assign(id, agent)).map(PyTicket)
     }
 
     /// Makes `id` wait for `dep`; refuses a self-dep and any cycle.
     fn add_dep(&self, py: Python<'_>, id: &str, dep: &str) -> PyResult<PyTicket> {
-        call(py, || self.core.add_dep(id, dep)).map(PyTicket)
+        write(py, || self.core.add_dep(id, dep)).map(PyTicket)
     }
 
     /// Removes the dep of `id` on `dep`.
     fn remove_dep(&self, py: Python<'_>, id: &str, dep: &str) -> PyResult<PyTicket> {
-        call(py, || self.core.remove_dep(id, dep)).map(PyTicket)
+        write(py, || self.core.remove_dep(id, dep)).map(PyTicket)
     }
 
     /// The dependency tree below a ticket.
@@ -473,7 +470,7 @@ impl PyTickets {
     /// which also removes those edges.
     #[pyo3(signature = (id, *, force=false))]
     fn delete(&self, py: Python<'_>, id: &str, force: bool) -> PyResult<PyTicket> {
-        call(py, || self.core.delete(id, force)).map(PyTicket)
+        write(py, || self.core.delete(id, force)).map(PyTicket)
     }
 
     /// Blocks until a ticket is ready (the assignee's, when given) and returns the first, without
@@ -486,10 +483,13 @@ impl PyTickets {
         timeout: Option<f64>,
     ) -> PyResult<Option<PyTicket>> {
         let timeout = wait_timeout(timeout).map_err(|e| to_py(py, e))?;
-        self.wait_ready_blocking(py, assignee, timeout, None)
+        let t = call_waiting(py, Effect::Read, |interrupt| {
+            self.core.wait_ready_with(assignee, timeout, interrupt)
+        })?;
+        Ok(t.map(PyTicket))
     }
 
-    /// `wait_ready` for asyncio: an awaitable that waits in a thread of its own.
+    /// `wait_ready` for asyncio: a coroutine that waits in a native thread of its own.
     #[pyo3(signature = (*, assignee=None, timeout=None))]
     fn wait_ready_async<'py>(
         slf: &Bound<'py, Self>,
@@ -498,15 +498,12 @@ impl PyTickets {
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
         let timeout = wait_timeout(timeout).map_err(|e| to_py(py, e))?;
-        let this = slf.clone().unbind();
-        crate::aio::spawn(
-            py,
-            move |py, cancel| {
-                this.get()
-                    .wait_ready_blocking(py, assignee.as_deref(), timeout, Some(cancel))
-            },
-            None,
-        )
+        let owner = slf.clone().unbind();
+        crate::aio::spawn(py, Effect::Read, move |interrupt: Interrupt<'_>| {
+            let core = &owner.get().core;
+            let t = core.wait_ready_with(assignee.as_deref(), timeout, interrupt)?;
+            Ok(Box::new(Found(t)) as Box<dyn Payload>)
+        })
     }
 
     /// The audit log, oldest first: one ticket's (also after it was deleted) or all.

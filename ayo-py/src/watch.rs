@@ -8,7 +8,7 @@ use std::sync::{Mutex, MutexGuard};
 use ayo_tickets::{LogEntry, Tickets, Watch};
 use pyo3::prelude::*;
 
-use crate::call::call_waiting;
+use crate::call::{Effect, call_waiting};
 use crate::objects::PyLogEntry;
 use crate::tickets::PyTickets;
 
@@ -41,21 +41,22 @@ impl PyWatch {
         self.core.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The next entry, blocking with the GIL released until it comes or the wait is
-    /// interrupted (Ctrl-C, or `cancel` set).
-    fn next_blocking(
-        &self,
-        py: Python<'_>,
-        cancel: Option<&std::sync::atomic::AtomicBool>,
-    ) -> PyResult<PyLogEntry> {
-        let entry: LogEntry = call_waiting(py, cancel, |interrupt| {
-            loop {
-                if let Some(e) = self.lock().next_entry(None, Some(interrupt))? {
-                    return Ok(e);
-                }
+    /// The next entry, blocking until it comes or `interrupt` says stop.
+    fn next_entry(&self, interrupt: crate::aio::Interrupt<'_>) -> ayo_tickets::Result<LogEntry> {
+        loop {
+            if let Some(e) = self.lock().next_entry(None, Some(interrupt))? {
+                return Ok(e);
             }
-        })?;
-        Ok(PyLogEntry(entry))
+        }
+    }
+}
+
+/// A watch's next entry for asyncio.
+struct Next(LogEntry);
+
+impl crate::aio::Payload for Next {
+    fn into_py(self: Box<Self>, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(Py::new(py, PyLogEntry(self.0))?.into_any())
     }
 }
 
@@ -67,19 +68,19 @@ impl PyWatch {
 
     /// Blocks until the next change.
     fn __next__(&self, py: Python<'_>) -> PyResult<PyLogEntry> {
-        self.next_blocking(py, None)
+        call_waiting(py, Effect::Read, |interrupt| self.next_entry(interrupt)).map(PyLogEntry)
     }
 
     fn __aiter__(slf: Bound<'_, Self>) -> Bound<'_, Self> {
         slf
     }
 
-    /// An awaitable of the next change, waiting in a thread of its own.
+    /// A coroutine of the next change, waiting in a native thread of its own.
     fn __anext__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         let this = slf.clone().unbind();
-        crate::aio::in_thread(slf.py(), move |py, cancel| {
-            let entry = this.get().next_blocking(py, Some(cancel))?;
-            Ok(Bound::new(py, entry)?.into_any().unbind())
+        crate::aio::spawn(slf.py(), Effect::Read, move |interrupt| {
+            let entry = this.get().next_entry(interrupt)?;
+            Ok(Box::new(Next(entry)) as Box<dyn crate::aio::Payload>)
         })
     }
 }

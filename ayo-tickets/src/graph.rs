@@ -33,8 +33,23 @@ pub struct DepTree {
     pub missing: bool,
     /// True when this ticket was already drawn above (its deps are not repeated).
     pub repeated: bool,
+    /// True when this ticket is [`MAX_TREE_DEPTH`] levels down and has deps, which are left
+    /// out: the tree of this ticket shows them.
+    pub truncated: bool,
     /// Its deps' trees, in the order of its `deps`.
     pub deps: Vec<DepTree>,
+}
+
+/// How many levels below its root a [`DepTree`] goes: a ticket this deep that has deps is
+/// marked `truncated` instead of expanded. 50 levels keep the tree's JSON within the nesting
+/// limits of common JSON readers (serde_json's 128) and its drawing readable.
+pub const MAX_TREE_DEPTH: usize = 50;
+
+/// A node of [`DepGraph::tree`] being built: its deps still to visit, from `next` on.
+struct TreeFrame<'a> {
+    node: DepTree,
+    deps: &'a [String],
+    next: usize,
 }
 
 /// How to draw the graph.
@@ -212,7 +227,8 @@ impl DepGraph {
     /// each as a path `[a, b, ..., a]` along the dependency edges.
     pub fn cycles(&self) -> Vec<Vec<String>> {
         let mut out = Vec::new();
-        for scc in petgraph::algo::tarjan_scc(&self.graph) {
+        // Kosaraju's walk is iterative (petgraph's Tarjan recurses, one frame a node).
+        for scc in petgraph::algo::kosaraju_scc(&self.graph) {
             let first = scc[0];
             let self_loop = self.graph.find_edge(first, first).is_some();
             if scc.len() == 1 && !self_loop {
@@ -239,26 +255,62 @@ impl DepGraph {
     }
 
     /// The dependency tree below `id`. Each ticket is expanded once; later sightings are
-    /// marked `repeated`.
+    /// marked `repeated`. A ticket [`MAX_TREE_DEPTH`] levels below `id` is not expanded: it is
+    /// marked `truncated` (its own `tree` shows the rest), so the tree, its JSON and every
+    /// walk of it stay shallow on any chain. Built with an explicit stack, not recursion.
     pub fn tree(&self, id: &str) -> DepTree {
         let mut seen = HashSet::new();
-        self.subtree(id, &mut seen)
+        let mut stack = vec![self.tree_frame(id, 0, &mut seen)];
+        loop {
+            let depth = stack.len();
+            let Some(top) = stack.last_mut() else {
+                unreachable!("the stack holds the root until it returns");
+            };
+            if let Some(dep) = top.deps.get(top.next) {
+                top.next += 1;
+                let frame = self.tree_frame(dep, depth, &mut seen);
+                stack.push(frame);
+                continue;
+            }
+            let done = stack.pop().map(|f| f.node);
+            match (stack.last_mut(), done) {
+                (Some(parent), Some(node)) => parent.node.deps.push(node),
+                (None, Some(node)) => return node,
+                (_, None) => unreachable!("the loop pops only a non-empty stack"),
+            }
+        }
     }
 
-    fn subtree(&self, id: &str, seen: &mut HashSet<String>) -> DepTree {
+    /// The node of `id` at `depth` below the root, its deps still to be filled from `deps`.
+    fn tree_frame<'a>(
+        &'a self,
+        id: &str,
+        depth: usize,
+        seen: &mut HashSet<String>,
+    ) -> TreeFrame<'a> {
         let ticket = self.tickets.get(id);
-        let repeated = !seen.insert(id.to_string());
-        let deps = match ticket {
-            Some(t) if !repeated => t.deps.iter().map(|d| self.subtree(d, seen)).collect(),
-            _ => Vec::new(),
+        let repeated = seen.contains(id);
+        let has_deps = ticket.is_some_and(|t| !t.deps.is_empty());
+        let truncated = !repeated && has_deps && depth >= MAX_TREE_DEPTH;
+        if !repeated && !truncated {
+            seen.insert(id.to_string());
+        }
+        let deps: &[String] = match ticket {
+            Some(t) if !repeated && !truncated => &t.deps,
+            _ => &[],
         };
-        DepTree {
-            id: id.to_string(),
-            title: ticket.map(|t| t.title.clone()),
-            status: ticket.map(|t| t.status.clone()),
-            missing: ticket.is_none(),
-            repeated,
+        TreeFrame {
+            node: DepTree {
+                id: id.to_string(),
+                title: ticket.map(|t| t.title.clone()),
+                status: ticket.map(|t| t.status.clone()),
+                missing: ticket.is_none(),
+                repeated,
+                truncated,
+                deps: Vec::with_capacity(deps.len()),
+            },
             deps,
+            next: 0,
         }
     }
 
@@ -443,6 +495,76 @@ mod tests {
             .map(|t| t.id.as_str())
             .collect();
         assert_eq!(all, ["b", "c", "e"]);
+    }
+
+    /// A chain `c0 -> c1 -> ... -> c{n-1}` (each depends on the next).
+    fn chain(n: usize) -> Vec<Arc<Ticket>> {
+        (0..n)
+            .map(|i| {
+                let next = format!("c{}", i + 1);
+                let deps: &[&str] = if i + 1 < n { &[&next] } else { &[] };
+                t(&format!("c{i}"), Status::Open, deps)
+            })
+            .collect()
+    }
+
+    /// The ids along the first deps from the root down, and the last node.
+    fn spine(tree: &DepTree) -> (Vec<&str>, &DepTree) {
+        let (mut ids, mut node) = (vec![tree.id.as_str()], tree);
+        while let Some(first) = node.deps.first() {
+            ids.push(&first.id);
+            node = first;
+        }
+        (ids, node)
+    }
+
+    #[test]
+    fn a_long_chain_is_cut_at_the_depth_limit() {
+        let ts = chain(100_000);
+        let g = DepGraph::new(&ts);
+        let tree = g.tree("c0");
+        let (ids, last) = spine(&tree);
+        assert_eq!(ids.len(), MAX_TREE_DEPTH + 1);
+        assert_eq!(last.id, format!("c{MAX_TREE_DEPTH}"));
+        assert!(last.truncated && !last.repeated && last.deps.is_empty());
+        // Every node above the cut is expanded, and the cut's own tree goes on from there.
+        let mut node = &tree;
+        while let Some(first) = node.deps.first() {
+            assert!(!node.truncated);
+            node = first;
+        }
+        let below = g.tree(&last.id);
+        assert_eq!(spine(&below).1.id, format!("c{}", 2 * MAX_TREE_DEPTH));
+        // The end of the chain has no deps: not truncated.
+        let end = g.tree("c99990");
+        assert_eq!(spine(&end).1.id, "c99999");
+        assert!(!spine(&end).1.truncated);
+        // The drawings of the whole chain walk it without recursion too.
+        assert!(
+            g.draw(GraphFormat::Dot, Some("c0"))
+                .contains("\"c99998\" -> \"c99999\"")
+        );
+        assert!(g.cycles().is_empty());
+    }
+
+    #[test]
+    fn a_ticket_cut_deep_is_expanded_where_it_is_met_higher() {
+        // root's first dep leads down the chain to x at the depth limit; its second dep is x.
+        let mut ts = chain(MAX_TREE_DEPTH - 1);
+        let last = format!("c{}", MAX_TREE_DEPTH - 2);
+        ts.pop();
+        ts.push(t(&last, Status::Open, &["x"]));
+        ts.push(t("x", Status::Open, &["y"]));
+        ts.push(t("y", Status::Open, &[]));
+        ts.push(t("root", Status::Open, &["c0", "x"]));
+        let g = DepGraph::new(&ts);
+        let tree = g.tree("root");
+        let (_, cut) = spine(&tree);
+        assert_eq!((cut.id.as_str(), cut.truncated), ("x", true));
+        let again = &tree.deps[1];
+        assert_eq!(again.id, "x");
+        assert!(!again.repeated && !again.truncated);
+        assert_eq!(again.deps[0].id, "y");
     }
 
     #[test]

@@ -30,7 +30,7 @@ mod ticket;
 mod tickets;
 
 pub use error::{Error, Field, Holder, Result};
-pub use graph::{DepGraph, DepTree, GraphFormat};
+pub use graph::{DepGraph, DepTree, GraphFormat, MAX_TREE_DEPTH};
 pub use options::{
     ClaimOptions, OpenOptions, lease_from_secs, lease_from_text, timeout_from_secs, wait_timeout,
 };

@@ -350,3 +350,42 @@ fn completions_for_bash_zsh_and_fish() {
         }
     }
 }
+
+#[test]
+fn dep_tree_of_a_100_000_long_chain_stops_50_levels_down() {
+    let ayo = Ayo::new();
+    let dir = ayo.home().join("chain");
+    std::fs::create_dir_all(&dir).unwrap();
+    const LEN: usize = 100_000;
+    for i in 0..LEN {
+        let deps = match i + 1 < LEN {
+            true => format!("[c{:06}]", i + 1),
+            false => "[]".to_string(),
+        };
+        let text = format!("---\nid: c{i:06}\nstatus: open\ndeps: {deps}\n---\n# step {i}\n");
+        std::fs::write(dir.join(format!("c{i:06}.md")), text).unwrap();
+    }
+    let d = dir.to_str().unwrap();
+    let tree = ayo.ok(&["--dir", d, "ticket", "dep", "tree", "c000000"]);
+    let lines: Vec<&str> = tree.lines().collect();
+    assert_eq!(lines.len(), 51, "{tree}");
+    assert_eq!(
+        lines[50].trim_start_matches([' ', '└', '─']),
+        "c000050  open  step 50  (deeper: ayo ticket dep tree c000050)"
+    );
+    // Indentation grows 4 characters a level, for 50 levels at most: linear output.
+    assert!(
+        lines.iter().all(|l| l.chars().count() <= 4 * 50 + 64),
+        "{tree}"
+    );
+    let json = ayo.json(&["--dir", d, "ticket", "dep", "tree", "c000000"]);
+    let mut node = &json;
+    for _ in 0..50 {
+        node = &node["deps"][0];
+    }
+    assert_eq!(node["id"], "c000050");
+    assert_eq!(node["truncated"], true);
+    assert_eq!(node["deps"], json!([]));
+    // `check`, `ready` and the rest of the graph code on such a chain: the core's
+    // deep_chains test (each CLI call here reads 100 000 files).
+}

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export { Tickets } from 'ayo-tickets';
+export { Tickets, TicketsPromises } from 'ayo-tickets';
 
 /** The folder of the support scripts. */
 export const SUPPORT = path.dirname(fileURLToPath(import.meta.url));

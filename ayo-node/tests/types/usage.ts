@@ -35,6 +35,11 @@ export async function agentLoop(dir: string, signal: AbortSignal): Promise<numbe
   t.addDep(b.id, a.id);
   t.removeDep(b.id, a.id);
   const tree: DepTree = t.depTree(b.id);
+  const cut: boolean = tree.truncated;
+  const promised: Ticket = await t.promises.create('Later', { deps: [a.id] });
+  const closedLater: Closed = await t.promises.close(promised.id);
+  const treeLater: DepTree = await t.promises.depTree(b.id);
+  void [cut, closedLater, treeLater];
   const log: LogEntry[] = t.history(b.id);
   const problems: Problem[] = t.check();
   const text: string = t.graph({ format: 'dot', id: b.id });

@@ -1,56 +1,54 @@
-"""Runs a blocking call for asyncio: in a thread of its own, so neither the event loop nor its
+"""Runs a blocking core call for asyncio as a coroutine: the call runs in a native thread of
+its own once the coroutine is awaited (or wrapped in a task), so neither the event loop nor its
 default executor is held while a claim or wait blocks."""
 
 from __future__ import annotations
 
 import asyncio
-import threading
-from typing import Callable, Optional, TypeVar
+from typing import Any, Callable, Protocol, TypeVar
 
 T = TypeVar("T")
 
 
-def spawn(
-    job: Callable[[], T],
-    cancel: Callable[[], None],
-    orphan: Optional[Callable[[T], None]] = None,
-) -> asyncio.Future[T]:
-    """A future of the running loop resolved with ``job()``, run in a new daemon thread.
+class Outcome(Protocol):
+    """What the native thread hands over: ``unwrap()`` returns the value (issuing the call's
+    warnings, raising its error); ``orphan()`` gives back a value nobody will receive."""
 
-    Cancelling the future calls ``cancel`` (which makes the native wait stop within 100 ms). A
-    result other than None that arrives after the future was cancelled (a claim that went
-    through first) is handed to ``orphan``, on a thread of its own, so it is not lost.
+    def unwrap(self) -> Any: ...
+
+    def orphan(self) -> None: ...
+
+
+async def run(start: Callable[[Callable[[Outcome], None]], Callable[[], None]]) -> Any:
+    """Starts the native job with ``start(post)`` and returns its outcome's value.
+
+    The native thread calls ``post(outcome)`` when its call is over; ``start`` returns the
+    function that cancels the job (its wait stops within 100 ms). A ticket that was claimed
+    as the coroutine was cancelled is given back, never left in progress.
     """
     loop = asyncio.get_running_loop()
-    future: asyncio.Future[T] = loop.create_future()
+    future: asyncio.Future[Outcome] = loop.create_future()
 
-    def on_done(f: asyncio.Future[T]) -> None:
-        if f.cancelled():
-            cancel()
-
-    def deliver(ok: bool, value: object) -> None:
-        if future.done():
-            if ok and value is not None and orphan is not None:
-                threading.Thread(target=orphan, args=(value,), daemon=True).start()
-            return
-        if ok:
-            future.set_result(value)  # type: ignore[arg-type]
+    def deliver(outcome: Outcome) -> None:
+        if future.done():  # cancelled first: nobody will take it
+            outcome.orphan()
         else:
-            assert isinstance(value, BaseException)
-            future.set_exception(value)
+            future.set_result(outcome)
 
-    def run() -> None:
-        try:
-            value: object = job()
-            ok = True
-        except BaseException as e:  # handed to the awaiting task
-            value, ok = e, False
-        try:
-            loop.call_soon_threadsafe(deliver, ok, value)
-        except RuntimeError:  # the loop is closed: nobody awaits the result any more
-            if ok and value is not None and orphan is not None:
-                orphan(value)  # type: ignore[arg-type]
+    def post(outcome: Outcome) -> None:  # on the native thread; raises if the loop is closed
+        loop.call_soon_threadsafe(deliver, outcome)
 
-    future.add_done_callback(on_done)
-    threading.Thread(target=run, name="ayo-tickets-wait", daemon=True).start()
-    return future
+    cancel = start(post)
+    try:
+        outcome = await future
+    except asyncio.CancelledError:
+        cancel()
+        if future.done() and not future.cancelled():  # arrived as the task was cancelled
+            future.result().orphan()
+        raise
+    return outcome.unwrap()
+
+
+async def ready(value: T) -> T:
+    """A coroutine that returns ``value``."""
+    return value

@@ -7,6 +7,7 @@ mod batch_cycles;
 mod claim_processes;
 mod claude_list;
 mod conformance;
+mod deep_chains;
 mod engine_props;
 mod format_corpus;
 mod format_fixtures;

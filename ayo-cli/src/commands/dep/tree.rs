@@ -8,7 +8,9 @@ use crate::error::CliError;
 /// Draw the tree of what a ticket waits for, like `tree`.
 ///
 /// A ticket reached twice is drawn once and marked "(see above)" after; a dep on a ticket
-/// that does not exist is marked "(missing)".
+/// that does not exist is marked "(missing)". The tree goes 50 levels down: a ticket that deep
+/// with deps of its own is marked "(deeper: ayo ticket dep tree ID)" (`"truncated": true` in
+/// JSON), and its own tree goes on from there.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   ayo ticket dep tree step3
