@@ -48,6 +48,15 @@ pub use tickets::{
     Watch, WatchOptions,
 };
 
+/// Test-only (the `test-hooks` feature): the markdown store's file-system calls, logged and
+/// failed on demand, for the crash-state explorer and the failure tests.
+#[cfg(feature = "test-hooks")]
+#[doc(hidden)]
+pub mod fs_record {
+    pub use crate::store::markdown::fs::Call;
+    pub use crate::store::markdown::fs::record::{FailWhen, Recorder, record};
+}
+
 /// The README's Rust examples, compiled and run as doc tests.
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]

@@ -207,6 +207,12 @@ pub trait Txn: Send {
     }
     /// Makes every write of this transaction durable and visible.
     fn commit(self: Box<Self>) -> Result<()>;
+
+    /// For a read: `false` when a commit was made visible while it ran, so that it may have
+    /// seen part of it (the caller reads again). Stores whose reads are snapshots say `true`.
+    fn settled(&mut self) -> bool {
+        true
+    }
 }
 
 /// Wakes waiters when a store may have changed.

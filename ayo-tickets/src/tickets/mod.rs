@@ -426,8 +426,25 @@ impl Tickets {
         Ok(r)
     }
 
-    fn read<R>(&self, f: impl FnOnce(&mut dyn Txn) -> Result<R>) -> Result<R> {
-        self.txn(Access::Read, f)
+    /// How often a read is tried lock-free before it reads under the writers' lock.
+    const READ_TRIES: usize = 4;
+
+    /// Runs `f` on a snapshot: this thread's batch if one is open, else a read that is run
+    /// again while a commit overlapped it ([`Txn::settled`]); after a few tries, under the
+    /// writers' lock (a write transaction that commits nothing).
+    fn read<R>(&self, mut f: impl FnMut(&mut dyn Txn) -> Result<R>) -> Result<R> {
+        if self.in_own_batch() {
+            return self.txn(Access::Read, f);
+        }
+        for _ in 0..Self::READ_TRIES {
+            let mut txn = self.store.begin(Access::Read)?;
+            let r = f(txn.as_mut())?;
+            if txn.settled() {
+                return Ok(r);
+            }
+        }
+        let mut txn = self.store.begin(Access::Write)?;
+        f(txn.as_mut())
     }
 
     fn write<R>(&self, f: impl FnOnce(&mut dyn Txn) -> Result<R>) -> Result<R> {

@@ -5,17 +5,34 @@
 //! takes the lock and finishes the commit. So a commit is seen whole once the next one
 //! begins, with its audit entries exactly once.
 //!
-//! The record is not fsynced of its own: it guards against a killed process, whose writes the
-//! kernel keeps; after a power cut, a commit that had not returned may be partly applied (and
-//! one that returned is durable, as before).
+//! Across a power cut (each step is a [`Call`] of `markdown/fs`, and the crash-state explorer
+//! checks every state the calls allow):
+//! 1. The temp files are on disk before the record: each is fsynced (a single write), or one
+//!    `syncfs` covers them all and the record (a batch).
+//! 2. The record is on disk, and its name in `.ayo/`, before the first rename: fsync of the
+//!    record and of `.ayo/`. From here the commit is decided: a power cut leaves the record,
+//!    and the next transaction finishes it.
+//! 3. The renames and removals, then fsync of the store directory; the audit entries, then
+//!    fsync of the log (a batch: one `syncfs` for both).
+//! 4. The record is removed (not synced: a record left behind is finished again, which changes
+//!    nothing, and the next commit's fsync of `.ayo/` carries its removal).
+//!
+//! Readers see a commit whole (before or after): [`crate::store::markdown::seq`] counts
+//! commits in `.ayo/seq`, odd while one is being made visible, and a read that overlapped one
+//! is read again.
+//!
+//! A failure once the commit is decided is not reported: the writer finishes the commit once
+//! more, and a record that still cannot be finished is left for the next transaction, which
+//! every reader and writer runs first; the write has taken effect either way.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::fs::{self, File};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{TEMP_PREFIX, io_err};
+use super::fs::{Call, perform};
+use super::{TEMP_PREFIX, io_err, seq};
 use crate::error::{Error, Result};
 use crate::hooks::pause;
 use crate::store::LogEntry;
@@ -90,9 +107,11 @@ pub(super) fn recover(dir: &Path, meta: &Path) -> Result<()> {
     // of its commit) or edited by hand: it is dropped, and its temp files go with the other
     // stale ones.
     match serde_json::from_slice::<Journal>(&text) {
-        Ok(journal) if journal.names_only_the_store() => journal.apply(dir, meta, true),
-        _ => fs::remove_file(&path).map_err(|e| io_err(&path, e)),
+        Ok(journal) if journal.names_only_the_store() => journal.apply(dir, meta, true)?,
+        _ => perform(Call::Remove(path.clone())).map_err(|e| io_err(&path, e))?,
     }
+    seq::settle(meta);
+    Ok(())
 }
 
 impl Journal {
@@ -109,13 +128,29 @@ impl Journal {
         })
     }
 
-    /// Records the commit, makes it visible, and removes the record. `durable`: fsync the
-    /// directory and the log; otherwise one `syncfs` at the end pays for everything.
+    /// Records the commit, makes it visible, and removes the record. `durable`: the temp files
+    /// were fsynced, and each step is fsynced; otherwise (a batch) one `syncfs` before the
+    /// record's rename and one at the end pay for everything.
     pub(super) fn run(&self, dir: &Path, meta: &Path, durable: bool) -> Result<()> {
         let text = serde_json::to_vec(self).map_err(|e| Error::storage(e.to_string()))?;
         let path = meta.join(JOURNAL);
-        fs::write(&path, text).map_err(|e| io_err(&path, e))?;
-        self.apply(dir, meta, durable)
+        seq::begin(meta)?;
+        if let Err(e) = record(&path, meta, text, durable) {
+            // Not decided: the record goes, unless it cannot be removed, in which case the
+            // next transaction would finish it, so this one does.
+            match perform(Call::Remove(path.clone())) {
+                Err(gone) if gone.kind() != io::ErrorKind::NotFound => {}
+                _ => {
+                    seq::settle(meta);
+                    return Err(e);
+                }
+            }
+        }
+        // Decided: a failure from here on does not make the write fail.
+        if self.apply(dir, meta, durable).is_err() {
+            let _ = self.apply(dir, meta, durable);
+        }
+        Ok(())
     }
 
     /// Renames and removes in order, appends the audit entries (unless the log already ends
@@ -126,7 +161,7 @@ impl Journal {
             match step {
                 Step::Rename(temp, id) => {
                     let (from, to) = (meta.join(temp), dir.join(format!("{id}.md")));
-                    match fs::rename(&from, &to) {
+                    match perform(Call::Rename(from, to.clone())) {
                         Ok(()) => pause("after_rename"),
                         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
                         Err(e) => return Err(io_err(&to, e)),
@@ -134,7 +169,7 @@ impl Journal {
                 }
                 Step::Remove(id) => {
                     let path = dir.join(format!("{id}.md"));
-                    match fs::remove_file(&path) {
+                    match perform(Call::Remove(path.clone())) {
                         Err(e) if e.kind() != io::ErrorKind::NotFound => {
                             return Err(io_err(&path, e));
                         }
@@ -144,18 +179,30 @@ impl Journal {
             }
         }
         if durable {
-            File::open(dir)
-                .and_then(|d| d.sync_all())
-                .map_err(|e| io_err(dir, e))?;
+            perform(Call::Sync(dir.to_path_buf())).map_err(|e| io_err(dir, e))?;
         }
         append_log(meta, &self.log, durable)?;
         if !durable {
-            // A batch pays for durability once, for the whole file system.
-            let d = File::open(dir).map_err(|e| io_err(dir, e))?;
-            rustix::fs::syncfs(&d).map_err(|e| io_err(dir, e.into()))?;
+            perform(Call::SyncFs(dir.to_path_buf())).map_err(|e| io_err(dir, e))?;
         }
-        let path = meta.join(JOURNAL);
-        fs::remove_file(&path).map_err(|e| io_err(&path, e))
+        // Clean-up: a record left behind is finished again by the next transaction, which
+        // changes nothing; its failure fails no one.
+        let _ = perform(Call::Remove(meta.join(JOURNAL)));
+        seq::settle(meta);
+        Ok(())
+    }
+}
+
+/// Writes the commit record at `path` and puts it on disk with its name (and, for a batch,
+/// the temp files written without fsync).
+fn record(path: &Path, meta: &Path, text: Vec<u8>, durable: bool) -> Result<()> {
+    let step = |call: Call, p: &Path| perform(call).map_err(|e| io_err(p, e));
+    step(Call::Write(path.to_path_buf(), text), path)?;
+    if durable {
+        step(Call::Sync(path.to_path_buf()), path)?;
+        step(Call::Sync(meta.to_path_buf()), meta)
+    } else {
+        step(Call::SyncFs(meta.to_path_buf()), meta)
     }
 }
 
@@ -171,35 +218,37 @@ fn append_log(meta: &Path, entries: &[LogEntry], durable: bool) -> Result<()> {
         lines.push('\n');
     }
     let path = meta.join(LOG_FILE);
-    let mut file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .read(true)
-        .open(&path)
-        .map_err(|e| io_err(&path, e))?;
-    let len = file.metadata().map_err(|e| io_err(&path, e))?.len();
-    // The last bytes: to see whether the entries are there, and whether the last line is torn
-    // (a writer killed mid-append), which is ended before appending.
-    let tail_len = (lines.len() as u64).min(len);
-    let mut tail = vec![0u8; tail_len as usize];
-    (&file)
-        .seek(SeekFrom::Start(len - tail_len))
-        .and_then(|_| (&file).read_exact(&mut tail))
-        .map_err(|e| io_err(&path, e))?;
+    let tail = log_tail(&path, lines.len() as u64).map_err(|e| io_err(&path, e))?;
     if tail == lines.as_bytes() {
         return Ok(());
     }
     let mut out = String::with_capacity(lines.len() + 1);
+    // The last line is torn (a writer killed mid-append): it is ended before appending.
     if tail.last().is_some_and(|&b| b != b'\n') {
         out.push('\n');
     }
     out.push_str(&lines);
-    file.write_all(out.as_bytes())
-        .map_err(|e| io_err(&path, e))?;
+    perform(Call::Append(path.clone(), out.into_bytes())).map_err(|e| io_err(&path, e))?;
     if durable {
-        file.sync_data().map_err(|e| io_err(&path, e))?;
+        perform(Call::Sync(path.clone())).map_err(|e| io_err(&path, e))?;
     }
     Ok(())
+}
+
+/// The last `at_most` bytes of the log (none when there is no log): to see whether the entries
+/// are there already, and whether the last line is torn.
+fn log_tail(path: &Path, at_most: u64) -> io::Result<Vec<u8>> {
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let len = file.metadata()?.len();
+    let tail_len = at_most.min(len);
+    let mut tail = vec![0u8; tail_len as usize];
+    file.seek(SeekFrom::Start(len - tail_len))?;
+    file.read_exact(&mut tail)?;
+    Ok(tail)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 //! so that one whose writer was killed is finished by the next transaction.
 
 use std::fs::File;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::format;
 use crate::hooks::pause;
 use crate::ticket::{Ticket, validate_id};
-use fs::MAX_FILE;
+use fs::{Call, MAX_FILE, perform, read_text, read_ticket};
 use index::{Cache, SharedIndex, ticket_stem};
 use journal::{Journal, LOG_FILE};
 use rustc_hash::{FxHashMap as FastMap, FxHashSet as FastSet};
@@ -30,13 +30,13 @@ pub(crate) mod fs;
 mod index;
 mod journal;
 pub(crate) mod lock;
+mod seq;
 mod watch;
 
 /// The folder, inside a store directory, that holds the store's own files.
 pub const META_DIR: &str = ".ayo";
 const LOCK_FILE: &str = "lock";
-/// Temp files (of writers and of index saves) start with this; writers remove stale ones.
-pub(crate) const TEMP_PREFIX: &str = "tmp-";
+pub(crate) use fs::TEMP_PREFIX;
 
 /// A directory of ticket files.
 #[derive(Debug, Clone)]
@@ -82,15 +82,34 @@ impl MarkdownStore {
     }
 
     /// Creates the directory and `.ayo/` (with a `.gitignore`, so a team can commit the
-    /// tickets but not the store's own files).
+    /// tickets but not the store's own files, and an empty audit log). What it makes is synced
+    /// before the first commit relies on it: a commit record in `.ayo/` and a log entry must
+    /// not vanish with their folder after a power cut.
     fn ensure_meta(&self) -> Result<()> {
         let meta = self.meta();
-        if !meta.is_dir() {
-            std::fs::create_dir_all(&meta).map_err(|e| io_err(&meta, e))?;
-        }
         let ignore = meta.join(".gitignore");
+        let log = meta.join(LOG_FILE);
+        if ignore.exists() && log.exists() {
+            return Ok(());
+        }
+        let made_dir = !self.dir.is_dir();
+        let made_meta = !meta.is_dir();
+        let step = |call: Call, path: &Path| perform(call).map_err(|e| io_err(path, e));
+        if made_meta {
+            step(Call::MkdirAll(meta.clone()), &meta)?;
+        }
         if !ignore.exists() {
-            std::fs::write(&ignore, "*\n").map_err(|e| io_err(&ignore, e))?;
+            step(Call::Write(ignore.clone(), b"*\n".to_vec()), &ignore)?;
+        }
+        if !log.exists() {
+            step(Call::Append(log.clone(), Vec::new()), &log)?;
+        }
+        step(Call::Sync(meta.clone()), &meta)?;
+        if made_meta {
+            step(Call::Sync(self.dir.to_path_buf()), &self.dir)?;
+        }
+        if made_dir && let Some(parent) = self.dir.parent() {
+            step(Call::Sync(parent.to_path_buf()), parent)?;
         }
         Ok(())
     }
@@ -116,7 +135,7 @@ impl MarkdownStore {
         if let Ok(entries) = std::fs::read_dir(self.meta()) {
             for e in entries.flatten() {
                 if e.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
-                    let _ = std::fs::remove_file(e.path());
+                    let _ = perform(Call::Remove(e.path()));
                 }
             }
         }
@@ -125,14 +144,20 @@ impl MarkdownStore {
 
 impl Store for MarkdownStore {
     fn begin(&self, access: Access) -> Result<Box<dyn Txn>> {
+        let mut read_at = None;
         let lock = match access {
             Access::Read => {
-                // A commit whose writer died is finished before anyone reads; a reader that
-                // may not write here (a read-only mount, another user's store) reads what is
-                // there, as it would have before the record.
-                if journal::pending(&self.meta()) {
+                // A commit being made visible is waited for, and one whose writer died is
+                // finished, before anyone reads; a reader that may not write here (a read-only
+                // mount, another user's store) reads what is there, as it would have before
+                // the record.
+                let meta = self.meta();
+                let mut at = seq::read(&meta);
+                if at % 2 == 1 || journal::pending(&meta) {
                     drop(self.lock_and_recover());
+                    at = seq::read(&meta);
                 }
+                read_at = (at % 2 == 0).then_some(at);
                 None
             }
             Access::Write | Access::Batch => Some(self.lock_and_recover()?),
@@ -147,6 +172,7 @@ impl Store for MarkdownStore {
             created: FastSet::default(),
             lookups: 0,
             committed: None,
+            read_at,
         }))
     }
 
@@ -187,33 +213,12 @@ struct MarkdownTxn {
     /// often, the ids of the files there (read once: the batch holds the lock throughout).
     lookups: usize,
     committed: Option<FastSet<String>>,
+    /// A read: the commit counter when it began (see `markdown/seq.rs`).
+    read_at: Option<u64>,
 }
 
 fn io_err(path: &Path, e: io::Error) -> Error {
     Error::storage(format!("{}: {e}", path.display()))
-}
-
-/// Reads and parses one ticket file: `None` when there is none; an entry that is there and
-/// cannot be read (see `markdown/fs.rs`) is a parse error naming the file.
-pub(crate) fn read_ticket(path: &Path) -> Result<Option<format::Parsed>> {
-    match fs::read_ticket_file(path) {
-        Ok((bytes, _)) => format::parse(&bytes, path).map(Some),
-        Err((failure, _)) => match failure.into_error(path) {
-            None => Ok(None),
-            Some(e) => Err(e),
-        },
-    }
-}
-
-/// A ticket file's text, `None` when there is none.
-fn read_text(path: &Path) -> Result<Option<Vec<u8>>> {
-    match fs::read_ticket_file(path) {
-        Ok((bytes, _)) => Ok(Some(bytes)),
-        Err((failure, _)) => match failure.into_error(path) {
-            None => Ok(None),
-            Some(e) => Err(e),
-        },
-    }
 }
 
 impl MarkdownTxn {
@@ -298,11 +303,10 @@ impl MarkdownTxn {
             return Ok(false);
         }
         let temp = self.store.meta().join(temp);
-        let mut file = File::create(&temp).map_err(|e| io_err(&temp, e))?;
-        file.write_all(text.as_bytes())
-            .map_err(|e| io_err(&temp, e))?;
+        perform(Call::Write(temp.clone(), text.into_bytes())).map_err(|e| io_err(&temp, e))?;
         if self.durable {
-            file.sync_all().map_err(|e| io_err(&temp, e))?;
+            // A batch syncs all its temp files with one `syncfs` before its commit record.
+            perform(Call::Sync(temp.clone())).map_err(|e| io_err(&temp, e))?;
         }
         pause("after_temp");
         Ok(true)
@@ -359,6 +363,11 @@ fn spread<T: Sync, R: Send>(
 }
 
 impl Txn for MarkdownTxn {
+    fn settled(&mut self) -> bool {
+        self.read_at
+            .is_none_or(|at| seq::read(&self.store.meta()) == at)
+    }
+
     fn get(&mut self, id: &str) -> Result<Option<Arc<Ticket>>> {
         if let Some(t) = self.overlay.get(id) {
             return Ok(t);

@@ -449,7 +449,7 @@ fn save(
     let (target, mut file, temp, cached) = if meta_dir.is_dir() {
         let temp: PathBuf = meta_dir.join(format!(
             "{}index-{}-{}",
-            super::TEMP_PREFIX,
+            super::fs::TEMP_PREFIX,
             std::process::id(),
             now_ns()
         ));

@@ -416,7 +416,7 @@ impl Table {
             // The checksums make this next to impossible; the file is the truth anyway.
             None => {
                 let path = self.dir.join(format!("{}.md", self.name(i)));
-                match crate::store::markdown::read_ticket(&path)? {
+                match super::super::fs::read_ticket(&path)? {
                     Some(p) => Ok(p.ticket),
                     None => Err(Error::parse(&path, None, "the file is gone")),
                 }

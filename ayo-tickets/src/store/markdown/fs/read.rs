@@ -13,10 +13,8 @@ use std::io::{self, Read};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
+use super::MAX_FILE;
 use crate::error::Error;
-
-/// Files larger than this are not tickets; they are reported, not read whole.
-pub(crate) const MAX_FILE: u64 = crate::ticket::MAX_TICKET_BYTES as u64;
 
 /// Why a ticket file could not be read.
 #[derive(Debug)]
