@@ -7,6 +7,8 @@ mod batch_cycles;
 mod claim_processes;
 mod claude_list;
 mod conformance;
+mod crash_model;
+mod crash_states;
 mod deep_chains;
 mod engine_props;
 mod format_corpus;

@@ -7,8 +7,9 @@
 //!
 //! Across a power cut (each step is a [`Call`] of `markdown/fs`, and the crash-state explorer
 //! checks every state the calls allow):
-//! 1. The temp files are on disk before the record: each is fsynced (a single write), or one
-//!    `syncfs` covers them all and the record (a batch).
+//! 1. The temp files and their names are on disk before the record exists: each is fsynced
+//!    (a single write) or one `syncfs` covers them all (a batch), then `.ayo/` is fsynced. (A
+//!    record that outlived a temp file's name would be finished as if its rename were made.)
 //! 2. The record is on disk, and its name in `.ayo/`, before the first rename: fsync of the
 //!    record and of `.ayo/`. From here the commit is decided: a power cut leaves the record,
 //!    and the next transaction finishes it.
@@ -193,17 +194,24 @@ impl Journal {
     }
 }
 
-/// Writes the commit record at `path` and puts it on disk with its name (and, for a batch,
-/// the temp files written without fsync).
+/// Puts the temp files on disk with their names, then writes the commit record at `path` and
+/// puts it on disk with its name. The temp files' names must be durable before the record can
+/// be: a record that outlived them would be finished as if their renames had been made.
 fn record(path: &Path, meta: &Path, text: Vec<u8>, durable: bool) -> Result<()> {
     let step = |call: Call, p: &Path| perform(call).map_err(|e| io_err(p, e));
+    let meta_buf = meta.to_path_buf();
+    // A single write fsynced each temp file when it wrote it.
+    step(
+        if durable {
+            Call::Sync(meta_buf.clone())
+        } else {
+            Call::SyncFs(meta_buf.clone())
+        },
+        meta,
+    )?;
     step(Call::Write(path.to_path_buf(), text), path)?;
-    if durable {
-        step(Call::Sync(path.to_path_buf()), path)?;
-        step(Call::Sync(meta.to_path_buf()), meta)
-    } else {
-        step(Call::SyncFs(meta.to_path_buf()), meta)
-    }
+    step(Call::Sync(path.to_path_buf()), path)?;
+    step(Call::Sync(meta_buf), meta)
 }
 
 /// Appends entries to the audit log, unless it already ends with exactly them (a commit
