@@ -58,6 +58,15 @@ fn read_store(dir: &Path) -> Result<Seen, String> {
     Ok(Seen { tickets, log })
 }
 
+/// A directory for a store: in memory where there is a tmpfs (`/dev/shm`), as the stores a
+/// crash state is opened on finish its commit, with real fsyncs.
+fn scratch() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .tempdir_in("/dev/shm")
+        .or_else(|_| tempfile::tempdir())
+        .unwrap()
+}
+
 /// The ids a write path works on.
 struct Ids {
     a: String,
@@ -93,7 +102,7 @@ fn setup_import(dir: &Path) -> Ids {
     let t = Tickets::open(dir).unwrap();
     let probe = t.create(NewTicket::new("probe")).unwrap();
     t.delete(&probe.id, true).unwrap();
-    let source = tempfile::tempdir().unwrap();
+    let source = scratch();
     let ids = setup(source.path());
     Ids {
         source: Some(source),
@@ -152,17 +161,17 @@ fn every_crash_state_of_every_write_path_is_before_or_after() {
     let mut explored = 0;
     let mut violations = Vec::new();
     for (name, setup, op) in paths() {
-        let base = tempfile::tempdir().unwrap();
+        let base = scratch();
         let ids = setup(base.path());
         // The scan index is a cache (a damaged or stale one is rebuilt): left out.
         let _ = std::fs::remove_file(base.path().join(".ayo/index.bin"));
         let initial = Model::snapshot(base.path());
 
-        let before_dir = tempfile::tempdir().unwrap();
+        let before_dir = scratch();
         initial.write_to(before_dir.path());
         let before = read_store(before_dir.path()).unwrap();
 
-        let work = tempfile::tempdir().unwrap();
+        let work = scratch();
         initial.write_to(work.path());
         let calls = {
             let recorder = record(work.path(), None);
@@ -181,7 +190,7 @@ fn every_crash_state_of_every_write_path_is_before_or_after() {
         let step = states.len().div_ceil(MAX_STATES_PER_PATH).max(1);
         let mut opened = 0;
         for (i, state) in states.iter().enumerate().filter(|(i, _)| i % step == 0) {
-            let dir = tempfile::tempdir().unwrap();
+            let dir = scratch();
             state.model.write_to(dir.path());
             opened += 1;
             match read_store(dir.path()) {

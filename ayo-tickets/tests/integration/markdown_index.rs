@@ -54,6 +54,34 @@ fn hand_edit_to_the_same_size_is_seen_at_the_next_call() {
     assert_eq!(titles(&Tickets::open(dir.path()).unwrap()), ["Title BBBB"]);
 }
 
+/// `touch -r` after a same-size rewrite of a file the index trusts (its mtime years old, so
+/// past the racy margin): size, mtime and inode are as indexed, only the ctime moved, and the
+/// edit is seen, by the handle that indexed it and by a new one reading the index file.
+#[test]
+fn a_same_size_rewrite_that_restores_an_old_mtime_is_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tickets::open(dir.path()).unwrap();
+    let a = t.create(NewTicket::new("Title AAAA")).unwrap();
+    let path = dir.path().join(format!("{}.md", a.id));
+    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_577_836_800);
+    OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    // Indexed (and the index file written) with the old mtime: trusted from now on.
+    let _ = fs::remove_file(dir.path().join(".ayo/index.bin"));
+    assert_eq!(titles(&t), ["Title AAAA"]);
+    assert_eq!(titles(&Tickets::open(dir.path()).unwrap()), ["Title AAAA"]);
+    assert!(dir.path().join(".ayo/index.bin").exists());
+    // The ctime has a clock tick to move on coarse clocks.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    edit_in_place(&path, "Title AAAA", "Title DDDD", true);
+    assert_eq!(titles(&t), ["Title DDDD"], "the same handle sees the edit");
+    assert_eq!(titles(&Tickets::open(dir.path()).unwrap()), ["Title DDDD"]);
+}
+
 #[test]
 fn an_edit_that_keeps_size_and_mtime_is_seen_while_the_entry_is_young() {
     let dir = tempfile::tempdir().unwrap();

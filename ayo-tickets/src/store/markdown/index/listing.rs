@@ -122,6 +122,7 @@ fn stamp(st: &rustix::fs::Stat) -> Stamp {
         size: st.st_size as u64,
         mtime_ns: st.st_mtime as i128 * 1_000_000_000 + st.st_mtime_nsec as i128,
         ino: st.st_ino as u64,
+        ctime_ns: st.st_ctime as i128 * 1_000_000_000 + st.st_ctime_nsec as i128,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The scan index of a markdown store: `.ayo/index.bin` keeps every file's parsed ticket keyed by
-//! its name, size, mtime and inode, so a scan stats every file but re-parses only those that
-//! changed. It is a cache, never the source of truth: a missing, stale or damaged index is
+//! its name, size, mtime, ctime and inode, so a scan stats every file but re-parses only those
+//! that changed. The ctime too: a rewrite can set the mtime back (`touch -r`, `cp -p`), never
+//! the ctime, which every change of a file moves. It is a cache, never the source of truth: a missing, stale or damaged index is
 //! rebuilt transparently. A directory ayo never wrote (no `.ayo/`: a tk repository, a read-only
 //! checkout) keeps its index in the user's cache directory instead ([`cache`]), so that reading
 //! it leaves it exactly as it was and is fast from the second call on.
@@ -62,6 +63,8 @@ struct Stamp {
     size: u64,
     mtime_ns: i128,
     ino: u64,
+    /// Not settable by a user: a same-size rewrite whose mtime was set back still moves it.
+    ctime_ns: i128,
 }
 
 impl Stamp {
@@ -70,6 +73,7 @@ impl Stamp {
             size: m.size(),
             mtime_ns: m.mtime() as i128 * 1_000_000_000 + m.mtime_nsec() as i128,
             ino: m.ino(),
+            ctime_ns: m.ctime() as i128 * 1_000_000_000 + m.ctime_nsec() as i128,
         }
     }
 }
@@ -221,6 +225,7 @@ fn read_one(dir: &Path, name: &str, started: i128) -> Option<(Stamp, i128, Outco
                 size: 0,
                 mtime_ns: 0,
                 ino: 0,
+                ctime_ns: 0,
             });
             return Some((stamp, NEVER_TRUSTED, unreadable(error)));
         }

@@ -33,9 +33,9 @@ use crate::store::Brief;
 use crate::store::brief::{Records, Strs as BriefStrs};
 use crate::ticket::{Note, Status, Ticket};
 
-const MAGIC: &[u8; 8] = b"AYOIDX\0\x04";
+const MAGIC: &[u8; 8] = b"AYOIDX\0\x05";
 const PREAMBLE: usize = 48;
-const RECORD: usize = 128;
+const RECORD: usize = 136;
 const NONE: u32 = u32::MAX;
 
 /// Where each field of a record lies.
@@ -67,6 +67,7 @@ mod at {
     /// For a ticket (where [`LINE`] is unused): its status word when [`STATUS`] is
     /// [`super::STATUS_OTHER`], else none.
     pub const WORD: usize = 120;
+    pub const CTIME: usize = 128;
 }
 
 /// The [`at::STATUS`] of a ticket whose status is another word ([`Status::Other`]).
@@ -270,6 +271,7 @@ impl Table {
             size: u64_at(rec, at::SIZE),
             mtime_ns: i64_at(rec, at::MTIME) as i128,
             ino: u64_at(rec, at::INO),
+            ctime_ns: i64_at(rec, at::CTIME) as i128,
         }
     }
 
@@ -608,6 +610,7 @@ impl Writer {
         put(at::SIZE, &stamp.size.to_le_bytes());
         put(at::MTIME, &(stamp.mtime_ns as i64).to_le_bytes());
         put(at::INO, &stamp.ino.to_le_bytes());
+        put(at::CTIME, &(stamp.ctime_ns as i64).to_le_bytes());
         put(at::SEEN, &(seen_ns as i64).to_le_bytes());
         match row {
             Row::Unreadable { error, .. } => {
