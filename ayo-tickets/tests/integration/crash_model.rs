@@ -210,7 +210,7 @@ fn events(initial: &Model, root: &Path, calls: &[Call]) -> (Vec<Vec<Event>>, usi
     let mut out = Vec::new();
     for call in calls {
         let mut ev = Vec::new();
-        let mut file = |live: &mut Live, ev: &mut Vec<Event>, p: PathBuf| -> Ino {
+        let file = |live: &mut Live, ev: &mut Vec<Event>, p: PathBuf| -> Ino {
             if let Some(Some(ino)) = live.names.get(&p) {
                 return *ino;
             }

@@ -141,9 +141,14 @@ impl Sizes {
         })
     }
 
-    /// The file's length.
-    fn total(&self) -> u64 {
-        (PREAMBLE + self.head) as u64 + self.pool as u64 + self.texts as u64
+    /// The file's length; `None` when the sizes overflow (a crafted or damaged preamble). A
+    /// file is loaded only when this is its length, so no part is allocated larger than the
+    /// file.
+    fn total(&self) -> Option<u64> {
+        (PREAMBLE as u64)
+            .checked_add(self.head as u64)?
+            .checked_add(self.pool as u64)?
+            .checked_add(self.texts as u64)
     }
 }
 
@@ -433,14 +438,15 @@ impl Table {
         let mut pre = [0u8; PREAMBLE];
         file.read_exact(&mut pre).ok()?;
         let sizes = Sizes::of(&pre)?;
-        if sizes.total() != file.metadata().ok()?.len() {
+        let total = sizes.total()?;
+        if total != file.metadata().ok()?.len() {
             return None;
         }
         let mut head = vec![0u8; sizes.head];
         file.read_exact(&mut head).ok()?;
         let mut pool = vec![0u8; sizes.pool];
         file.read_exact(&mut pool).ok()?;
-        let texts_at = sizes.total() - sizes.texts as u64;
+        let texts_at = total - sizes.texts as u64;
         Table::build(&pre, &sizes, head, pool, Texts::InFile(file, texts_at), dir)
     }
 
@@ -448,7 +454,7 @@ impl Table {
     pub(super) fn from_bytes(bytes: &[u8], dir: &Arc<PathBuf>) -> Option<Table> {
         let pre: &[u8; PREAMBLE] = bytes.first_chunk()?;
         let sizes = Sizes::of(pre)?;
-        if sizes.total() != bytes.len() as u64 {
+        if sizes.total()? != bytes.len() as u64 {
             return None;
         }
         let (head, rest) = bytes[PREAMBLE..].split_at(sizes.head);
@@ -830,6 +836,126 @@ fn checksum(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The bytes of a real index file: a store with varied tickets, scanned (made once).
+    fn real_index() -> Vec<u8> {
+        static REAL: OnceLock<Vec<u8>> = OnceLock::new();
+        REAL.get_or_init(make_real_index).clone()
+    }
+
+    fn make_real_index() -> Vec<u8> {
+        use crate::{NewTicket, Tickets};
+        let dir = tempfile::tempdir().unwrap();
+        let t = Tickets::open(dir.path()).unwrap();
+        let a = t
+            .create(NewTicket::new("A").assignee("@x").tags(["t1", "t2"]))
+            .unwrap();
+        let b = t
+            .create(NewTicket::new("B").dep(&a.id).description("words"))
+            .unwrap();
+        t.note(&b.id, "a note").unwrap();
+        t.close(&a.id, Some("done")).unwrap();
+        std::fs::write(dir.path().join("bad.md"), "no frontmatter").unwrap();
+        // Aged, so that the index keeps them (it keeps no entry young enough to be racy).
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1 << 30);
+        for e in std::fs::read_dir(dir.path()).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "md") {
+                let f = File::options().write(true).open(&p).unwrap();
+                f.set_modified(old).unwrap();
+            }
+        }
+        let _ = std::fs::remove_file(dir.path().join(".ayo/index.bin"));
+        let t = Tickets::open(dir.path())
+            .unwrap()
+            .with_warning_handler(Arc::new(|_| {}));
+        t.list(&crate::Filter::default()).unwrap();
+        std::fs::read(dir.path().join(".ayo/index.bin")).unwrap()
+    }
+
+    /// Recomputes both checksums where the preamble's sizes fit the bytes, so that a mutation
+    /// reaches the checks behind them.
+    fn reseal(bytes: &mut [u8]) {
+        let Some(pre) = bytes.first_chunk::<PREAMBLE>() else {
+            return;
+        };
+        let Some(sizes) = Sizes::of(pre) else { return };
+        if sizes.total() != Some(bytes.len() as u64) {
+            return;
+        }
+        let (pre, rest) = bytes.split_at_mut(PREAMBLE);
+        let (head, rest) = rest.split_at(sizes.head);
+        let (pool, texts) = rest.split_at(sizes.pool);
+        let sum = mix(mix(checksum(&pre[24..]), checksum(head)), checksum(pool));
+        pre[8..16].copy_from_slice(&sum.to_le_bytes());
+        pre[16..24].copy_from_slice(&checksum(texts).to_le_bytes());
+    }
+
+    /// Everything a scan asks of a loaded table.
+    fn exercise(table: &Table) {
+        for i in 0..table.len() as u32 {
+            let _ = (table.name(i), table.stamp(i), table.seen_ns(i));
+            let _ = (table.unreadable(i), table.stated(i));
+            let _ = (table.status(i), table.assignee(i), table.priority(i));
+            let _ = (table.kind(i), table.parent(i), table.created(i));
+            let _ = table.lease_until(i);
+            let _ = (table.deps(i).count(), table.tags(i).count());
+            let _ = table.to_ticket(i);
+            let _ = table.ticket(i);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// A crafted `.ayo/index.bin` (random bytes, a real one with bytes changed, sizes of
+        /// the preamble set to anything, cut short), its checksums made right again: loading
+        /// it never panics nor allocates past the file's size, and a table that loads answers
+        /// every question without a panic.
+        #[test]
+        fn a_crafted_index_file_never_aborts(
+            edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..8),
+            sizes in proptest::collection::vec((0usize..6, any::<u64>()), 0..3),
+            cut in proptest::option::of(any::<usize>()),
+            random in proptest::collection::vec(any::<u8>(), 0..400),
+            use_random in any::<bool>(),
+        ) {
+            let (dir, real) = (tempfile::tempdir().unwrap(), real_index());
+            std::fs::create_dir(dir.path().join(".ayo")).unwrap();
+            let mut bytes = if use_random {
+                let mut r = MAGIC.to_vec();
+                r.extend(&random);
+                r
+            } else {
+                real
+            };
+            let len = bytes.len();
+            for (at, b) in edits {
+                bytes[at % len] = b;
+            }
+            for (field, value) in sizes {
+                // count, refs (u32); pool, texts (u64); or a u32 inside a record.
+                let (at, width) = [(24, 4), (28, 4), (32, 8), (40, 8), (PREAMBLE, 4), (PREAMBLE + 60, 4)][field];
+                if at + width <= bytes.len() {
+                    bytes[at..at + width].copy_from_slice(&value.to_le_bytes()[..width]);
+                }
+            }
+            if let Some(cut) = cut {
+                bytes.truncate(cut % (bytes.len() + 1));
+            }
+            reseal(&mut bytes);
+            let root = Arc::new(dir.path().to_path_buf());
+            if let Some(table) = Table::from_bytes(&bytes, &root) {
+                exercise(&table);
+            }
+            let path = dir.path().join(".ayo/crafted.bin");
+            std::fs::write(&path, &bytes).unwrap();
+            if let Some(table) = Table::load(&path, &root) {
+                exercise(&table);
+            }
+        }
+    }
 
     #[test]
     fn the_checksum_sees_every_changed_byte() {
