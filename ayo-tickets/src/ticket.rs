@@ -275,51 +275,6 @@ pub fn validate_title(title: &str) -> Result<()> {
 /// unreadable), so no write makes one.
 pub const MAX_TICKET_BYTES: usize = 16 * 1024 * 1024;
 
-/// Room the writes that add text (create, edit, note, close with a reason) leave below
-/// [`MAX_TICKET_BYTES`], so that the short notes the core adds itself (a takeover) still fit.
-const GROWTH_ROOM: usize = 64 * 1024;
-
-impl Ticket {
-    /// Refuses a ticket whose file would leave less than 64 KiB below [`MAX_TICKET_BYTES`]
-    /// ([`Error::Invalid`]). Only a ticket near the limit is rendered to find out.
-    pub(crate) fn check_size(&self) -> Result<()> {
-        let limit = MAX_TICKET_BYTES - GROWTH_ROOM;
-        let lists = [&self.deps, &self.tags, &self.links];
-        let text = self.title.len()
-            + self.description.len()
-            + self
-                .notes
-                .iter()
-                .map(|n| n.text.len() + n.author.as_ref().map_or(0, String::len))
-                .sum::<usize>()
-            + lists
-                .iter()
-                .flat_map(|l| l.iter())
-                .map(String::len)
-                .sum::<usize>()
-            + [&self.assignee, &self.parent, &self.external_ref]
-                .iter()
-                .filter_map(|v| v.as_ref())
-                .map(String::len)
-                .sum::<usize>()
-            + self.kind.len();
-        let items = self.notes.len() + self.deps.len() + self.tags.len() + self.links.len();
-        // Quoting at most doubles a text, and each note or list item adds less than 128 bytes.
-        if 2 * text + 128 * items + 4096 <= limit {
-            return Ok(());
-        }
-        let size = crate::format::render(self, None)?.len();
-        if size > limit {
-            return Err(Error::invalid(format!(
-                "ticket '{}' would be {size} bytes: a ticket file holds at most {} bytes \
-                 (16 MiB, less 64 KiB kept for notes)",
-                self.id, limit
-            )));
-        }
-        Ok(())
-    }
-}
-
 /// Checks a priority: 0 to 4.
 pub fn validate_priority(priority: i64) -> Result<u8> {
     if (0..=4).contains(&priority) {

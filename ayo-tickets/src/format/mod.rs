@@ -50,6 +50,9 @@ mod fence;
 mod frontmatter;
 mod lenient;
 mod scalar;
+mod size;
+
+pub(crate) use size::check_size;
 
 pub use lenient::Remark;
 

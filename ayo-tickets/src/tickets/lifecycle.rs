@@ -400,7 +400,7 @@ impl Tickets {
                     author: self.actor.clone(),
                     text: r.to_string(),
                 });
-                t.check_size()?;
+                crate::format::check_size(&t)?;
             }
             txn.put(&t)?;
             self.log(

@@ -115,7 +115,7 @@ impl Tickets {
             ticket.description = description.clone();
             ticket.parent = parent;
             ticket.created = Some(txn.now()?);
-            ticket.check_size()?;
+            crate::format::check_size(&ticket)?;
             match &new.id {
                 Some(id) => {
                     ticket.id = id.clone();
@@ -236,7 +236,7 @@ impl Tickets {
                 };
                 what.push("parent");
             }
-            t.check_size()?;
+            crate::format::check_size(&t)?;
             txn.put(&t)?;
             self.log(txn, self.actor.as_deref(), &t.id, "update", what.join(", "))?;
             annotate_one(txn, &t)
@@ -273,7 +273,7 @@ impl Tickets {
                 author: self.actor.clone(),
                 text: text.to_string(),
             });
-            t.check_size()?;
+            crate::format::check_size(&t)?;
             txn.put(&t)?;
             self.log(txn, self.actor.as_deref(), &t.id, "note", text.to_string())?;
             annotate_one(txn, &t)

@@ -377,6 +377,79 @@ mod tests {
         }
     }
 
+    /// Fails, through the file-system layer, the calls `fail` chooses under `dir`.
+    fn failing(
+        dir: &Path,
+        fail: impl FnMut(&Call) -> bool + Send + 'static,
+    ) -> crate::store::markdown::fs::record::Recorder {
+        crate::store::markdown::fs::record::record(dir, Some(Box::new(fail)))
+    }
+
+    fn is_rename(call: &Call) -> bool {
+        matches!(call, Call::Rename(..))
+    }
+
+    /// Item 6: a failure once the commit record is on disk does not fail the write: the writer
+    /// finishes the commit itself (a rename that fails once), or leaves it for the next
+    /// transaction (one that keeps failing) and still reports what took effect.
+    #[test]
+    fn a_failure_after_the_record_does_not_fail_a_write_that_takes_effect() {
+        let (dir, meta, t, a) = store_with_a();
+        let mut left = 1;
+        let once = failing(dir.path(), move |c| {
+            let hit = is_rename(c) && left > 0;
+            left -= usize::from(hit);
+            hit
+        });
+        t.note(&a.id, "noted").unwrap();
+        drop(once);
+        assert_eq!(t.get(&a.id).unwrap().notes.len(), 1);
+        assert!(!pending(&meta));
+
+        let always = failing(dir.path(), is_rename);
+        let claimed = t.claim("@agent", crate::ClaimOptions::default()).unwrap();
+        assert_eq!(claimed.unwrap().id, a.id, "the claim is reported");
+        assert!(
+            pending(&meta),
+            "its record is left for the next transaction"
+        );
+        drop(always);
+        // The next reader finishes it: the claim that was reported is there, once.
+        let got = t.get(&a.id).unwrap();
+        assert_eq!(got.status, crate::Status::InProgress);
+        assert!(!pending(&meta));
+        let claims = t.history(Some(&a.id)).unwrap();
+        assert_eq!(claims.iter().filter(|e| e.action == "claim").count(), 1);
+    }
+
+    /// A failure before the record is decided fails the write and changes nothing; clean-up
+    /// that fails (the record's removal, on a disk that is full or failing) fails nothing, and
+    /// the next writers write.
+    #[test]
+    fn a_failure_before_the_record_fails_cleanly_and_clean_up_fails_no_one() {
+        let (dir, meta, t, a) = store_with_a();
+        let journal = meta.join(JOURNAL);
+        let j = journal.clone();
+        let record_fails = failing(
+            dir.path(),
+            move |c| matches!(c, Call::Write(p, _) if *p == j),
+        );
+        assert_eq!(t.note(&a.id, "lost").unwrap_err().code(), "STORAGE");
+        drop(record_fails);
+        assert!(t.get(&a.id).unwrap().notes.is_empty());
+        assert!(!pending(&meta));
+
+        let j = journal.clone();
+        let cleanup_fails = failing(dir.path(), move |c| matches!(c, Call::Remove(p) if *p == j));
+        for i in 0..3 {
+            t.note(&a.id, &format!("n{i}")).unwrap();
+        }
+        drop(cleanup_fails);
+        assert_eq!(t.get(&a.id).unwrap().notes.len(), 3);
+        let notes = t.history(Some(&a.id)).unwrap();
+        assert_eq!(notes.iter().filter(|e| e.action == "note").count(), 3);
+    }
+
     #[test]
     fn a_writer_finishes_it_before_writing() {
         let (_dir, meta, t, a) = store_with_a();

@@ -531,6 +531,35 @@ mod tests {
         }
     );
 
+    /// Snapshot reads: a read that a commit overlapped is not settled (the core reads again),
+    /// one that none overlapped is; a reader that finds a commit being made visible (the
+    /// counter odd) waits for it under the writers' lock, and its writer's death is recovered.
+    #[test]
+    fn a_read_overlapped_by_a_commit_is_read_again() {
+        use crate::store::{Access, Store};
+        let dir = tempfile::tempdir().unwrap();
+        let store = super::MarkdownStore::new(dir.path());
+        let t = Tickets::with_store(Arc::new(store.clone())).unwrap();
+        let a = t.create(crate::NewTicket::new("A")).unwrap();
+        let mut quiet = store.begin(Access::Read).unwrap();
+        quiet.scan().unwrap();
+        assert!(quiet.settled());
+        let mut overlapped = store.begin(Access::Read).unwrap();
+        overlapped.scan().unwrap();
+        t.note(&a.id, "meanwhile").unwrap();
+        assert!(!overlapped.settled());
+        // Left odd (a writer that died while making its commit visible): the next reader takes
+        // the lock, which settles it, and reads a settled state.
+        let meta = dir.path().join(super::META_DIR);
+        let odd = super::seq::read(&meta) + 1;
+        std::fs::write(meta.join(super::seq::SEQ_FILE), odd.to_le_bytes()).unwrap();
+        let mut after = store.begin(Access::Read).unwrap();
+        assert_eq!(super::seq::read(&meta) % 2, 0);
+        after.scan().unwrap();
+        assert!(after.settled());
+        assert_eq!(t.get(&a.id).unwrap().notes.len(), 1);
+    }
+
     /// A relative directory is made absolute on open: the store stays where it was opened.
     #[test]
     fn a_relative_directory_is_taken_from_where_it_was_opened() {
