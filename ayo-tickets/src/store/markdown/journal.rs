@@ -101,7 +101,12 @@ pub(super) fn recover(dir: &Path, meta: &Path) -> Result<()> {
     let path = meta.join(JOURNAL);
     let text = match fs::read(&path) {
         Ok(text) => text,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            // A writer that died between marking its commit and recording it, or after
+            // removing the record.
+            seq::settle(meta);
+            return Ok(());
+        }
         Err(e) => return Err(io_err(&path, e)),
     };
     // A record that does not parse was cut short (its writer died writing it, before any step
