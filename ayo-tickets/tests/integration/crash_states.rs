@@ -111,9 +111,10 @@ fn setup_import(dir: &Path) -> Ids {
 }
 
 type Op = fn(&Tickets, &Ids);
+type Setup = fn(&Path) -> Ids;
 
 /// The write paths, each with its setup.
-fn paths() -> Vec<(&'static str, fn(&Path) -> Ids, Op)> {
+fn paths() -> Vec<(&'static str, Setup, Op)> {
     vec![
         ("create", setup, |t, _| {
             t.create(NewTicket::new("New")).unwrap();

@@ -157,7 +157,7 @@ impl Store for MarkdownStore {
                     drop(self.lock_and_recover());
                     at = seq::read(&meta);
                 }
-                read_at = (at % 2 == 0).then_some(at);
+                read_at = at.is_multiple_of(2).then_some(at);
                 None
             }
             Access::Write | Access::Batch => Some(self.lock_and_recover()?),
