@@ -41,7 +41,11 @@ fn write(meta: &Path, value: u64) -> std::io::Result<()> {
 /// reader noted). The caller holds the writers' lock.
 pub(super) fn begin(meta: &Path) -> Result<()> {
     let now = read(meta);
-    let odd = if now.is_multiple_of(2) { now + 1 } else { now + 2 };
+    let odd = if now.is_multiple_of(2) {
+        now + 1
+    } else {
+        now + 2
+    };
     write(meta, odd).map_err(|e| io_err(&meta.join(SEQ_FILE), e))
 }
 
