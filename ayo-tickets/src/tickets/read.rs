@@ -130,7 +130,7 @@ fn select<'b>(
             brief,
         })
         .collect();
-    keyed.sort_unstable_by(|a, b| order(a, b));
+    keyed.sort_unstable_by(order);
     (keyed.into_iter().map(|k| k.brief).collect(), closed)
 }
 
