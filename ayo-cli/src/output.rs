@@ -1,6 +1,7 @@
 //! Printing: JSON in the library's shapes, or for people aligned tables, a ticket's details,
 //! and box-drawn trees.
 
+use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 
 use ayo_tickets::{DepTree, LogEntry, Problem, Status, Ticket};
@@ -18,14 +19,14 @@ pub(crate) struct Output {
     style: Style,
 }
 
-/// One cell of a table: its text and colour.
-struct Cell {
-    text: String,
+/// One cell of a table: its text (borrowed where it can be) and colour.
+struct Cell<'a> {
+    text: Cow<'a, str>,
     paint: Option<Paint>,
 }
 
-impl Cell {
-    fn new(text: impl Into<String>, paint: Paint) -> Self {
+impl<'a> Cell<'a> {
+    fn new(text: impl Into<Cow<'a, str>>, paint: Paint) -> Self {
         Cell {
             text: text.into(),
             paint: Some(paint),
@@ -33,8 +34,11 @@ impl Cell {
     }
 
     /// A cell already coloured (only as a row's last cell, which is not padded).
-    fn painted(text: String) -> Self {
-        Cell { text, paint: None }
+    fn painted(text: impl Into<Cow<'a, str>>) -> Self {
+        Cell {
+            text: text.into(),
+            paint: None,
+        }
     }
 }
 
@@ -97,7 +101,7 @@ impl Output {
     }
 
     /// Prints rows of cells with every column but the last padded to its widest cell.
-    fn table(&self, rows: Vec<Vec<Cell>>) -> Result<(), CliError> {
+    fn table(&self, rows: Vec<Vec<Cell<'_>>>) -> Result<(), CliError> {
         let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
         let mut widths = vec![0; columns];
         for row in &rows {
@@ -105,22 +109,23 @@ impl Output {
                 widths[i] = widths[i].max(cell.text.chars().count());
             }
         }
-        let mut text = String::new();
-        for row in rows {
+        // One buffer for the whole table (thousands of rows for `blocked` on a big store).
+        let mut text = String::with_capacity(rows.len() * 80);
+        for row in &rows {
             let last = row.len().saturating_sub(1);
-            let mut line = String::new();
-            for (i, cell) in row.into_iter().enumerate() {
-                let shown = match cell.paint {
-                    Some(p) => self.paint(p, &cell.text),
-                    None => cell.text.clone(),
-                };
-                line.push_str(&shown);
+            let start = text.len();
+            for (i, cell) in row.iter().enumerate() {
+                match cell.paint {
+                    Some(p) if self.style.colours() => text.push_str(&self.paint(p, &cell.text)),
+                    _ => text.push_str(&cell.text),
+                }
                 if i < last {
                     let pad = widths[i] - cell.text.chars().count();
-                    line.push_str(&" ".repeat(pad + 2));
+                    text.extend(std::iter::repeat_n(' ', pad + 2));
                 }
             }
-            text.push_str(line.trim_end());
+            let kept = text[start..].trim_end().len();
+            text.truncate(start + kept);
             text.push('\n');
         }
         self.write(&text)
@@ -144,17 +149,17 @@ impl Output {
             .iter()
             .map(|t| {
                 let assignee = match &t.assignee {
-                    Some(a) => Cell::new(a.clone(), Paint::Agent),
+                    Some(a) => Cell::new(a.as_str(), Paint::Agent),
                     None => Cell::new("-", Paint::Dim),
                 };
                 let suffix = self.blocked_suffix(t);
-                let last = if suffix.is_empty() {
-                    t.title.clone()
+                let last: Cow<'_, str> = if suffix.is_empty() {
+                    t.title.as_str().into()
                 } else {
-                    format!("{}  {suffix}", t.title)
+                    format!("{}  {suffix}", t.title).into()
                 };
                 vec![
-                    Cell::new(t.id.clone(), Paint::Id),
+                    Cell::new(t.id.as_str(), Paint::Id),
                     Cell::new(t.status.as_str(), Paint::status(&t.status)),
                     assignee,
                     Cell::painted(last),

@@ -75,6 +75,11 @@ impl Style {
         Style { on }
     }
 
+    /// True when colour is on.
+    pub(crate) fn colours(&self) -> bool {
+        self.on
+    }
+
     /// The text, coloured when colour is on.
     pub(crate) fn paint(&self, paint: Paint, text: &str) -> String {
         if self.on && !text.is_empty() {

@@ -16,7 +16,7 @@
 //! - `markdown_noindex` (ready only): a new handle and no index file: every file parsed.
 //!
 //! Operations: `create` (one dep, its cycle check), `get` (exact id), `list` (open tickets of
-//! one agent), `ready`, `claim` (then released, untimed), `close` (a ticket whose close
+//! one agent), `ready`, `blocked`, `claim` (then released, untimed), `close` (a ticket whose close
 //! unblocks others, with that unblocked set; then reopened, untimed), `dep_add` (its cycle
 //! check; then removed, untimed). Writes on the markdown store are durable (fsync).
 //!
@@ -190,6 +190,16 @@ fn bench_size(c: &mut Criterion, n: usize) {
     for v in &variants {
         g.bench_function(BenchmarkId::new(v.name(), &size), |b| {
             b.iter(|| v.with(|t| t.list(&filter).expect("list")))
+        });
+    }
+    g.finish();
+
+    // Every open or in-progress ticket that waits (some 60% of the store): the read that
+    // decodes the most tickets whole.
+    let mut g = group(c, "blocked");
+    for v in &variants {
+        g.bench_function(BenchmarkId::new(v.name(), &size), |b| {
+            b.iter(|| v.with(|t| t.blocked(None).expect("blocked")))
         });
     }
     g.finish();

@@ -20,5 +20,8 @@ pub(crate) struct BlockedArgs {
 /// Runs `ayo ticket blocked`.
 pub(crate) fn run(args: BlockedArgs, ctx: &Ctx) -> Result<(), CliError> {
     let tickets = ctx.tickets()?.blocked(args.assignee.as_deref())?;
-    print_tickets(&tickets, ctx)
+    print_tickets(&tickets, ctx)?;
+    // The process ends next: freeing thousands of tickets one by one would only cost time.
+    std::mem::forget(tickets);
+    Ok(())
 }
