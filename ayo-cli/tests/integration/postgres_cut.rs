@@ -1,5 +1,5 @@
 //! Writes through the real binary while the PostgreSQL connection is cut under load: by the
-//! server (`pg_terminate_backend` in a loop), and by a proxy of the test's own that drops the
+//! server (`pg_terminate_backend` of one of its connections every 50 ms), and by a proxy of the test's own that drops the
 //! connection just before or just after it forwards a commit. No write whose outcome is unknown
 //! is reported as failed: every write that exited 0 took effect exactly once, every one that
 //! failed took no effect, no ticket is in progress for a claim that failed (an orphan), and no
@@ -35,6 +35,23 @@ struct Op {
 struct Load {
     tickets: usize,
     claimers: usize,
+}
+
+impl Load {
+    /// `tickets` and `claimers`, unless `$AYO_CUT_TICKETS` and `$AYO_CUT_CLAIMERS` say
+    /// otherwise (the measurement in the README: 150 tickets, 8 claimers).
+    fn from_env(tickets: usize, claimers: usize) -> Load {
+        let var = |k: &str, d: usize| {
+            std::env::var(k)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(d)
+        };
+        Load {
+            tickets: var("AYO_CUT_TICKETS", tickets),
+            claimers: var("AYO_CUT_CLAIMERS", claimers),
+        }
+    }
 }
 
 /// Runs the load against `url`: creates the tickets, then `claimers` threads each run
@@ -107,6 +124,8 @@ struct Tally {
     double_claims: Vec<String>,
     /// Writes whose reported result disagrees with the store.
     untrue: Vec<String>,
+    /// What the failed runs said.
+    failures: Vec<String>,
 }
 
 /// Compares what each op reported with the store: the tickets and the audit log.
@@ -225,10 +244,22 @@ fn assert_clean(what: &str, t: &Tally, cuts: usize) {
         t.double_claims.len(),
         t.untrue.len()
     );
+    let mut why: Vec<&str> = t.failures.iter().map(String::as_str).collect();
+    why.sort();
+    why.dedup();
+    for w in why.iter().take(8) {
+        eprintln!("  a failure: {w}");
+    }
     assert!(
         cuts > 0,
         "{what}: no connection was cut: the test tested nothing"
     );
+    for (action, (done, _)) in &t.counts {
+        assert!(
+            *done > 0,
+            "{what}: no {action} was done: the test tested nothing"
+        );
+    }
     assert_eq!(t.orphans, Vec::<String>::new(), "{what}: orphans");
     assert_eq!(
         t.double_claims,
@@ -258,8 +289,9 @@ fn server_terminated_connections_leave_no_orphan_and_no_untrue_result() {
         s.spawn(|| {
             let mut c = client();
             let sql = format!(
-                "SELECT count(pg_terminate_backend(pid))::int FROM pg_stat_activity \
-                 WHERE application_name = '{app}' AND pid <> pg_backend_pid()"
+                "SELECT count(pg_terminate_backend(pid))::int FROM (SELECT pid \
+                 FROM pg_stat_activity WHERE application_name = '{app}' \
+                 AND pid <> pg_backend_pid() ORDER BY random() LIMIT 1) AS one"
             );
             while !stop.load(Ordering::Relaxed) {
                 std::thread::sleep(Duration::from_millis(50));
@@ -267,19 +299,16 @@ fn server_terminated_connections_leave_no_orphan_and_no_untrue_result() {
                 cuts.fetch_add(n as usize, Ordering::Relaxed);
             }
         });
-        let ops = run_load(
-            &ayo,
-            &url,
-            &Load {
-                tickets: 150,
-                claimers: 8,
-            },
-        );
+        let ops = run_load(&ayo, &url, &Load::from_env(40, 8));
         stop.store(true, Ordering::Relaxed);
         ops
     });
     let t = tally(&schema.name, &ops);
-    assert_clean("pg_terminate_backend every 50 ms", &t, cuts.into_inner());
+    assert_clean(
+        "pg_terminate_backend of one connection every 50 ms",
+        &t,
+        cuts.into_inner(),
+    );
 }
 
 /// Where a proxy cuts a connection that carries a commit.
@@ -413,14 +442,7 @@ fn through_a_cutting_proxy(cut: Cut) {
     let (port, cuts) = commit_cutting_proxy(upstream, cut, 5);
     let url = format!("{}&sslmode=disable", via_port(&schema.url, port));
     let ayo = Ayo::new();
-    let ops = run_load(
-        &ayo,
-        &url,
-        &Load {
-            tickets: 40,
-            claimers: 4,
-        },
-    );
+    let ops = run_load(&ayo, &url, &Load::from_env(40, 4));
     let t = tally(&schema.name, &ops);
     assert_clean(
         &format!("a proxy that cuts every 5th commit {cut:?} it is forwarded"),

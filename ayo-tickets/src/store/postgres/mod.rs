@@ -237,8 +237,19 @@ impl Store for PgStore {
 
 impl Shared {
     /// A new connection.
+    /// A new connection; one the server ends while it starts (a restart, an administrator's
+    /// termination) is tried again, up to [`OPEN_ATTEMPTS`] times.
     fn connect(&self) -> Result<Client> {
-        tls::open(&self.config, &self.tls, self.mode).map_err(|e| connect_err(&self.config, &e))
+        let mut attempt = 1;
+        loop {
+            match tls::open(&self.config, &self.tls, self.mode) {
+                Err(e) if attempt < OPEN_ATTEMPTS && session_ended(&e) => {
+                    std::thread::sleep(std::time::Duration::from_millis(5 << attempt.min(6)));
+                    attempt += 1;
+                }
+                r => return r.map_err(|e| connect_err(&self.config, &e)),
+            }
+        }
     }
 
     fn pool(&self) -> MutexGuard<'_, Vec<Conn>> {
