@@ -54,7 +54,7 @@ impl Load {
     }
 }
 
-/// Runs the load against `url`: creates the tickets, then `claimers` threads each run
+/// Runs the load against `url`: creates the tickets (`claimers` at a time), then `claimers` threads each run
 /// `ayo ticket claim` (an agent name of its own per run) until nothing is left, and on each
 /// ticket they get, `note`, `heartbeat`, then `close` or `release`. Returns every op.
 fn run_load(ayo: &Ayo, url: &str, load: &Load) -> Vec<Op> {
@@ -64,14 +64,25 @@ fn run_load(ayo: &Ayo, url: &str, load: &Load) -> Vec<Op> {
             action,
             ticket,
             ok: r.code == 0,
-            stderr: r.stderr.clone(),
+            stderr: format!("exit {}: {}", r.code, r.stderr),
         });
     };
-    for i in 0..load.tickets {
-        let title = format!("job {i}");
-        let r = ayo.run(&["--store", url, "ticket", "create", &title]);
-        record("create", title, &r);
-    }
+    let made = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..load.claimers {
+            s.spawn(|| {
+                loop {
+                    let i = made.fetch_add(1, Ordering::Relaxed);
+                    if i >= load.tickets {
+                        break;
+                    }
+                    let title = format!("job {i}");
+                    let r = ayo.run(&["--store", url, "ticket", "create", &title]);
+                    record("create", title, &r);
+                }
+            });
+        }
+    });
     let runs = AtomicUsize::new(0);
     std::thread::scope(|s| {
         for w in 0..load.claimers {
@@ -164,7 +175,9 @@ fn tally(schema: &str, ops: &[Op]) -> Tally {
         if op.ok {
             e.0 += 1
         } else {
-            e.1 += 1
+            e.1 += 1;
+            t.failures
+                .push(format!("{} {}: {}", op.action, op.ticket, op.stderr.trim()));
         }
         if op.action == "claim" {
             let (agent, id) = op.ticket.split_once(' ').unwrap();

@@ -150,18 +150,20 @@ impl PgStore {
     fn open_once(target: &url::Target, create: bool) -> std::result::Result<Self, (Error, bool)> {
         let mut client = tls::open(&target.config, &target.tls, target.mode)
             .map_err(|e| (connect_err(&target.config, &e), session_ended(&e)))?;
-        let ended = |client: &Client, e: Error| {
-            let lost = client.is_closed();
+        // A failure on a connection that no longer answers is the session's end, not the
+        // statement's.
+        let ended = |client: &mut Client, e: Error| {
+            let lost = client.is_closed() || client.simple_query("").is_err();
             (e, lost)
         };
         let schema = match &target.schema {
             Some(s) => s.clone(),
-            None => search_path_schema(&mut client).map_err(|e| ended(&client, e))?,
+            None => search_path_schema(&mut client).map_err(|e| ended(&mut client, e))?,
         };
         let hash = fnv1a(schema.as_bytes());
         let key = (hash ^ (hash >> 32)) as u32 as i32;
         let location = location(&target.config, &schema);
-        if !create && !schema::exists(&mut client, &schema).map_err(|e| ended(&client, e))? {
+        if !create && !schema::exists(&mut client, &schema).map_err(|e| ended(&mut client, e))? {
             return Err((
                 Error::storage(format!(
                     "no ticket store at {location} (nothing was created there)"
@@ -169,7 +171,7 @@ impl PgStore {
                 false,
             ));
         }
-        schema::migrate(&mut client, &schema, key).map_err(|e| ended(&client, e))?;
+        schema::migrate(&mut client, &schema, key).map_err(|e| ended(&mut client, e))?;
         let shared = Shared {
             config: target.config.clone(),
             tls: target.tls.clone(),
