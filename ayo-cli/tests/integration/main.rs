@@ -16,7 +16,11 @@ mod mcp;
 mod odd_entries;
 mod output;
 #[cfg(feature = "postgres")]
+mod postgres_cut;
+#[cfg(feature = "postgres")]
 mod postgres_export;
+#[cfg(feature = "postgres")]
+mod postgres_root_cert;
 mod project_scope;
 mod run;
 mod scopes;

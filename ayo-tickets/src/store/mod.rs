@@ -213,6 +213,37 @@ pub trait Txn: Send {
     fn settled(&mut self) -> bool {
         true
     }
+    /// True when this transaction lost its connection to the store before it could commit
+    /// anything (a database server that ended the session, a cut network), so that the same
+    /// work may run again in a new transaction. The default is `false`.
+    fn lost(&self) -> bool {
+        false
+    }
+    /// [`Txn::commit`], saying when it fails whether it is [`Txn::lost`]: nothing was written,
+    /// the work may run again. A store that cannot tell whether a lost commit took effect
+    /// finds out before it answers; an outcome it could not find out is a
+    /// [`CommitFailure::Failed`] whose error says so. The default wraps [`Txn::commit`].
+    fn commit_or_lost(self: Box<Self>) -> std::result::Result<(), CommitFailure> {
+        self.commit().map_err(CommitFailure::Failed)
+    }
+}
+
+/// How [`Txn::commit_or_lost`] failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommitFailure {
+    /// The connection was lost and the commit did not take effect: nothing was written.
+    Lost(Error),
+    /// Any other failure (the error says whether anything was written).
+    Failed(Error),
+}
+
+impl CommitFailure {
+    /// The error, whichever way it failed.
+    pub fn into_error(self) -> Error {
+        match self {
+            CommitFailure::Lost(e) | CommitFailure::Failed(e) => e,
+        }
+    }
 }
 
 /// Wakes waiters when a store may have changed.

@@ -114,8 +114,16 @@ fn claim_detail(lease: Option<u64>) -> String {
 pub(crate) struct ClaimAttempt {
     /// The claimed ticket, if any.
     pub(crate) ticket: Option<Ticket>,
-    /// When the next lease of a ticket `agent` could take over runs out.
-    pub(crate) next_expiry: Option<DateTime<Utc>>,
+    /// How long, by the store's clock, until the next lease of a ticket `agent` could take
+    /// over runs out (zero when one already has). Measured against the store's time of the
+    /// attempt, not this host's, so that a host whose clock runs ahead of the store's does not
+    /// wake early again and again.
+    pub(crate) next_expiry_in: Option<std::time::Duration>,
+}
+
+/// How long from `now` until `at`, zero when it has passed.
+fn until(now: DateTime<Utc>, at: DateTime<Utc>) -> std::time::Duration {
+    (at - now).to_std().unwrap_or_default()
 }
 
 impl Tickets {
@@ -251,7 +259,7 @@ impl Tickets {
                 NativeClaim::Nothing { next_expiry } => {
                     return Ok(ClaimAttempt {
                         ticket: None,
-                        next_expiry,
+                        next_expiry_in: next_expiry.map(|at| until(now, at)),
                     });
                 }
                 NativeClaim::Claimed(before) => {
@@ -263,7 +271,7 @@ impl Tickets {
                     self.log(txn, actor.as_deref(), &t.id, "claim", claim_detail(lease))?;
                     return Ok(ClaimAttempt {
                         ticket: Some(annotate_one(txn, &t)?),
-                        next_expiry: None,
+                        next_expiry_in: None,
                     });
                 }
             }
@@ -287,7 +295,7 @@ impl Tickets {
                     .min();
                 return Ok(ClaimAttempt {
                     ticket: None,
-                    next_expiry,
+                    next_expiry_in: next_expiry.map(|at| until(now, at)),
                 });
             };
             pause("claim_pick");
@@ -299,7 +307,7 @@ impl Tickets {
             let t = crate::graph::annotate(&t, is_closed);
             Ok(ClaimAttempt {
                 ticket: Some(t),
-                next_expiry: None,
+                next_expiry_in: None,
             })
         })
     }

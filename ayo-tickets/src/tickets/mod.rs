@@ -82,6 +82,10 @@ fn lock_timeout(seconds: f64) -> Result<std::time::Duration> {
     }
 }
 
+/// How many times a transaction whose connection was lost before it committed runs (see
+/// [`Txn::lost`]).
+const LOST_ATTEMPTS: u32 = 10;
+
 fn env(key: &str) -> Option<String> {
     std::env::var(key).ok().filter(|v| !v.trim().is_empty())
 }
@@ -408,8 +412,11 @@ impl Tickets {
     }
 
     /// Runs `f` in a transaction: this thread's batch if one is open, else a new one
-    /// committed when `f` succeeds.
-    fn txn<R>(&self, access: Access, f: impl FnOnce(&mut dyn Txn) -> Result<R>) -> Result<R> {
+    /// committed when `f` succeeds. When the store loses its connection before anything was
+    /// committed ([`Txn::lost`]), `f` runs again in a new transaction, up to
+    /// [`LOST_ATTEMPTS`] times: a write whose connection is cut is done once or not at all,
+    /// and its caller is told which.
+    fn txn<R>(&self, access: Access, mut f: impl FnMut(&mut dyn Txn) -> Result<R>) -> Result<R> {
         {
             let mut slot = self.batch_slot();
             if let Some(b) = slot.as_mut()
@@ -418,12 +425,39 @@ impl Tickets {
                 return f(b.txn.as_mut());
             }
         }
-        let mut txn = self.store.begin(access)?;
-        let r = f(txn.as_mut())?;
-        if access != Access::Read {
-            txn.commit()?;
+        let mut attempt = 1;
+        loop {
+            let again = |attempt: u32, e: Error| {
+                if attempt >= LOST_ATTEMPTS {
+                    return Err(e);
+                }
+                // A server that ends sessions (a restart, a failover) may need a moment.
+                std::thread::sleep(std::time::Duration::from_millis(5 << attempt.min(6)));
+                Ok(())
+            };
+            let mut txn = self.store.begin(access)?;
+            let r = match f(txn.as_mut()) {
+                Ok(r) => r,
+                Err(e) if txn.lost() => {
+                    drop(txn);
+                    again(attempt, e)?;
+                    attempt += 1;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            if access == Access::Read {
+                return Ok(r);
+            }
+            match txn.commit_or_lost() {
+                Ok(()) => return Ok(r),
+                Err(crate::store::CommitFailure::Lost(e)) => {
+                    again(attempt, e)?;
+                    attempt += 1;
+                }
+                Err(crate::store::CommitFailure::Failed(e)) => return Err(e),
+            }
         }
-        Ok(r)
     }
 
     /// How often a read is tried lock-free before it reads under the writers' lock.
@@ -438,7 +472,15 @@ impl Tickets {
         }
         for _ in 0..Self::READ_TRIES {
             let mut txn = self.store.begin(Access::Read)?;
-            let r = f(txn.as_mut())?;
+            let r = match f(txn.as_mut()) {
+                Ok(r) => r,
+                // A lost connection (no snapshot to settle): read as writes run again.
+                Err(_) if txn.lost() => {
+                    drop(txn);
+                    return self.txn(Access::Read, f);
+                }
+                Err(e) => return Err(e),
+            };
             if txn.settled() {
                 return Ok(r);
             }
@@ -447,7 +489,7 @@ impl Tickets {
         f(txn.as_mut())
     }
 
-    fn write<R>(&self, f: impl FnOnce(&mut dyn Txn) -> Result<R>) -> Result<R> {
+    fn write<R>(&self, f: impl FnMut(&mut dyn Txn) -> Result<R>) -> Result<R> {
         self.txn(Access::Write, f)
     }
 

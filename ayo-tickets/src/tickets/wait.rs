@@ -3,8 +3,6 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
-
 use super::Tickets;
 use crate::error::{Error, Result};
 use crate::options::ClaimOptions;
@@ -96,11 +94,11 @@ impl Tickets {
             if let Some(t) = attempt.ticket {
                 return Ok(Some(t));
             }
-            // A lease running out makes no change event: wake for it on a timer.
-            let expiry = attempt.next_expiry.map(|at| {
-                let ms = (at - Utc::now()).num_milliseconds().max(0) as u64;
-                Instant::now() + Duration::from_millis(ms + 5)
-            });
+            // A lease running out makes no change event: wake for it on a timer, set by the
+            // store's clock (the attempt read it), since this host's may run ahead or behind.
+            let expiry = attempt
+                .next_expiry_in
+                .map(|d| Instant::now() + d + Duration::from_millis(5));
             if !sleep(&mut *feed, deadline, expiry, interrupt)? {
                 return Ok(None);
             }
@@ -153,8 +151,11 @@ pub(super) fn sleep(
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     use std::time::Duration;
+
+    use crate::store::{Access, Store, Txn};
 
     use crate::Tickets;
     use crate::error::Error;
@@ -189,5 +190,103 @@ mod tests {
                 assert_eq!(writer.get(&job.id).unwrap().status, Status::Open);
             });
         }
+    }
+
+    /// A store whose clock runs `behind` this host's: the memory store, with every transaction
+    /// counted.
+    struct Skewed {
+        inner: crate::store::memory::MemoryStore,
+        behind: chrono::Duration,
+        begun: Arc<AtomicUsize>,
+    }
+
+    struct SkewedTxn {
+        inner: Box<dyn Txn>,
+        behind: chrono::Duration,
+    }
+
+    impl Store for Skewed {
+        fn begin(&self, access: Access) -> crate::Result<Box<dyn Txn>> {
+            self.begun.fetch_add(1, Ordering::SeqCst);
+            Ok(Box::new(SkewedTxn {
+                inner: self.inner.begin(access)?,
+                behind: self.behind,
+            }))
+        }
+        fn changes(&self) -> crate::Result<Box<dyn crate::store::ChangeFeed>> {
+            self.inner.changes()
+        }
+        fn location(&self) -> String {
+            "skewed".into()
+        }
+    }
+
+    impl Txn for SkewedTxn {
+        fn get(&mut self, id: &str) -> crate::Result<Option<Arc<crate::Ticket>>> {
+            self.inner.get(id)
+        }
+        fn ids(&mut self) -> crate::Result<Vec<String>> {
+            self.inner.ids()
+        }
+        fn scan(&mut self) -> crate::Result<crate::Scan> {
+            self.inner.scan()
+        }
+        fn create(&mut self, ticket: &crate::Ticket) -> crate::Result<bool> {
+            self.inner.create(ticket)
+        }
+        fn put(&mut self, ticket: &crate::Ticket) -> crate::Result<()> {
+            self.inner.put(ticket)
+        }
+        fn delete(&mut self, id: &str) -> crate::Result<bool> {
+            self.inner.delete(id)
+        }
+        fn log(&mut self, entry: crate::LogEntry) -> crate::Result<()> {
+            self.inner.log(entry)
+        }
+        fn history(&mut self, ticket: Option<&str>) -> crate::Result<Vec<crate::LogEntry>> {
+            self.inner.history(ticket)
+        }
+        fn now(&mut self) -> crate::Result<chrono::DateTime<chrono::Utc>> {
+            Ok(crate::ticket::now() - self.behind)
+        }
+        fn commit(self: Box<Self>) -> crate::Result<()> {
+            self.inner.commit()
+        }
+    }
+
+    /// A claim that waits for a lease to run out, on a host whose clock runs ten minutes ahead
+    /// of the store's, sleeps until the lease ends by the store's clock: it does not try again
+    /// every few milliseconds (the lease would look long gone by the host's clock).
+    #[test]
+    fn a_wait_for_a_lease_follows_the_stores_clock_not_the_hosts() {
+        let begun = Arc::new(AtomicUsize::new(0));
+        let store = Skewed {
+            inner: crate::store::memory::MemoryStore::new(),
+            behind: chrono::Duration::minutes(10),
+            begun: begun.clone(),
+        };
+        let t = Tickets::with_store(Arc::new(store)).unwrap();
+        let job = t.create(NewTicket::new("job")).unwrap();
+        let holder = ClaimOptions {
+            lease: Some(30),
+            ..ClaimOptions::default()
+        };
+        assert_eq!(t.claim("a", holder).unwrap().unwrap().id, job.id);
+        let before = begun.load(Ordering::SeqCst);
+        let wait = ClaimOptions {
+            wait: true,
+            timeout: Some(Duration::from_millis(500)),
+            lease: None,
+        };
+        assert_eq!(
+            t.claim("b", wait).unwrap(),
+            None,
+            "the lease has 30 s to run"
+        );
+        let attempts = begun.load(Ordering::SeqCst) - before;
+        assert!(
+            attempts <= 2,
+            "{attempts} claim attempts in a wait of 0.5 s for a lease of 30 s"
+        );
     }
 }

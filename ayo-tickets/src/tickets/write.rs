@@ -209,11 +209,11 @@ impl Tickets {
         self.write(|txn| {
             let mut t = (*resolve(txn, id)?).clone();
             let mut what = Vec::new();
-            if let Some(v) = title {
+            if let Some(v) = title.clone() {
                 t.title = v;
                 what.push("title");
             }
-            if let Some(v) = changes.description {
+            if let Some(v) = changes.description.clone() {
                 t.description = v;
                 what.push("description");
             }
@@ -221,17 +221,17 @@ impl Tickets {
                 t.priority = v;
                 what.push("priority");
             }
-            if let Some(v) = changes.kind {
+            if let Some(v) = changes.kind.clone() {
                 t.kind = v;
                 what.push("type");
             }
-            if let Some(v) = tags {
+            if let Some(v) = tags.clone() {
                 t.tags = v;
                 what.push("tags");
             }
-            if let Some(p) = changes.parent {
+            if let Some(p) = &changes.parent {
                 t.parent = match p {
-                    Some(p) => Some(resolve_parent(txn, Some(&t.id), &p)?),
+                    Some(p) => Some(resolve_parent(txn, Some(&t.id), p)?),
                     None => None,
                 };
                 what.push("parent");

@@ -53,6 +53,9 @@ mod url;
 
 use schema::{Q, STATEMENTS};
 
+/// How many times opening a store is tried when the server ends the session.
+const OPEN_ATTEMPTS: u32 = 10;
+
 /// Idle connections kept for the next transactions.
 const MAX_IDLE: usize = 16;
 
@@ -124,26 +127,54 @@ impl PgStore {
         Self::open(url, false)
     }
 
+    /// Opens the store; a session the server ends on the way (a restart, an administrator's
+    /// `pg_terminate_backend`) is opened again, up to [`OPEN_ATTEMPTS`] times: nothing was
+    /// written yet but the schema's creation or migration, which is all or nothing.
     fn open(url: &str, create: bool) -> Result<Self> {
         let target = url::parse(url)?;
+        let mut attempt = 1;
+        loop {
+            match Self::open_once(&target, create) {
+                Ok(store) => return Ok(store),
+                Err((e, true)) if attempt < OPEN_ATTEMPTS => {
+                    let _ = e;
+                    std::thread::sleep(std::time::Duration::from_millis(5 << attempt.min(6)));
+                    attempt += 1;
+                }
+                Err((e, _)) => return Err(e),
+            }
+        }
+    }
+
+    /// One attempt of [`PgStore::open`]: its error, and whether the session was ended.
+    fn open_once(target: &url::Target, create: bool) -> std::result::Result<Self, (Error, bool)> {
         let mut client = tls::open(&target.config, &target.tls, target.mode)
-            .map_err(|e| connect_err(&target.config, e))?;
-        let schema = match target.schema {
-            Some(s) => s,
-            None => search_path_schema(&mut client)?,
+            .map_err(|e| (connect_err(&target.config, &e), session_ended(&e)))?;
+        // A failure on a connection that no longer answers is the session's end, not the
+        // statement's.
+        let ended = |client: &mut Client, e: Error| {
+            let lost = client.is_closed() || client.simple_query("").is_err();
+            (e, lost)
+        };
+        let schema = match &target.schema {
+            Some(s) => s.clone(),
+            None => search_path_schema(&mut client).map_err(|e| ended(&mut client, e))?,
         };
         let hash = fnv1a(schema.as_bytes());
         let key = (hash ^ (hash >> 32)) as u32 as i32;
         let location = location(&target.config, &schema);
-        if !create && !schema::exists(&mut client, &schema)? {
-            return Err(Error::storage(format!(
-                "no ticket store at {location} (nothing was created there)"
-            )));
+        if !create && !schema::exists(&mut client, &schema).map_err(|e| ended(&mut client, e))? {
+            return Err((
+                Error::storage(format!(
+                    "no ticket store at {location} (nothing was created there)"
+                )),
+                false,
+            ));
         }
-        schema::migrate(&mut client, &schema, key)?;
+        schema::migrate(&mut client, &schema, key).map_err(|e| ended(&mut client, e))?;
         let shared = Shared {
-            config: target.config,
-            tls: target.tls,
+            config: target.config.clone(),
+            tls: target.tls.clone(),
             mode: target.mode,
             key,
             channel: format!("ayo_{hash:016x}"),
@@ -174,7 +205,7 @@ impl PgStore {
 /// Errors: as [`PgStore::connect`], but no schema is read or made.
 pub fn bare_client(url: &str) -> Result<Client> {
     let target = url::parse(url)?;
-    tls::open(&target.config, &target.tls, target.mode).map_err(|e| connect_err(&target.config, e))
+    tls::open(&target.config, &target.tls, target.mode).map_err(|e| connect_err(&target.config, &e))
 }
 
 impl Store for PgStore {
@@ -208,8 +239,19 @@ impl Store for PgStore {
 
 impl Shared {
     /// A new connection.
+    /// A new connection; one the server ends while it starts (a restart, an administrator's
+    /// termination) is tried again, up to [`OPEN_ATTEMPTS`] times.
     fn connect(&self) -> Result<Client> {
-        tls::open(&self.config, &self.tls, self.mode).map_err(|e| connect_err(&self.config, e))
+        let mut attempt = 1;
+        loop {
+            match tls::open(&self.config, &self.tls, self.mode) {
+                Err(e) if attempt < OPEN_ATTEMPTS && session_ended(&e) => {
+                    std::thread::sleep(std::time::Duration::from_millis(5 << attempt.min(6)));
+                    attempt += 1;
+                }
+                r => return r.map_err(|e| connect_err(&self.config, &e)),
+            }
+        }
     }
 
     fn pool(&self) -> MutexGuard<'_, Vec<Conn>> {
@@ -276,18 +318,32 @@ impl Conn {
     }
 
     /// The statement `q`, prepared on this connection the first time it is used.
-    fn statement(&mut self, sql: &[String], q: Q) -> Result<Statement> {
+    fn statement(
+        &mut self,
+        sql: &[String],
+        q: Q,
+    ) -> std::result::Result<Statement, postgres::Error> {
         if let Some(s) = &self.prepared[q as usize] {
             return Ok(s.clone());
         }
-        let s = self.client.prepare(&sql[q as usize]).map_err(db_err)?;
+        let s = self.client.prepare(&sql[q as usize])?;
         self.prepared[q as usize] = Some(s.clone());
         Ok(s)
     }
 }
 
+/// True when the server ended the session or the connection broke: the operator's class of
+/// errors (`57P..`: an administrator's termination, a shutdown, a restart), a connection
+/// exception (`08...`), or a closed connection. Not a refusal such as a failed login.
+fn session_ended(e: &postgres::Error) -> bool {
+    e.is_closed()
+        || e.code()
+            .is_some_and(|c| c.code().starts_with("57P") || c.code().starts_with("08"))
+}
+
 /// A database error as a Storage error, with the server's message.
-fn db_err(e: postgres::Error) -> Error {
+fn db_err(e: impl std::borrow::Borrow<postgres::Error>) -> Error {
+    let e = e.borrow();
     if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) {
         // Only the write lock is taken with a lock_timeout: `PgTxn::begin_as` names it and
         // its holder.
@@ -303,7 +359,7 @@ fn db_err(e: postgres::Error) -> Error {
         }
         None => {
             // The driver's own errors say what failed; their source says why.
-            let why = std::error::Error::source(&e)
+            let why = std::error::Error::source(e)
                 .map(|s| format!(": {s}"))
                 .unwrap_or_default();
             Error::storage(format!("postgres: {e}{why}"))
@@ -311,7 +367,7 @@ fn db_err(e: postgres::Error) -> Error {
     }
 }
 
-fn connect_err(config: &postgres::Config, e: postgres::Error) -> Error {
+fn connect_err(config: &postgres::Config, e: &postgres::Error) -> Error {
     Error::storage(format!(
         "cannot connect to {}: {}",
         server(config),

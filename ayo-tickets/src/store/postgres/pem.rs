@@ -37,7 +37,7 @@ pub(super) fn roots(roots: Option<&Roots>) -> Result<(Vec<CertificateDer<'static
         )),
         Some(Roots::File(path)) => read_certs(path, "sslrootcert"),
         None => {
-            let path = in_home("root.crt").filter(|p| p.is_file()).ok_or_else(|| {
+            let path = default_roots().ok_or_else(|| {
                 Error::invalid(
                     "sslmode verify-ca and verify-full need root certificates: \
                      sslrootcert=PATH or sslrootcert=system (~/.postgresql/root.crt is not there)",
@@ -46,6 +46,11 @@ pub(super) fn roots(roots: Option<&Roots>) -> Result<(Vec<CertificateDer<'static
             read_certs(&path, "sslrootcert")
         }
     }
+}
+
+/// libpq's default root certificates, `~/.postgresql/root.crt`, when the file is there.
+pub(super) fn default_roots() -> Option<PathBuf> {
+    in_home("root.crt").filter(|p| p.is_file())
 }
 
 /// A client certificate chain and its private key.

@@ -61,6 +61,17 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE {s}.tickets ADD COLUMN links text[] NOT NULL DEFAULT '{}';
     ALTER TABLE {s}.tickets ADD COLUMN external_ref text;
     "#,
+    // 3: the token of the write that made each audit entry, and of writes that made none, so
+    // that a client whose connection was lost during a commit can look up whether it took
+    // effect.
+    r#"
+    ALTER TABLE {s}.audit_log ADD COLUMN token uuid;
+    CREATE INDEX audit_log_token ON {s}.audit_log (token) WHERE token IS NOT NULL;
+    CREATE TABLE {s}.write_tokens (
+        token uuid PRIMARY KEY,
+        at timestamptz NOT NULL DEFAULT now()
+    );
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -223,10 +234,10 @@ pub(super) fn statements(schema: &str) -> Vec<String> {
         (Q::Delete, format!("DELETE FROM {t} WHERE id = $1")),
         (
             Q::LogInsert,
-            // Buffered entries, in one statement, in their order.
+            // Buffered entries, in one statement, in their order, with their write's token.
             format!(
-                "INSERT INTO {s}.audit_log (at, actor, ticket, action, detail) \
-                 SELECT at, actor, ticket, action, detail \
+                "INSERT INTO {s}.audit_log (at, actor, ticket, action, detail, token) \
+                 SELECT at, actor, ticket, action, detail, $6::text::uuid \
                  FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[]) \
                  WITH ORDINALITY AS e(at, actor, ticket, action, detail, n) ORDER BY n"
             ),

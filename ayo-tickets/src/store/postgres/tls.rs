@@ -4,7 +4,7 @@
 //! - `prefer` (the default): TLS when the server offers it, plain otherwise; the certificate is
 //!   not checked.
 //! - `require`: TLS or no connection; the certificate is not checked, unless `sslrootcert` is
-//!   given (then as `verify-ca`).
+//!   given or `~/.postgresql/root.crt` is there (then as `verify-ca`, as libpq does).
 //! - `verify-ca`: TLS, with a certificate signed by a root of `sslrootcert`.
 //! - `verify-full`: as `verify-ca`, and made out to the host connected to.
 //!
@@ -104,6 +104,12 @@ pub(super) fn connector(
     roots: Option<&Roots>,
     identity: Option<Identity>,
 ) -> Result<MakeRustlsConnect> {
+    // As libpq: under `require`, a root certificate file in the default place is used, and the
+    // server's certificate is checked as `verify-ca` checks it.
+    let mode = match (mode, roots) {
+        (Mode::Require, None) if pem::default_roots().is_some() => Mode::VerifyCa,
+        _ => mode,
+    };
     let provider = Arc::new(ring::default_provider());
     let algorithms = provider.signature_verification_algorithms;
     let verifier: Arc<dyn ServerCertVerifier> = match (mode, roots) {

@@ -12,7 +12,9 @@ use super::row::{self, Values, agent_key};
 use super::schema::{Q, WRITE_CLASS};
 use super::{Conn, Shared, db_err};
 use crate::error::{Error, Result};
-use crate::store::{Access, ClaimRequest, LogEntry, NativeClaim, Scan, Txn, Unreadable};
+use crate::store::{
+    Access, ClaimRequest, CommitFailure, LogEntry, NativeClaim, Scan, Txn, Unreadable,
+};
 use crate::ticket::Ticket;
 
 /// Where a transaction is.
@@ -40,7 +42,17 @@ pub(super) struct PgTxn {
     dirty: bool,
     /// The server's clock, read once: (microseconds, when it was read here).
     clock: Option<(i64, Instant)>,
+    /// This transaction's token (a random UUID, as 32 hex digits), written with its audit
+    /// entries (or, when it makes none, into `write_tokens`): after a connection lost during
+    /// the commit, it tells whether the commit took effect.
+    token: String,
+    /// The connection was lost before anything was committed ([`Txn::lost`]).
+    lost: bool,
 }
+
+/// How long a commit whose connection was lost keeps trying to find out whether it took
+/// effect (reconnecting, and waiting for the lost transaction to end on the server).
+const SETTLE_WITHIN: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl PgTxn {
     pub(super) fn new(shared: Arc<Shared>, conn: Conn, access: Access) -> Self {
@@ -52,6 +64,8 @@ impl PgTxn {
             log: Vec::new(),
             dirty: false,
             clock: None,
+            token: format!("{:032x}", rand::random::<u128>()),
+            lost: false,
         }
     }
 
@@ -130,13 +144,27 @@ impl PgTxn {
     /// was done on it yet.
     fn simple(&mut self, sql: &str) -> Result<Vec<SimpleQueryMessage>> {
         let first = self.mode == Mode::Idle;
-        match self.conn()?.client.simple_query(sql) {
+        let r = self.conn()?.client.simple_query(sql);
+        match r {
             Err(e) if first && connection_lost(&e) => {
-                self.conn = Some(Conn::new(self.shared.connect()?));
-                self.conn()?.client.simple_query(sql).map_err(db_err)
+                let client = self.shared.connect().inspect_err(|_| self.lost = true)?;
+                self.conn = Some(Conn::new(client));
+                let r = self.conn()?.client.simple_query(sql);
+                r.map_err(|e| self.fail(e))
             }
-            r => r.map_err(db_err),
+            r => r.map_err(|e| self.fail(e)),
         }
+    }
+
+    /// A database error as the store's error; one that lost the connection marks this
+    /// transaction [`Txn::lost`] (its statements ran before any commit was sent: the server
+    /// rolls them back).
+    fn fail(&mut self, e: postgres::Error) -> Error {
+        if connection_lost(&e) {
+            self.lost = true;
+            self.conn = None;
+        }
+        db_err(e)
     }
 
     /// Ready to read: a snapshot for a read transaction, the exclusive lock for a write one.
@@ -172,15 +200,19 @@ impl PgTxn {
     fn query(&mut self, q: Q, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<postgres::Row>> {
         let shared = self.shared.clone();
         let conn = self.conn()?;
-        let st = conn.statement(&shared.sql, q)?;
-        conn.client.query(&st, params).map_err(db_err)
+        let r = conn
+            .statement(&shared.sql, q)
+            .and_then(|st| conn.client.query(&st, params));
+        r.map_err(|e| self.fail(e))
     }
 
     fn execute(&mut self, q: Q, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
         let shared = self.shared.clone();
         let conn = self.conn()?;
-        let st = conn.statement(&shared.sql, q)?;
-        conn.client.execute(&st, params).map_err(db_err)
+        let r = conn
+            .statement(&shared.sql, q)
+            .and_then(|st| conn.client.execute(&st, params));
+        r.map_err(|e| self.fail(e))
     }
 
     /// Inserts the buffered audit entries.
@@ -194,7 +226,11 @@ impl PgTxn {
         let ticket: Vec<&str> = log.iter().map(|e| e.ticket.as_str()).collect();
         let action: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
         let detail: Vec<&str> = log.iter().map(|e| e.detail.as_str()).collect();
-        self.execute(Q::LogInsert, &[&at, &actor, &ticket, &action, &detail])?;
+        let token = self.token.clone();
+        self.execute(
+            Q::LogInsert,
+            &[&at, &actor, &ticket, &action, &detail, &token],
+        )?;
         Ok(())
     }
 }
@@ -209,9 +245,9 @@ fn literal(s: &str) -> String {
     format!("E'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
 }
 
-/// The statement that inserts `log` into the schema's audit log in its order (none when it is
-/// empty), followed by `; `.
-fn log_insert_sql(schema: &str, log: &[LogEntry]) -> String {
+/// The statement that inserts `log` into the schema's audit log in its order, each entry with
+/// the write's `token` (none when it is empty), followed by `; `.
+fn log_insert_sql(schema: &str, log: &[LogEntry], token: &str) -> String {
     if log.is_empty() {
         return String::new();
     }
@@ -230,8 +266,8 @@ fn log_insert_sql(schema: &str, log: &[LogEntry]) -> String {
         })
         .collect();
     format!(
-        "INSERT INTO {}.audit_log (at, actor, ticket, action, detail) \
-         SELECT at, actor, ticket, action, detail FROM (VALUES {}) \
+        "INSERT INTO {}.audit_log (at, actor, ticket, action, detail, token) \
+         SELECT at, actor, ticket, action, detail, '{token}'::uuid FROM (VALUES {}) \
          AS e(at, actor, ticket, action, detail, n) ORDER BY n; ",
         super::url::quote_ident(schema),
         rows.join(", ")
@@ -423,21 +459,51 @@ impl Txn for PgTxn {
         Ok(())
     }
 
-    fn commit(mut self: Box<Self>) -> Result<()> {
+    fn commit(self: Box<Self>) -> Result<()> {
+        self.commit_or_lost().map_err(CommitFailure::into_error)
+    }
+
+    fn lost(&self) -> bool {
+        self.lost
+    }
+
+    /// Commits. When the connection is lost on the way (the server ended the session, the
+    /// network was cut), whether the commit took effect is unknown here: it is looked up by
+    /// the transaction's token on a new connection ([`PgTxn::settle`]), so that the caller is
+    /// told what happened, never a failure for a write that took effect.
+    fn commit_or_lost(mut self: Box<Self>) -> std::result::Result<(), CommitFailure> {
         if self.mode == Mode::Idle && self.log.is_empty() {
             return Ok(()); // nothing was read or written: nothing to end
         }
-        if self.mode == Mode::Idle {
-            self.begin_as(Mode::Exclusive)?;
+        let failed = |txn: &PgTxn, e: Error| match txn.lost {
+            true => CommitFailure::Lost(e),
+            false => CommitFailure::Failed(e),
+        };
+        if self.mode == Mode::Idle
+            && let Err(e) = self.begin_as(Mode::Exclusive)
+        {
+            return Err(failed(&self, e));
         }
         // A few audit entries go in the commit's own round trip, as literals; many, in one
-        // statement with parameters before it.
+        // statement with parameters before it. A write that logs nothing leaves its token in
+        // `write_tokens`.
+        let logged = !self.log.is_empty();
         let mut sql = if self.log.len() <= INLINE_LOG {
-            log_insert_sql(&self.shared.schema, &std::mem::take(&mut self.log))
+            let log = std::mem::take(&mut self.log);
+            log_insert_sql(&self.shared.schema, &log, &self.token)
         } else {
-            self.flush_log()?;
+            if let Err(e) = self.flush_log() {
+                return Err(failed(&self, e));
+            }
             String::new()
         };
+        if self.dirty && !logged {
+            sql += &format!(
+                "INSERT INTO {}.write_tokens (token) VALUES ('{}'); ",
+                super::url::quote_ident(&self.shared.schema),
+                self.token
+            );
+        }
         // Delivered at commit, to every connection that listens on the schema's channel. A
         // claim notifies after its commit instead: PostgreSQL holds a global lock from a
         // NOTIFY until its commit is flushed, so claimers that notified inside their own
@@ -447,24 +513,110 @@ impl Txn for PgTxn {
             sql += &format!("SELECT pg_notify('{}', ''); ", self.shared.channel);
         }
         sql += "COMMIT";
+        let conn = self.conn().map_err(CommitFailure::Failed)?;
+        match conn.client.batch_execute(&sql) {
+            Ok(()) => {}
+            // The server refused a statement or the commit: nothing was committed.
+            Err(e) if !connection_lost(&e) => return Err(CommitFailure::Failed(db_err(e))),
+            Err(e) => {
+                self.conn = None;
+                self.mode = Mode::Idle;
+                if !self.dirty {
+                    return Ok(()); // it wrote nothing: there is nothing to find out
+                }
+                return self.settle(&db_err(e));
+            }
+        }
         // The claim has taken effect: a notification that fails only delays watchers (who
         // also wake on the next change), so its error is not the claim's. Its transaction
         // does not wait for the flush, so it holds the queue's lock only for a moment.
-        let notify = claimed.then(|| {
-            format!(
+        if claimed {
+            let notify = format!(
                 "BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_notify('{}', ''); COMMIT",
                 self.shared.channel
-            )
-        });
-        let conn = self.conn()?;
-        conn.client.batch_execute(&sql).map_err(db_err)?;
-        if let Some(notify) = notify
-            && conn.client.batch_execute(&notify).is_err()
-        {
-            let _ = conn.client.batch_execute("ROLLBACK");
+            );
+            if let Ok(conn) = self.conn()
+                && conn.client.batch_execute(&notify).is_err()
+            {
+                let _ = conn.client.batch_execute("ROLLBACK");
+            }
         }
         self.mode = Mode::Idle;
         Ok(())
+    }
+}
+
+impl PgTxn {
+    /// After the connection was lost while the commit was sent (`cut`): whether it took
+    /// effect, found on a new connection. `Ok` when it did (waiters are woken, as the commit
+    /// would have); [`CommitFailure::Lost`] when it did not (nothing was written); a
+    /// [`CommitFailure::Failed`] that says the outcome is unknown when the server cannot be
+    /// asked within [`SETTLE_WITHIN`].
+    fn settle(&mut self, cut: &Error) -> std::result::Result<(), CommitFailure> {
+        match self.committed() {
+            Ok((true, client)) => {
+                let mut conn = Conn::new(client);
+                let notify = format!("SELECT pg_notify('{}', '')", self.shared.channel);
+                if conn.client.batch_execute(&notify).is_ok() {
+                    self.shared.checkin(conn);
+                }
+                Ok(())
+            }
+            Ok((false, client)) => {
+                self.shared.checkin(Conn::new(client));
+                Err(CommitFailure::Lost(Error::storage(format!(
+                    "{}; the commit did not take effect: nothing was written",
+                    cut.to_string().trim_start_matches("storage: ")
+                ))))
+            }
+            Err(why) => Err(CommitFailure::Failed(Error::storage(format!(
+                "{}, and whether the commit took effect is unknown: {why}; it did if the audit \
+                 log (or write_tokens) of {} holds token {}",
+                cut.to_string().trim_start_matches("storage: "),
+                self.shared.location,
+                self.token
+            )))),
+        }
+    }
+
+    /// Whether this transaction's commit took effect, and the new connection that found out.
+    /// It is asked under the store's write lock, taken exclusively: the lost transaction holds
+    /// the lock until it ends, so when the server has not yet seen the connection go (a cut
+    /// network), the answer waits for its end rather than read a commit still under way.
+    fn committed(&self) -> std::result::Result<(bool, postgres::Client), String> {
+        let start = Instant::now();
+        let schema = super::url::quote_ident(&self.shared.schema);
+        let token = &self.token;
+        let key = self.shared.key;
+        let mut why = String::from("no answer");
+        while start.elapsed() < SETTLE_WITHIN {
+            match self.shared.connect() {
+                Ok(mut client) => {
+                    let wait = SETTLE_WITHIN.saturating_sub(start.elapsed()).as_millis();
+                    let sql = format!(
+                        "BEGIN; SET LOCAL lock_timeout = {}; \
+                         SELECT pg_advisory_xact_lock({WRITE_CLASS}, {key}); \
+                         SELECT (EXISTS (SELECT 1 FROM {schema}.audit_log WHERE token = '{token}') \
+                         OR EXISTS (SELECT 1 FROM {schema}.write_tokens WHERE token = '{token}'))::int; \
+                         COMMIT",
+                        wait.max(1)
+                    );
+                    match client.simple_query(&sql) {
+                        Ok(m) => match clock_of(&m) {
+                            Some(found) => return Ok((found == 1, client)),
+                            None => why = "the server gave no answer".into(),
+                        },
+                        Err(e) => why = db_err(e).to_string(),
+                    }
+                }
+                Err(e) => why = e.to_string(),
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Err(format!(
+            "the server could not be asked within {} s ({why})",
+            SETTLE_WITHIN.as_secs()
+        ))
     }
 }
 
