@@ -20,6 +20,7 @@ mod postgres_export;
 mod project_scope;
 mod run;
 mod scopes;
+mod search_beads;
 mod waiting;
 mod watch;
 mod workflow;
