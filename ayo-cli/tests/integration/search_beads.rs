@@ -16,7 +16,10 @@ fn search_prints_list_rows_title_matches_first() {
     ]);
     let title = ayo.create(&["Extract invoice data", "--tags", "finance"]);
     ayo.create(&["Unrelated"]);
-    assert_eq!(ayo.ids(&["ticket", "search", "Invoice"]), [title.clone(), body.clone()]);
+    assert_eq!(
+        ayo.ids(&["ticket", "search", "Invoice"]),
+        [title.clone(), body.clone()]
+    );
     let rows = ayo.ok(&["ticket", "search", "invoice"]);
     let lines: Vec<&str> = rows.lines().collect();
     assert_eq!(lines.len(), 2, "{rows}");

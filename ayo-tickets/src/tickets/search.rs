@@ -84,7 +84,8 @@ impl Tickets {
             let closed = closed_ids(&briefs);
             let mut found: Vec<(Place, &Brief)> = Vec::new();
             for b in briefs.tickets.iter().filter(|b| passes(&filter, b)) {
-                if let Some(place) = needle.place(&*b.ticket()?) {
+                let ticket = b.ticket()?;
+                if let Some(place) = needle.place(&ticket) {
                     found.push((place, b));
                 }
             }

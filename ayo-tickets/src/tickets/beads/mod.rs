@@ -207,6 +207,7 @@ fn connect(
     tickets
 }
 
+/// Adds `other` to a ticket's links, once.
 fn add_link(t: &mut Ticket, other: &str) {
     if !t.links.iter().any(|x| x == other) {
         t.links.push(other.to_string());
