@@ -27,11 +27,11 @@ fn search_prints_list_rows_title_matches_first() {
     assert!(lines[1].contains("@validator"), "{rows}");
     assert_eq!(
         ayo.ids(&["ticket", "search", "invoice", "-a", "validator"]),
-        [body.clone()]
+        [body.as_str()]
     );
     assert_eq!(
         ayo.ids(&["ticket", "search", "invoice", "--tag", "finance"]),
-        [title.clone()]
+        [title.as_str()]
     );
     assert!(
         ayo.ids(&["ticket", "search", "invoice", "--status", "closed"])
