@@ -100,6 +100,16 @@ export declare class Tickets {
   /** Every ticket that matches the filter, oldest first. */
   list(options?: ListOptions | undefined | null): Array<Ticket>
   /**
+   * The tickets whose title, description, notes or tags hold `text` (any case) and that
+   * pass the filter: title matches first, then the rest, each oldest first.
+   */
+  search(text: string, options?: ListOptions | undefined | null): Array<Ticket>
+  /**
+   * Imports beads' `issues.jsonl` at `path`, all or nothing: how many tickets, and what
+   * could not be mapped.
+   */
+  importBeads(path: string): BeadsImport
+  /**
    * Open tickets with no `blockedBy`, by priority, then created, then id; only the
    * assignee's when given.
    */
@@ -261,6 +271,14 @@ export interface AgentOptions {
   assignee?: string | null
 }
 
+/** What `importBeads` did. */
+export interface BeadsImport {
+  /** Tickets written. */
+  imported: number
+  /** What was left out or not mapped, in the order of the file. */
+  notMapped: Array<NotMapped>
+}
+
 /** Options of `claim`. */
 export interface ClaimOptions {
   /** Wait until a ticket is claimable (or the timeout passes), then claim it. */
@@ -390,6 +408,18 @@ export interface Note {
   author: string | null
   /** The text; may span lines. */
   text: string
+}
+
+/** Something of a beads file that the import left out or could not map. */
+export interface NotMapped {
+  /** The line of the file, from 1. */
+  line: number
+  /** The issue's id, where the line has one. */
+  id: string | null
+  /** What: `tombstone`, `ephemeral`, `record`, `replaced`, `dangling`, `external`, ... */
+  kind: string
+  /** Why, in words. */
+  detail: string
 }
 
 /**

@@ -10,6 +10,7 @@
 
 mod abort;
 mod args;
+mod beads;
 mod convert;
 mod error;
 mod job;

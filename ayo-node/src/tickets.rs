@@ -11,6 +11,7 @@ use napi::{Env, JsValue};
 use napi_derive::napi;
 
 use crate::args::{function, optional, options_arg, required, required_options_arg};
+use crate::beads::BeadsImport;
 use crate::convert::{self, Closed, DepTree, LogEntry, Problem, Ticket};
 use crate::error::{check, to_js};
 use crate::job::Job;
@@ -231,6 +232,32 @@ impl Tickets {
             .and_then(ListOptions::into_filter)
             .and_then(|f| self.inner.list(&f));
         check(env, r).map(convert::tickets)
+    }
+
+    /// The tickets whose title, description, notes or tags hold `text` (any case) and that
+    /// pass the filter: title matches first, then the rest, each oldest first.
+    #[napi(ts_args_type = "text: string, options?: ListOptions | undefined | null")]
+    pub fn search(
+        &self,
+        env: &Env,
+        text: Unknown<'_>,
+        options: Unknown<'_>,
+    ) -> napi::Result<Vec<Ticket>> {
+        let r = (|| {
+            let text: String = required("search", "text", text)?;
+            let filter = options_arg::<ListOptions>("search", "options", options)?.into_filter()?;
+            self.inner.search(&text, &filter)
+        })();
+        check(env, r).map(convert::tickets)
+    }
+
+    /// Imports beads' `issues.jsonl` at `path`, all or nothing: how many tickets, and what
+    /// could not be mapped.
+    #[napi(ts_args_type = "path: string")]
+    pub fn import_beads(&self, env: &Env, path: Unknown<'_>) -> napi::Result<BeadsImport> {
+        let r = required::<String>("importBeads", "path", path)
+            .and_then(|p| self.inner.import_beads_file(std::path::Path::new(&p)));
+        check(env, r).map(BeadsImport::from)
     }
 
     /// Open tickets with no `blockedBy`, by priority, then created, then id; only the

@@ -58,6 +58,7 @@ async function run(t, op, a, signal) {
     case 'create': return t.create(a.title, options(a, ['title']));
     case 'get': return t.get(a.id);
     case 'list': return t.list(options(a, []));
+    case 'search': return t.search(a.text, options(a, ['text']));
     case 'ready': return t.ready(options(a, []));
     case 'blocked': return t.blocked(options(a, []));
     case 'update': return t.update(a.id, options(a, ['id']));

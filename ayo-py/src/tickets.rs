@@ -265,6 +265,41 @@ impl PyTickets {
         call(py, || self.core.list(&filter)).map(tickets)
     }
 
+    /// The tickets whose title, description, notes or tags hold `text` (any case) and that
+    /// match all the given filters: title matches first, then the rest, each oldest first.
+    #[pyo3(signature = (text, *, status=None, assignee=None, tag=None, r#type=None, parent=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn search(
+        &self,
+        py: Python<'_>,
+        text: &str,
+        status: Option<&str>,
+        assignee: Option<String>,
+        tag: Option<String>,
+        r#type: Option<String>,
+        parent: Option<String>,
+    ) -> PyResult<Vec<PyTicket>> {
+        let status = status
+            .map(str::parse::<Status>)
+            .transpose()
+            .map_err(|e| to_py(py, e))?;
+        let filter = Filter {
+            status,
+            assignee,
+            tag,
+            kind: r#type,
+            parent,
+        };
+        call(py, || self.core.search(text, &filter)).map(tickets)
+    }
+
+    /// Imports beads' `issues.jsonl` at `path`, all or nothing: `{"imported": n,
+    /// "not_mapped": [{"line", "id", "kind", "detail"}, ...]}`.
+    fn import_beads<'py>(&self, py: Python<'py>, path: PathBuf) -> PyResult<Bound<'py, PyAny>> {
+        let done = call(py, || self.core.import_beads_file(&path))?;
+        crate::convert::to_dict(py, &done)
+    }
+
     /// Open tickets with no `blocked_by`, by priority, then created, then id; only the
     /// assignee's when given.
     #[pyo3(signature = (*, assignee=None))]

@@ -40,6 +40,7 @@ POSITIONAL: dict[str, list[str]] = {
     "delete": ["id"],
     "history": ["id"],
     "graph": ["id"],
+    "search": ["text"],
 }
 
 

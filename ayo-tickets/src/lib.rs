@@ -44,8 +44,8 @@ pub use ticket::{
     DEFAULT_PRIORITY, Note, Status, TYPES, Ticket, agent_matches, normalize_agent, now, validate_id,
 };
 pub use tickets::{
-    Copied, DEFAULT_WORK_LEASE, Interrupt, Job, JobWatch, LostHandler, Tickets, WarningHandler,
-    Watch, WatchOptions,
+    BeadsImport, Copied, DEFAULT_WORK_LEASE, Interrupt, Job, JobWatch, LostHandler, NotMapped,
+    Tickets, WarningHandler, Watch, WatchOptions,
 };
 
 /// Test-only (the `test-hooks` feature): the markdown store's file-system calls, logged and

@@ -27,6 +27,7 @@ mod ready;
 mod release;
 mod reopen;
 mod run;
+mod search;
 mod show;
 mod start;
 mod watch;
@@ -76,6 +77,7 @@ enum TicketCommand {
     Show(show::ShowArgs),
     #[command(alias = "ls")]
     List(list::ListArgs),
+    Search(search::SearchArgs),
     Ready(ready::ReadyArgs),
     Blocked(blocked::BlockedArgs),
     Edit(edit::EditArgs),
@@ -118,6 +120,7 @@ fn run_ticket(command: TicketCommand, ctx: &Ctx) -> Result<(), CliError> {
         TicketCommand::Create(a) => create::run(a, ctx),
         TicketCommand::Show(a) => show::run(a, ctx),
         TicketCommand::List(a) => list::run(a, ctx),
+        TicketCommand::Search(a) => search::run(a, ctx),
         TicketCommand::Ready(a) => ready::run(a, ctx),
         TicketCommand::Blocked(a) => blocked::run(a, ctx),
         TicketCommand::Edit(a) => edit::run(a, ctx),

@@ -32,6 +32,7 @@ mod http;
 mod lifecycle;
 mod read;
 mod reply;
+mod search;
 mod session;
 mod stdio;
 mod wait;
@@ -123,7 +124,8 @@ impl AyoMcp {
             tool_router: Self::read_tools()
                 + Self::write_tools()
                 + Self::lifecycle_tools()
-                + Self::wait_tools(),
+                + Self::wait_tools()
+                + Self::search_tools(),
         }
     }
 
@@ -235,7 +237,7 @@ mod tests {
         let tools = server.tool_router.list_all();
         let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
         for name in [
-            "create", "show", "list", "ready", "claim", "note", "close", "wait",
+            "create", "show", "list", "ready", "claim", "note", "close", "wait", "search",
         ] {
             assert!(names.contains(&name), "{name} in {names:?}");
         }

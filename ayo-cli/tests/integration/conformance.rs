@@ -70,6 +70,12 @@ fn command_line(op: &str, a: &Value) -> Vec<String> {
                 rest.push(flag(key, text(a, key)));
             }
         }
+        "search" => {
+            rest.push(Some(positional("text")));
+            for key in ["status", "assignee", "tag"] {
+                rest.push(flag(key, text(a, key)));
+            }
+        }
         "ready" | "blocked" => rest.push(flag("assignee", text(a, "assignee"))),
         "update" => {
             rest.push(Some(positional("id")));

@@ -24,6 +24,7 @@ mod postgres_root_cert;
 mod project_scope;
 mod run;
 mod scopes;
+mod search_beads;
 mod waiting;
 mod watch;
 mod workflow;

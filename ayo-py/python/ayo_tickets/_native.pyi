@@ -290,6 +290,17 @@ class Tickets:
     ) -> builtins.list[Ticket]: ...
     def ready(self, *, assignee: Optional[str] = None) -> builtins.list[Ticket]: ...
     def blocked(self, *, assignee: Optional[str] = None) -> builtins.list[Ticket]: ...
+    def search(
+        self,
+        text: str,
+        *,
+        status: Optional[_Status] = None,
+        assignee: Optional[str] = None,
+        tag: Optional[str] = None,
+        type: Optional[str] = None,
+        parent: Optional[str] = None,
+    ) -> builtins.list[Ticket]: ...
+    def import_beads(self, path: Union[str, PathLike[str]]) -> dict[str, Any]: ...
     def update(
         self,
         id: str,

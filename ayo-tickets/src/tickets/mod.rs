@@ -14,15 +14,18 @@ use crate::store::memory::MemoryStore;
 use crate::store::{Access, LogEntry, Scan, Store, Txn, Unreadable};
 use crate::ticket::{Status, Ticket, normalize_agent, validate_id};
 
+mod beads;
 mod check;
 mod copy;
 mod lifecycle;
 mod read;
+mod search;
 mod wait;
 mod watch;
 mod work;
 mod write;
 
+pub use beads::{BeadsImport, NotMapped};
 pub use copy::Copied;
 pub use wait::Interrupt;
 pub use watch::{Watch, WatchOptions};

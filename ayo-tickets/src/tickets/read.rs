@@ -68,7 +68,7 @@ pub(crate) fn ready_order<T: Ordered>(a: &T, b: &T) -> Ordering {
 }
 
 /// The `list` order: oldest first, then id.
-fn age_order<T: Ordered>(a: &T, b: &T) -> Ordering {
+pub(super) fn age_order<T: Ordered>(a: &T, b: &T) -> Ordering {
     a.created()
         .cmp(&b.created())
         .then_with(|| a.id().cmp(b.id()))
@@ -193,13 +193,40 @@ fn unblocked(b: &Brief, is_closed: &dyn Fn(&str) -> bool) -> bool {
 }
 
 /// Refuses an agent filter that names nobody: empty, blank or a bare `@`.
-fn agent_filter(agent: Option<&str>) -> Result<()> {
+pub(super) fn agent_filter(agent: Option<&str>) -> Result<()> {
     match agent.map(str::trim) {
         Some(a) if a.strip_prefix('@').unwrap_or(a).trim().is_empty() => Err(Error::invalid(
             "the agent filter is empty: name an agent such as @reviewer, or leave the filter out",
         )),
         _ => Ok(()),
     }
+}
+
+/// The filter of `list` with its parent resolved: the id children name, else an exact id or
+/// a unique prefix of one.
+pub(super) fn resolve_filter(
+    txn: &mut dyn Txn,
+    briefs: &Briefs,
+    filter: &Filter,
+) -> Result<Filter> {
+    match filter.parent.as_deref() {
+        Some(p) if !briefs.tickets.iter().any(|b| b.parent() == Some(p)) => Ok(Filter {
+            parent: Some(resolve(txn, p)?.id.clone()),
+            ..filter.clone()
+        }),
+        _ => Ok(filter.clone()),
+    }
+}
+
+/// True when a brief passes every field of a filter.
+pub(super) fn passes(filter: &Filter, b: &Brief) -> bool {
+    filter.matches_fields(
+        &b.status(),
+        b.assignee(),
+        |g| b.tags().any(|x| x == g),
+        b.kind(),
+        b.parent(),
+    )
 }
 
 /// True when `agent` is none or holds the ticket.
@@ -232,27 +259,8 @@ impl Tickets {
         agent_filter(filter.assignee.as_deref())?;
         self.read(|txn| {
             let briefs = self.scan_briefs(txn)?;
-            let resolved;
-            let filter = match filter.parent.as_deref() {
-                Some(p) if !briefs.tickets.iter().any(|b| b.parent() == Some(p)) => {
-                    resolved = Filter {
-                        parent: Some(resolve(txn, p)?.id.clone()),
-                        ..filter.clone()
-                    };
-                    &resolved
-                }
-                _ => filter,
-            };
-            let keep = |b: &Brief| {
-                filter.matches_fields(
-                    &b.status(),
-                    b.assignee(),
-                    |g| b.tags().any(|x| x == g),
-                    b.kind(),
-                    b.parent(),
-                )
-            };
-            pick(&briefs, keep, |_, _| true, age_order)
+            let filter = resolve_filter(txn, &briefs, filter)?;
+            pick(&briefs, |b| passes(&filter, b), |_, _| true, age_order)
         })
     }
 

@@ -78,6 +78,15 @@ fn run(t: &Tickets, op: &str, a: &Value, interrupt_after: Option<f64>) -> Result
             kind: text(a, "type"),
             parent: text(a, "parent"),
         })?),
+        "search" => json(t.search(
+            &required(a, "text"),
+            &Filter {
+                status: text(a, "status").map(|s| s.parse()).transpose()?,
+                assignee: text(a, "assignee"),
+                tag: text(a, "tag"),
+                ..Filter::default()
+            },
+        )?),
         "ready" => json(t.ready(text(a, "assignee").as_deref())?),
         "blocked" => json(t.blocked(text(a, "assignee").as_deref())?),
         "update" => json(t.update(
