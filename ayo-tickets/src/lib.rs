@@ -28,6 +28,7 @@ mod scope;
 pub mod store;
 mod ticket;
 mod tickets;
+mod when;
 
 pub use error::{Error, Field, Holder, Result};
 pub use graph::{DepGraph, DepTree, GraphFormat, MAX_TREE_DEPTH};
@@ -44,9 +45,14 @@ pub use ticket::{
     DEFAULT_PRIORITY, Note, Status, TYPES, Ticket, agent_matches, normalize_agent, now, validate_id,
 };
 pub use tickets::{
-    Copied, DEFAULT_WORK_LEASE, Interrupt, Job, JobWatch, LostHandler, Tickets, WarningHandler,
-    Watch, WatchOptions,
+    Copied, DEFAULT_WORK_LEASE, Interrupt, Job, JobWatch, LostHandler, Reason, Tickets,
+    WarningHandler, Watch, WatchOptions, Why,
 };
+pub use when::{when_from_text, when_from_text_at};
+
+/// How an agent works with ayo tickets, in markdown: `ayo ticket guide` prints it and `ayo
+/// mcp` serves it as the resource `ayo://guide`.
+pub const GUIDE: &str = include_str!("guide.md");
 
 /// The README's Rust examples, compiled and run as doc tests.
 #[doc = include_str!("../../README.md")]

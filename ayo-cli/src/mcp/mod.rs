@@ -4,8 +4,8 @@
 //! environment, acting as `--actor` / `$AYO_AGENT`). The tools are thin adapters, one file per
 //! group: `read.rs` (show, list, ready, blocked, log), `write.rs` (create, note, assign, dep_add,
 //! dep_remove), `lifecycle.rs` (claim, start, heartbeat, release, close, reopen) and `wait.rs`;
-//! `reply.rs` turns the core's results and errors into tool results; `guide.md` is the
-//! `ayo://guide` resource; `stdio.rs` and `http.rs` are the transports.
+//! `reply.rs` turns the core's results and errors into tool results; `guide.rs` is the
+//! `ayo://guide` resource (the core's guide); `stdio.rs` and `http.rs` are the transports.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

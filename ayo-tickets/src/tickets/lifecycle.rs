@@ -11,12 +11,22 @@ use crate::request::Closed;
 use crate::store::{Brief, ClaimRequest, NativeClaim};
 use crate::ticket::{Note, Status, Ticket, agent_matches, normalize_agent};
 
-/// True when `agent` may claim `t` now: not blocked, and open for `agent` or nobody, or in
-/// progress with a lease that has run out.
+/// True when `agent` may claim `t` now: not blocked, not deferred, and open for `agent` or
+/// nobody, or in progress with a lease that has run out.
 fn claimable(t: &Brief, agent: &str, now: DateTime<Utc>, is_closed: impl Fn(&str) -> bool) -> bool {
     let open_for_agent = t.status() == Status::Open
         && (t.assignee().is_none() || agent_matches(t.assignee(), agent));
-    (open_for_agent || lease_expired(t, now)) && t.deps().all(is_closed)
+    (open_for_agent || lease_expired(t, now)) && !t.is_deferred(now) && t.deps().all(is_closed)
+}
+
+/// When `t` (unblocked, not closed) may next become claimable with time alone: when its
+/// deferral ends, else when its lease runs out.
+fn next_chance(t: &Brief, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    match t.defer_until() {
+        Some(d) if d > now => Some(d),
+        _ if t.status() == Status::InProgress => t.lease_until(),
+        _ => None,
+    }
 }
 
 /// When a takeover note on `t` is dated: the claim's time (to the second in a file whose notes
@@ -114,7 +124,8 @@ fn claim_detail(lease: Option<u64>) -> String {
 pub(crate) struct ClaimAttempt {
     /// The claimed ticket, if any.
     pub(crate) ticket: Option<Ticket>,
-    /// When the next lease of a ticket `agent` could take over runs out.
+    /// When the next lease of a ticket `agent` could take over runs out, or the next deferral
+    /// of an unblocked ticket ends.
     pub(crate) next_expiry: Option<DateTime<Utc>>,
 }
 
@@ -282,8 +293,8 @@ impl Tickets {
                 let next_expiry = briefs
                     .tickets
                     .iter()
-                    .filter(|t| t.status() == Status::InProgress && t.deps().all(is_closed))
-                    .filter_map(|t| t.lease_until())
+                    .filter(|t| t.status() != Status::Closed && t.deps().all(is_closed))
+                    .filter_map(|t| next_chance(t, now))
                     .min();
                 return Ok(ClaimAttempt {
                     ticket: None,

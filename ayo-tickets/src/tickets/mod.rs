@@ -16,16 +16,20 @@ use crate::ticket::{Status, Ticket, normalize_agent, validate_id};
 
 mod check;
 mod copy;
+mod defer;
 mod lifecycle;
+mod links;
 mod read;
 mod wait;
 mod watch;
+mod why;
 mod work;
 mod write;
 
 pub use copy::Copied;
 pub use wait::Interrupt;
 pub use watch::{Watch, WatchOptions};
+pub use why::{Reason, Why};
 pub use work::{DEFAULT_WORK_LEASE, Job, JobWatch, LostHandler};
 
 /// A handler for files a read had to skip.
