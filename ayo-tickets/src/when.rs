@@ -68,8 +68,22 @@ mod tests {
         assert_eq!(at(" 30m ").unwrap(), "2026-12-01T10:30:00.123+00:00");
         assert_eq!(at("3d").unwrap(), "2026-12-04T10:00:00.123+00:00");
         assert_eq!(at("0s").unwrap(), "2026-12-01T10:00:00.123+00:00");
-        assert_eq!(at("2026-12-24T09:00:00Z").unwrap(), "2026-12-24T09:00:00+00:00");
-        for wrong in ["", "s", "2", "-1h", "1.5h", "2w", "h2", "1 h", "99999999999999d", "tomorrow"] {
+        assert_eq!(
+            at("2026-12-24T09:00:00Z").unwrap(),
+            "2026-12-24T09:00:00+00:00"
+        );
+        for wrong in [
+            "",
+            "s",
+            "2",
+            "-1h",
+            "1.5h",
+            "2w",
+            "h2",
+            "1 h",
+            "99999999999999d",
+            "tomorrow",
+        ] {
             assert_eq!(at(wrong).unwrap_err().code(), "INVALID", "{wrong:?}");
         }
     }

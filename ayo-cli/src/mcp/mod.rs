@@ -30,6 +30,7 @@ use crate::error::CliError;
 mod guide;
 mod http;
 mod lifecycle;
+mod plan;
 mod read;
 mod reply;
 mod session;
@@ -44,7 +45,7 @@ use session::{Session, SessionGuard};
 ///
 /// Speaks MCP on stdin/stdout (the default), or as a streamable HTTP server with --http. The
 /// tools (create, show, list, ready, blocked, claim, start, heartbeat, release, note, close,
-/// reopen, assign, dep_add, dep_remove, log, wait) act on the store the global options choose,
+/// reopen, assign, dep_add, dep_remove, log, wait, changes, defer, why, link) act on the store the global options choose,
 /// as --actor / $AYO_AGENT, which is also the agent of claim when a call names none. The
 /// resource ayo://guide explains them to an agent. Logs and warnings go to stderr.
 ///
@@ -123,7 +124,8 @@ impl AyoMcp {
             tool_router: Self::read_tools()
                 + Self::write_tools()
                 + Self::lifecycle_tools()
-                + Self::wait_tools(),
+                + Self::wait_tools()
+                + Self::plan_tools(),
         }
     }
 

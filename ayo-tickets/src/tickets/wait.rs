@@ -100,7 +100,12 @@ impl Tickets {
             }
             // A lease running out or a deferral ending makes no change event: wake for it on a
             // timer.
-            if !sleep(&mut *feed, deadline, instant_of(attempt.next_expiry), interrupt)? {
+            if !sleep(
+                &mut *feed,
+                deadline,
+                instant_of(attempt.next_expiry),
+                interrupt,
+            )? {
                 return Ok(None);
             }
         }
