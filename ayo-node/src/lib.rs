@@ -14,6 +14,7 @@ mod convert;
 mod error;
 mod job;
 mod options;
+mod plan;
 mod promises;
 mod tickets;
 mod wait;
@@ -25,7 +26,7 @@ pub use job::Job;
 pub use options::{
     AgentOptions, ClaimOptions, CloseOptions, CreateOptions, DeleteOptions, GraphOptions,
     HeartbeatOptions, JobReleaseOptions, ListOptions, OpenOptions, ReleaseOptions, StartOptions,
-    UpdateOptions, WaitOptions, WatchOptions,
+    UpdateOptions, WaitOptions, WatchOptions, WhyOptions,
 };
 pub use promises::TicketsPromises;
 pub use tickets::Tickets;
