@@ -28,6 +28,7 @@ pub use options::{
     HeartbeatOptions, JobReleaseOptions, ListOptions, OpenOptions, ReleaseOptions, StartOptions,
     UpdateOptions, WaitOptions, WatchOptions, WhyOptions,
 };
+pub use plan::{Why, WhyReason, guide};
 pub use promises::TicketsPromises;
 pub use tickets::Tickets;
 pub use watch::Watcher;
