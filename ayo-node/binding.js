@@ -839,5 +839,6 @@ module.exports.Job = nativeBinding.Job
 module.exports.Tickets = nativeBinding.Tickets
 module.exports.TicketsPromises = nativeBinding.TicketsPromises
 module.exports.Watcher = nativeBinding.Watcher
+module.exports.guide = nativeBinding.guide
 module.exports.ProblemKind = nativeBinding.ProblemKind
 module.exports.Status = nativeBinding.Status

@@ -60,6 +60,21 @@ export declare class Job {
  * database, or memory. Open one with a static method (`Tickets.open(dir)`, ...).
  */
 export declare class Tickets {
+  /**
+   * Defers a ticket until `until` (a `Date`, an RFC 3339 string, or a duration from now such
+   * as `"90s"`, `"30m"`, `"2h"`, `"3d"`): neither ready nor claimable before then; `null`
+   * ends the deferral.
+   */
+  defer(id: string, until: Date | string | null): Ticket
+  /**
+   * Why a ticket is not ready, or not claimable by `agent` (without: by its assignee, or
+   * anyone).
+   */
+  why(id: string, options?: WhyOptions | undefined | null): Why
+  /** Links `id` with each of `others`, both ways (tk's `links`); returns `id`'s ticket. */
+  link(id: string, others: Array<string>): Ticket
+  /** Removes the link between `id` and `other`, both ways; returns `id`'s ticket. */
+  unlink(id: string, other: string): Ticket
   /** Tickets in a directory of markdown files (created at the first write). */
   static open(dir: string, options?: OpenOptions | undefined | null): Tickets
   /**
@@ -323,6 +338,8 @@ export interface CreateOptions {
   parent?: string | null
   /** A chosen id; generated when not given. */
   id?: string | null
+  /** Not ready nor claimable until then: a `Date`, RFC 3339, or `"2h"` from now. */
+  deferUntil?: Date | string | null
 }
 
 /** Options of `delete`. */
@@ -359,6 +376,9 @@ export interface GraphOptions {
   /** Draws only the part below this ticket. */
   id?: string | null
 }
+
+/** How an agent works with ayo tickets (markdown): the text `ayo ticket guide` prints. */
+export declare function guide(): string
 
 /** Options of `heartbeat`. */
 export interface HeartbeatOptions {
@@ -526,6 +546,8 @@ export interface Ticket {
   closed: Date | null
   /** When the current claim's lease runs out, if it has one. */
   leaseUntil: Date | null
+  /** Until when it is deferred: neither ready nor claimable before then. */
+  deferUntil: Date | null
 }
 
 /** The fields `update` edits; a field left out keeps its value. */
@@ -562,4 +584,44 @@ export interface WatchOptions {
   agent?: string | null
   /** Ends the iteration: the pending step rejects with an `AbortError`. */
   signal?: AbortSignal | null
+}
+
+/** What `why` answers: whether a ticket is ready and claimable, and why not. */
+export interface Why {
+  /** The ticket's id. */
+  id: string
+  /** Open, not blocked, not deferred. */
+  ready: boolean
+  /** Whether the agent asked about may claim it now. */
+  claimable: boolean
+  /** What keeps it from being ready or claimable. */
+  reasons: Array<WhyReason>
+}
+
+/** Options of `why`. */
+export interface WhyOptions {
+  /** Whether this agent may claim it (without: its assignee, or anyone). */
+  agent?: string | null
+}
+
+/** One reason of `why`; the fields its `kind` has are set. */
+export interface WhyReason {
+  /** `status`, `blocked`, `deferred`, `claimed` or `assigned`. */
+  kind: string
+  /** `status`: the status. */
+  status?: string
+  /** `blocked`: the deps that are not closed. */
+  deps?: Array<string>
+  /** `blocked`: the root blockers behind them. */
+  roots?: Array<string>
+  /** `deferred`: until when. */
+  until?: Date
+  /** `claimed`: who holds it. */
+  by?: string
+  /** `claimed`: when the holder's lease runs out. */
+  leaseUntil?: Date
+  /** `claimed`: whether that lease has run out. */
+  leaseExpired?: boolean
+  /** `assigned`: the assignee. */
+  to?: string
 }

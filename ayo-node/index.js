@@ -42,3 +42,4 @@ module.exports.TicketsPromises = binding.TicketsPromises
 module.exports.Watcher = binding.Watcher
 module.exports.ProblemKind = binding.ProblemKind
 module.exports.Status = binding.Status
+module.exports.guide = binding.guide

@@ -131,16 +131,22 @@ impl Output {
         self.write(&text)
     }
 
-    /// The "(blocked by a, b)" of an open or in-progress ticket that waits, coloured.
+    /// The "(blocked by a, b)" of an open or in-progress ticket that waits, and its
+    /// "(deferred until …)", coloured.
     fn blocked_suffix(&self, t: &Ticket) -> String {
+        let mut parts = Vec::new();
         if t.status != Status::Closed && !t.blocked_by.is_empty() {
-            self.paint(
+            parts.push(self.paint(
                 Paint::Blocked,
                 &format!("(blocked by {})", t.blocked_by.join(", ")),
-            )
-        } else {
-            String::new()
+            ));
         }
+        if let Some(until) = t.defer_until.filter(|_| t.status != Status::Closed)
+            && t.is_deferred(Utc::now())
+        {
+            parts.push(self.paint(Paint::Dim, &format!("(deferred until {})", time(&until))));
+        }
+        parts.join("  ")
     }
 
     /// Prints tickets one a line: id, status, assignee, title, and "(blocked by <ids>)".
@@ -229,6 +235,12 @@ impl Output {
             fields.push((
                 "lease",
                 format!("until {}", l.to_rfc3339_opts(SecondsFormat::Millis, true)),
+            ));
+        }
+        if let Some(d) = &t.defer_until {
+            fields.push((
+                "deferred",
+                format!("until {}", d.to_rfc3339_opts(SecondsFormat::Millis, true)),
             ));
         }
         let width = fields.iter().map(|(n, _)| n.len()).max().unwrap_or(0);

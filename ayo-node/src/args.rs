@@ -117,6 +117,24 @@ impl Arg for chrono::DateTime<chrono::Utc> {
     }
 }
 
+/// A moment as `defer` takes one: a `Date`, or a string the core reads (RFC 3339, or a duration
+/// from now such as `"2h"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct When(pub chrono::DateTime<chrono::Utc>);
+
+impl Arg for When {
+    const EXPECTED: &'static str = "a Date, an RFC 3339 string or a duration such as \"2h\"";
+    fn convert(v: Unknown<'_>) -> Result<Self, String> {
+        if v.is_date().unwrap_or(false) {
+            return chrono::DateTime::<chrono::Utc>::convert(v).map(When);
+        }
+        let text: String = typed(&v, ValueType::String)?;
+        ayo::when_from_text(&text)
+            .map(When)
+            .map_err(|_| format!("the string {text:?}"))
+    }
+}
+
 /// The `INVALID` error of a value that is not what `what` must be.
 fn wrong(method: &str, what: &str, expected: &str, got: &str) -> ayo::Error {
     ayo::Error::invalid(format!("{method}: {what} must be {expected}, not {got}"))

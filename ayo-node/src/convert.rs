@@ -91,6 +91,8 @@ pub struct Ticket {
     pub closed: Option<DateTime<Utc>>,
     /// When the current claim's lease runs out, if it has one.
     pub lease_until: Option<DateTime<Utc>>,
+    /// Until when it is deferred: neither ready nor claimable before then.
+    pub defer_until: Option<DateTime<Utc>>,
 }
 
 impl From<ayo::Ticket> for Ticket {
@@ -115,6 +117,7 @@ impl From<ayo::Ticket> for Ticket {
             started: t.started,
             closed: t.closed,
             lease_until: t.lease_until,
+            defer_until: t.defer_until,
         }
     }
 }

@@ -15,6 +15,7 @@ mod convert;
 mod error;
 mod job;
 mod options;
+mod plan;
 mod promises;
 mod tickets;
 mod wait;
@@ -26,8 +27,9 @@ pub use job::Job;
 pub use options::{
     AgentOptions, ClaimOptions, CloseOptions, CreateOptions, DeleteOptions, GraphOptions,
     HeartbeatOptions, JobReleaseOptions, ListOptions, OpenOptions, ReleaseOptions, StartOptions,
-    UpdateOptions, WaitOptions, WatchOptions,
+    UpdateOptions, WaitOptions, WatchOptions, WhyOptions,
 };
+pub use plan::{Why, WhyReason, guide};
 pub use promises::TicketsPromises;
 pub use tickets::Tickets;
 pub use watch::Watcher;

@@ -53,6 +53,9 @@ options! {
         #[doc = " A chosen id; generated when not given."]
         #[napi(ts_type = "string | null")]
         id: Option<String>,
+        #[doc = " Not ready nor claimable until then: a `Date`, RFC 3339, or `\"2h\"` from now."]
+        #[napi(ts_type = "Date | string | null")]
+        defer_until as "deferUntil": Option<crate::args::When>,
     }
     #[doc = " The filter of `list`: every field that is set must match."]
     pub struct ListOptions {
@@ -230,6 +233,7 @@ impl CreateOptions {
             description: self.description,
             parent: self.parent,
             id: self.id,
+            defer_until: self.defer_until.map(|w| w.0),
         })
     }
 }
@@ -258,5 +262,14 @@ impl UpdateOptions {
             tags: self.tags,
             parent: self.parent,
         })
+    }
+}
+
+options! {
+    #[doc = " Options of `why`."]
+    pub struct WhyOptions {
+        #[doc = " Whether this agent may claim it (without: its assignee, or anyone)."]
+        #[napi(ts_type = "string | null")]
+        agent: Option<String>,
     }
 }

@@ -64,7 +64,7 @@ fn claim_options(o: &ClaimOptions) -> ayo::Result<ayo::ClaimOptions> {
 /// database, or memory. Open one with a static method (`Tickets.open(dir)`, ...).
 #[napi]
 pub struct Tickets {
-    inner: Arc<ayo::Tickets>,
+    pub(crate) inner: Arc<ayo::Tickets>,
 }
 
 /// Applies the constructor options to a freshly opened handle, and routes its warnings to

@@ -78,6 +78,10 @@ async function run(t, op, a, signal) {
     case 'history': return t.history(a.id);
     case 'graph': return t.graph(options(a, []));
     case 'check': return t.check();
+    case 'defer': return t.defer(a.id, a.until);
+    case 'why': return t.why(a.id, options(a, ['id']));
+    case 'link': return t.link(a.id, a.others);
+    case 'unlink': return t.unlink(a.id, a.other);
     default: throw new Error(`the table names an operation the runner does not know: ${op}`);
   }
 }

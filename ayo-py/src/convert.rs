@@ -77,3 +77,21 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Clearable {
         }
     }
 }
+
+/// A moment as Python gives one: an aware `datetime`, or text the core reads with
+/// [`ayo_tickets::when_from_text`] (RFC 3339, or `90s`, `30m`, `2h`, `3d` from now).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct When(pub chrono::DateTime<chrono::Utc>);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for When {
+    type Error = PyErr;
+
+    fn extract(ob: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        match ob.extract::<String>() {
+            Ok(text) => ayo_tickets::when_from_text(&text)
+                .map(When)
+                .map_err(|e| crate::errors::to_py(ob.py(), e)),
+            Err(_) => ob.extract::<chrono::DateTime<chrono::Utc>>().map(When),
+        }
+    }
+}

@@ -31,6 +31,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<objects::PyDepTree>()?;
     m.add_class::<watch::PyWatch>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("GUIDE", ayo_tickets::GUIDE)?;
     exit::register(m.py())?;
     Ok(())
 }

@@ -125,6 +125,11 @@ impl PyTicket {
     fn lease_until(&self) -> Option<DateTime<Utc>> {
         self.0.lease_until
     }
+    /// Until when it is deferred: neither ready nor claimable before then.
+    #[getter]
+    fn defer_until(&self) -> Option<DateTime<Utc>> {
+        self.0.defer_until
+    }
     /// The contract's JSON shape (times as RFC 3339 strings).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_dict(py, &self.0)

@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use crate::aio::{Interrupt, Payload};
 use crate::batch::PyBatch;
 use crate::call::{Effect, call, call_waiting, warning_handler, write};
-use crate::convert::Clearable;
+use crate::convert::{Clearable, When, to_dict};
 use crate::errors::to_py;
 use crate::job::PyJob;
 use crate::objects::{PyClosed, PyDepTree, PyLogEntry, PyProblem, PyTicket};
@@ -206,7 +206,7 @@ impl PyTickets {
     }
 
     /// Creates a ticket and returns it.
-    #[pyo3(signature = (title, *, assignee=None, deps=None, priority=None, r#type=None, tags=None, description=None, parent=None, id=None))]
+    #[pyo3(signature = (title, *, assignee=None, deps=None, priority=None, r#type=None, tags=None, description=None, parent=None, id=None, defer_until=None))]
     #[allow(clippy::too_many_arguments)]
     fn create(
         &self,
@@ -220,6 +220,7 @@ impl PyTickets {
         description: Option<String>,
         parent: Option<String>,
         id: Option<String>,
+        defer_until: Option<When>,
     ) -> PyResult<PyTicket> {
         let new = NewTicket {
             title,
@@ -231,6 +232,7 @@ impl PyTickets {
             description,
             parent,
             id,
+            defer_until: defer_until.map(|w| w.0),
         };
         write(py, || self.core.create(new)).map(PyTicket)
     }
@@ -494,6 +496,38 @@ impl PyTickets {
     /// Removes the dep of `id` on `dep`.
     fn remove_dep(&self, py: Python<'_>, id: &str, dep: &str) -> PyResult<PyTicket> {
         write(py, || self.core.remove_dep(id, dep)).map(PyTicket)
+    }
+
+    /// Defers a ticket until `until` (an aware `datetime`, or text: RFC 3339, or `"90s"`,
+    /// `"30m"`, `"2h"`, `"3d"` from now): neither ready nor claimable before then. `None` ends
+    /// the deferral.
+    fn defer(&self, py: Python<'_>, id: &str, until: Option<When>) -> PyResult<PyTicket> {
+        write(py, || self.core.defer(id, until.map(|w| w.0))).map(PyTicket)
+    }
+
+    /// Why a ticket is not ready, or not claimable by `agent`: a dict `{"id", "ready",
+    /// "claimable", "reasons": [{"kind", ...}]}`.
+    #[pyo3(signature = (id, *, agent=None))]
+    fn why<'py>(
+        &self,
+        py: Python<'py>,
+        id: &str,
+        agent: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let why = call(py, || self.core.why(id, agent))?;
+        to_dict(py, &why)
+    }
+
+    /// Links `id` with each of `others`, both ways (tk's `links`); returns `id`'s ticket.
+    #[pyo3(signature = (id, *others))]
+    fn link(&self, py: Python<'_>, id: &str, others: Vec<String>) -> PyResult<PyTicket> {
+        let others: Vec<&str> = others.iter().map(String::as_str).collect();
+        write(py, || self.core.link(id, &others)).map(PyTicket)
+    }
+
+    /// Removes the link between `id` and `other`, both ways; returns `id`'s ticket.
+    fn unlink(&self, py: Python<'_>, id: &str, other: &str) -> PyResult<PyTicket> {
+        write(py, || self.core.unlink(id, other)).map(PyTicket)
     }
 
     /// The dependency tree below a ticket.

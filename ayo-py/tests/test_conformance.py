@@ -41,6 +41,9 @@ POSITIONAL: dict[str, list[str]] = {
     "history": ["id"],
     "graph": ["id"],
     "search": ["text"],
+    "defer": ["id", "until"],
+    "why": ["id"],
+    "unlink": ["id", "other"],
 }
 
 
@@ -75,6 +78,8 @@ def matches(expected: Any, got: Any, at: str) -> None:
 
 def run(t: Tickets, op: str, args: dict[str, Any]) -> Any:
     """Calls the operation as a Python user would."""
+    if op == "link":
+        return to_json(t.link(args["id"], *args["others"]))
     names = POSITIONAL.get(op, [])
     positional = [args[n] for n in names if n in args]
     keywords = {k: v for k, v in args.items() if k not in names}
@@ -112,7 +117,7 @@ def test_case(case: dict[str, Any], tmp_path: Path) -> None:
 
 def test_the_table_covers_every_operation_and_error_code() -> None:
     ops = {c["op"] for c in CASES} | {s["op"] for c in CASES for s in c.get("setup", [])}
-    assert set(POSITIONAL) | {"list", "ready", "blocked", "wait_ready", "check", "open"} <= ops
+    assert set(POSITIONAL) | {"list", "ready", "blocked", "wait_ready", "check", "open", "link"} <= ops
     codes = {c["error"]["code"] for c in CASES if "error" in c}
     assert codes == {
         "NOT_FOUND", "AMBIGUOUS", "EXISTS", "CYCLE", "INVALID_TRANSITION", "BLOCKED",

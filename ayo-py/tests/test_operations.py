@@ -72,7 +72,7 @@ def test_to_dict_is_the_json_shape(t: Tickets) -> None:
     assert set(d) == {
         "id", "title", "status", "assignee", "deps", "blocked_by", "ready", "priority",
         "type", "tags", "parent", "links", "external_ref", "description", "notes", "created", "started", "closed",
-        "lease_until",
+        "lease_until", "defer_until",
     }
     assert d["blocked_by"] == [a.id] and d["ready"] is False and d["type"] == "task"
     assert isinstance(d["created"], str) and d["created"].endswith("Z")

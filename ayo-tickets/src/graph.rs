@@ -414,12 +414,19 @@ pub fn blocked_by(ticket: &Ticket, is_closed: impl Fn(&str) -> bool) -> Vec<Stri
         .collect()
 }
 
-/// A copy of `ticket` with the derived fields filled in, given a test for "closed".
+/// A copy of `ticket` with the derived fields filled in, given a test for "closed": ready when
+/// open, not blocked and not deferred now.
 pub fn annotate(ticket: &Ticket, is_closed: impl Fn(&str) -> bool) -> Ticket {
     let mut t = ticket.clone();
     t.blocked_by = blocked_by(ticket, is_closed);
-    t.ready = t.status == Status::Open && t.blocked_by.is_empty();
+    t.ready = is_ready(&t);
     t
+}
+
+/// Whether a ticket whose `blocked_by` is filled in is ready now: open, not blocked, not
+/// deferred.
+pub(crate) fn is_ready(t: &Ticket) -> bool {
+    t.status == Status::Open && t.blocked_by.is_empty() && !t.is_deferred(chrono::Utc::now())
 }
 
 /// The loops of parent links among `tickets` (made by hand edits; `update` refuses them): each

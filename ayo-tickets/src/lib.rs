@@ -28,6 +28,7 @@ mod scope;
 pub mod store;
 mod ticket;
 mod tickets;
+mod when;
 
 pub use error::{Error, Field, Holder, Result};
 pub use graph::{DepGraph, DepTree, GraphFormat, MAX_TREE_DEPTH};
@@ -45,8 +46,13 @@ pub use ticket::{
 };
 pub use tickets::{
     BeadsImport, Copied, DEFAULT_WORK_LEASE, Interrupt, Job, JobWatch, LostHandler, NotMapped,
-    Tickets, WarningHandler, Watch, WatchOptions,
+    Reason, Tickets, WarningHandler, Watch, WatchOptions, Why,
 };
+pub use when::{when_from_text, when_from_text_at};
+
+/// How an agent works with ayo tickets, in markdown: `ayo ticket guide` prints it and `ayo
+/// mcp` serves it as the resource `ayo://guide`.
+pub const GUIDE: &str = include_str!("guide.md");
 
 /// Test-only (the `test-hooks` feature): the markdown store's file-system calls, logged and
 /// failed on demand, for the crash-state explorer and the failure tests.

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::ticket::{Status, Ticket};
@@ -34,6 +35,8 @@ pub struct NewTicket {
     pub parent: Option<String>,
     /// A chosen id; generated when not given.
     pub id: Option<String>,
+    /// Deferred until then: neither ready nor claimable before (see [`crate::when_from_text`]).
+    pub defer_until: Option<DateTime<Utc>>,
 }
 
 impl NewTicket {
@@ -87,6 +90,11 @@ impl NewTicket {
     /// Chooses the id.
     pub fn id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
+        self
+    }
+    /// Defers the ticket until `at`.
+    pub fn defer_until(mut self, at: DateTime<Utc>) -> Self {
+        self.defer_until = Some(at);
         self
     }
 }

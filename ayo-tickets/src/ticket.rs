@@ -181,10 +181,14 @@ pub struct Ticket {
     /// The lease length in seconds given at claim, used by heartbeat. Not part of the JSON shape.
     #[serde(skip)]
     pub lease_secs: Option<u64>,
+    /// Until when the ticket is deferred: neither ready nor claimable before then (milliseconds
+    /// in JSON; `defer_until` in the frontmatter, a key tk ignores).
+    #[serde(default, with = "millis")]
+    pub defer_until: Option<DateTime<Utc>>,
 }
 
 /// Serializes an optional time as RFC 3339 UTC with exactly three fraction digits.
-mod millis {
+pub(crate) mod millis {
     use chrono::{DateTime, SecondsFormat, Utc};
     use serde::{Deserialize, Deserializer, Serializer};
 
@@ -230,7 +234,13 @@ impl Ticket {
             closed: None,
             lease_until: None,
             lease_secs: None,
+            defer_until: None,
         }
+    }
+
+    /// True when the ticket is deferred at `now`: its `defer_until` is still to come.
+    pub fn is_deferred(&self, now: DateTime<Utc>) -> bool {
+        self.defer_until.is_some_and(|d| d > now)
     }
 
     /// The ticket as the contract's JSON object.

@@ -16,7 +16,8 @@ use crate::input;
   ayo ticket create \"Process Q1 expense reports\" -a @finance
   first=$(ayo ticket create \"Extract data from invoices\" -a @extractor)
   ayo ticket create \"Validate extracted data\" -a @validator --deps \"$first\" -p 1
-  git log -1 --format=%B | ayo ticket create \"Follow up\" -d -")]
+  git log -1 --format=%B | ayo ticket create \"Follow up\" -d -
+  ayo ticket create \"Check the nightly run\" --defer-until 8h")]
 pub(crate) struct CreateArgs {
     /// The title: one line.
     title: String,
@@ -52,6 +53,10 @@ pub(crate) struct CreateArgs {
     /// Use this id instead of a generated one.
     #[arg(long, value_name = "ID")]
     id: Option<String>,
+
+    /// Defer it: not ready nor claimable until WHEN (RFC 3339, or 90s, 30m, 2h, 3d from now).
+    #[arg(long, value_name = "WHEN")]
+    defer_until: Option<String>,
 }
 
 /// Runs `ayo ticket create`.
@@ -70,6 +75,11 @@ pub(crate) fn run(args: CreateArgs, ctx: &Ctx) -> Result<(), CliError> {
             .transpose()?,
         parent: args.parent,
         id: args.id,
+        defer_until: args
+            .defer_until
+            .as_deref()
+            .map(ayo_tickets::when_from_text)
+            .transpose()?,
     };
     let ticket = ctx.tickets()?.create(new)?;
     if ctx.out.is_json() {

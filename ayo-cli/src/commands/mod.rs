@@ -13,13 +13,16 @@ mod claim;
 mod close;
 mod completions;
 mod create;
+mod defer;
 mod delete;
 mod dep;
 mod edit;
 mod export;
 mod graph;
+mod guide;
 mod heartbeat;
 mod import;
+mod link;
 mod list;
 mod log;
 mod note;
@@ -31,6 +34,7 @@ mod search;
 mod show;
 mod start;
 mod watch;
+mod why;
 
 /// What `ayo` does.
 // Parsed once per process; boxing the big variant would buy nothing.
@@ -100,6 +104,11 @@ enum TicketCommand {
     Export(export::ExportArgs),
     Import(import::ImportArgs),
     Watch(watch::WatchArgs),
+    Defer(defer::DeferArgs),
+    Why(why::WhyArgs),
+    Link(link::LinkArgs),
+    Unlink(link::UnlinkArgs),
+    Guide(guide::GuideArgs),
 }
 
 /// Runs a command.
@@ -141,6 +150,11 @@ fn run_ticket(command: TicketCommand, ctx: &Ctx) -> Result<(), CliError> {
         TicketCommand::Export(a) => export::run(a, ctx),
         TicketCommand::Import(a) => import::run(a, ctx),
         TicketCommand::Watch(a) => watch::run(a, ctx),
+        TicketCommand::Defer(a) => defer::run(a, ctx),
+        TicketCommand::Why(a) => why::run(a, ctx),
+        TicketCommand::Link(a) => link::run_link(a, ctx),
+        TicketCommand::Unlink(a) => link::run_unlink(a, ctx),
+        TicketCommand::Guide(a) => guide::run(a, ctx),
     }
 }
 

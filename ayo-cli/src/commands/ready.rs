@@ -10,7 +10,7 @@ use crate::error::CliError;
 use crate::input;
 use crate::interrupt::CtrlC;
 
-/// List ready tickets: open, with every dep closed; by priority, then age.
+/// List ready tickets: open, every dep closed, not deferred; by priority, then age.
 ///
 /// With --wait, blocks until a ticket is ready and prints that one ticket, without claiming it
 /// (use `claim --wait` to take it). A wait that times out exits 3; Ctrl-C ends it (exit 130).

@@ -1,5 +1,5 @@
-//! The guide for agents: the `ayo://guide` resource, kept in `guide.md` so that other front
-//! ends (`ayo ticket guide`) can print the same text.
+//! The guide for agents: the `ayo://guide` resource, the core's [`ayo_tickets::GUIDE`], the
+//! same text `ayo ticket guide` prints.
 
-/// How an agent works with ayo tickets through MCP, in markdown (under 1 000 words).
-pub(crate) const GUIDE: &str = include_str!("guide.md");
+/// How an agent works with ayo tickets, in markdown (under 1 000 words).
+pub(crate) const GUIDE: &str = ayo_tickets::GUIDE;

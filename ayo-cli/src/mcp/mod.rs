@@ -4,8 +4,8 @@
 //! environment, acting as `--actor` / `$AYO_AGENT`). The tools are thin adapters, one file per
 //! group: `read.rs` (show, list, ready, blocked, log), `write.rs` (create, note, assign, dep_add,
 //! dep_remove), `lifecycle.rs` (claim, start, heartbeat, release, close, reopen) and `wait.rs`;
-//! `reply.rs` turns the core's results and errors into tool results; `guide.md` is the
-//! `ayo://guide` resource; `stdio.rs` and `http.rs` are the transports.
+//! `reply.rs` turns the core's results and errors into tool results; `guide.rs` is the
+//! `ayo://guide` resource (the core's guide); `stdio.rs` and `http.rs` are the transports.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,6 +30,7 @@ use crate::error::CliError;
 mod guide;
 mod http;
 mod lifecycle;
+mod plan;
 mod read;
 mod reply;
 mod search;
@@ -45,7 +46,7 @@ use session::{Session, SessionGuard};
 ///
 /// Speaks MCP on stdin/stdout (the default), or as a streamable HTTP server with --http. The
 /// tools (create, show, list, ready, blocked, claim, start, heartbeat, release, note, close,
-/// reopen, assign, dep_add, dep_remove, log, wait) act on the store the global options choose,
+/// reopen, assign, dep_add, dep_remove, log, wait, changes, defer, why, link) act on the store the global options choose,
 /// as --actor / $AYO_AGENT, which is also the agent of claim when a call names none. The
 /// resource ayo://guide explains them to an agent. Logs and warnings go to stderr.
 ///
@@ -125,7 +126,8 @@ impl AyoMcp {
                 + Self::write_tools()
                 + Self::lifecycle_tools()
                 + Self::wait_tools()
-                + Self::search_tools(),
+                + Self::search_tools()
+                + Self::plan_tools(),
         }
     }
 

@@ -32,6 +32,8 @@ pub(super) struct CreateArgs {
     parent: Option<String>,
     /// A chosen id, else generated.
     id: Option<String>,
+    /// Not ready until: RFC 3339, or 2h, 3d from now.
+    defer_until: Option<String>,
 }
 
 /// A note for a ticket.
@@ -63,18 +65,26 @@ impl AyoMcp {
         &self,
         Parameters(a): Parameters<CreateArgs>,
     ) -> Result<CallToolResult, ErrorData> {
-        let new = NewTicket {
-            title: a.title,
-            assignee: a.assignee,
-            deps: a.deps,
-            priority: a.priority,
-            kind: a.kind,
-            tags: a.tags,
-            description: a.description,
-            parent: a.parent,
-            id: a.id,
-        };
-        self.call(move |t| shape(&t.create(new)?)).await
+        self.call(move |t| {
+            let new = NewTicket {
+                title: a.title,
+                assignee: a.assignee,
+                deps: a.deps,
+                priority: a.priority,
+                kind: a.kind,
+                tags: a.tags,
+                description: a.description,
+                parent: a.parent,
+                id: a.id,
+                defer_until: a
+                    .defer_until
+                    .as_deref()
+                    .map(ayo_tickets::when_from_text)
+                    .transpose()?,
+            };
+            shape(&t.create(new)?)
+        })
+        .await
     }
 
     #[tool(description = "Add a timestamped note (progress, findings).")]

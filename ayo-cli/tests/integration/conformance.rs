@@ -64,6 +64,7 @@ fn command_line(op: &str, a: &Value) -> Vec<String> {
             rest.push(flag("description", text(a, "description")));
             rest.push(flag("parent", text(a, "parent")));
             rest.push(flag("id", text(a, "id")));
+            rest.push(flag("defer-until", text(a, "defer_until")));
         }
         "list" => {
             for key in ["status", "assignee", "tag", "type", "parent"] {
@@ -157,6 +158,27 @@ fn command_line(op: &str, a: &Value) -> Vec<String> {
         }
         "get" | "reopen" | "dep_tree" => rest.push(Some(positional("id"))),
         "history" => rest.push(text(a, "id")),
+        "defer" => {
+            rest.push(Some(positional("id")));
+            rest.push(match a.get("until") {
+                Some(Value::Null) | None => Some("--clear".into()),
+                _ => Some(positional("until")),
+            });
+        }
+        "why" => {
+            rest.push(Some(positional("id")));
+            rest.push(flag("agent", text(a, "agent")));
+        }
+        "link" => {
+            rest.push(Some(positional("id")));
+            for o in a["others"].as_array().into_iter().flatten() {
+                rest.push(o.as_str().map(str::to_string));
+            }
+        }
+        "unlink" => {
+            rest.push(Some(positional("id")));
+            rest.push(Some(positional("other")));
+        }
         "check" | "open" => {}
         other => panic!("the table names an operation the runner does not know: {other}"),
     }

@@ -15,6 +15,7 @@ mod import_export;
 mod mcp;
 mod odd_entries;
 mod output;
+mod plan;
 #[cfg(feature = "postgres")]
 mod postgres_cut;
 #[cfg(feature = "postgres")]

@@ -28,6 +28,7 @@ from ._errors import (
     UnreadableTicketWarning,
 )
 from ._native import (
+    GUIDE,
     Batch,
     Closed,
     DepTree,
@@ -42,6 +43,7 @@ from ._native import (
 )
 
 __all__ = [
+    "GUIDE",
     "AmbiguousId",
     "AyoError",
     "Batch",

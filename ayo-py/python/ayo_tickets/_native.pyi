@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Any, Literal, Optional, Sequence, Union, final
 
 __all__ = [
+    "GUIDE",
     "Batch",
     "Closed",
     "DepTree",
@@ -23,6 +24,8 @@ __all__ = [
 ]
 
 __version__: str
+GUIDE: str
+"""How an agent works with ayo tickets (markdown): the text of ``ayo ticket guide``."""
 
 _Status = Literal["open", "in_progress", "closed"]
 
@@ -81,6 +84,8 @@ class Ticket:
     def closed(self) -> Optional[datetime]: ...
     @property
     def lease_until(self) -> Optional[datetime]: ...
+    @property
+    def defer_until(self) -> Optional[datetime]: ...
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON shape (times as RFC 3339 strings)."""
 
@@ -277,6 +282,7 @@ class Tickets:
         description: Optional[str] = None,
         parent: Optional[str] = None,
         id: Optional[str] = None,
+        defer_until: Union[str, datetime, None] = None,
     ) -> Ticket: ...
     def get(self, id: str) -> Ticket: ...
     def list(
@@ -355,6 +361,12 @@ class Tickets:
     def assign(self, id: str, agent: Optional[str]) -> Ticket: ...
     def add_dep(self, id: str, dep: str) -> Ticket: ...
     def remove_dep(self, id: str, dep: str) -> Ticket: ...
+    def defer(self, id: str, until: Union[str, datetime, None]) -> Ticket:
+        """Not ready nor claimable until ``until`` (RFC 3339, "2h", an aware datetime); None ends it."""
+    def why(self, id: str, *, agent: Optional[str] = None) -> dict[str, Any]:
+        """``{"id", "ready", "claimable", "reasons": [{"kind", ...}]}``."""
+    def link(self, id: str, *others: str) -> Ticket: ...
+    def unlink(self, id: str, other: str) -> Ticket: ...
     def dep_tree(self, id: str) -> DepTree: ...
     def delete(self, id: str, *, force: bool = False) -> Ticket: ...
     def wait_ready(

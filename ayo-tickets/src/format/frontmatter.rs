@@ -12,7 +12,7 @@ use crate::ticket::{DEFAULT_PRIORITY, Status, Ticket};
 
 /// ayo's order of the keys: new files use it, and a key added to an existing file goes after
 /// the nearest key before it in this order that the file has.
-const ORDER: [&str; 15] = [
+const ORDER: [&str; 16] = [
     "id",
     "status",
     "deps",
@@ -28,6 +28,7 @@ const ORDER: [&str; 15] = [
     "external_ref",
     "lease_until",
     "lease_secs",
+    "defer_until",
 ];
 
 /// The keys read besides those of [`ORDER`]: the title of ayo's older tool, and tk's spelling
@@ -38,12 +39,13 @@ const OTHER_KEYS: [&str; 2] = ["title", TK_EXTERNAL_REF];
 const TK_EXTERNAL_REF: &str = "external-ref";
 
 /// Keys only ayo's tools write: a file with one of them is ayo's (see [`Front::ayo_marked`]).
-const AYO_KEYS: [&str; 5] = [
+const AYO_KEYS: [&str; 6] = [
     "external_ref",
     "session",
     "title",
     "lease_until",
     "lease_secs",
+    "defer_until",
 ];
 
 /// A run of frontmatter lines `start..end` (indices into the file's lines): a `key: value`
@@ -207,6 +209,7 @@ pub(super) fn read(lines: &[&str], close: usize) -> Result<Front, Failure> {
     t.started = read.timestamp("started");
     t.closed = read.timestamp("closed");
     t.lease_until = read.timestamp("lease_until");
+    t.defer_until = read.timestamp("defer_until");
     if let Some(kind) = read.scalar("type").flatten() {
         t.kind = kind;
     }
@@ -597,6 +600,7 @@ fn written(key: &str, t: &Ticket) -> Option<Written> {
         "external_ref" => t.external_ref.as_deref().and_then(scalar),
         "lease_until" => time(t.lease_until),
         "lease_secs" => t.lease_secs.map(|n| Written::Scalar(n.to_string())),
+        "defer_until" => time(t.defer_until),
         _ => None,
     }
 }
@@ -619,6 +623,7 @@ fn differs(key: &str, a: &Ticket, b: &Ticket) -> bool {
         "parent" => a.parent != b.parent,
         "lease_until" => a.lease_until != b.lease_until,
         "lease_secs" => a.lease_secs != b.lease_secs,
+        "defer_until" => a.defer_until != b.defer_until,
         _ => false,
     }
 }

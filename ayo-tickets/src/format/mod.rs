@@ -26,7 +26,7 @@
 //! - The frontmatter runs from the first line (`---`) to the next `---` line; it must be a YAML
 //!   mapping. Known keys: `id`, `status`, `deps`, `links`, `created`, `started`, `closed`,
 //!   `type`, `priority`, `assignee`, `tags`, `parent`, `external_ref` (or tk's `external-ref`),
-//!   `lease_until`, `lease_secs`, and `title` (ayo's older tool). Every other key is kept as
+//!   `lease_until`, `lease_secs`, `defer_until`, and `title` (ayo's older tool). Every other key is kept as
 //!   written and never interpreted. Values YAML would read as numbers or booleans keep the text
 //!   the file shows (`id: 123` is `"123"`, `deps: [007, 1e3]` is `["007", "1e3"]`). Other
 //!   tools' values are read as ayo's (`status: done` as closed, `priority: P1` as 1, a date
@@ -368,7 +368,7 @@ fn check_writable(t: &Ticket) -> Result<()> {
             t.priority
         )));
     }
-    let times = [t.created, t.started, t.closed, t.lease_until];
+    let times = [t.created, t.started, t.closed, t.lease_until, t.defer_until];
     let note_times = t.notes.iter().map(|n| Some(n.at));
     if times
         .into_iter()

@@ -42,6 +42,8 @@ pub(crate) trait Records: Debug + Send + Sync + Any {
     fn created(&self, i: u32) -> Option<DateTime<Utc>>;
     /// When its lease runs out.
     fn lease_until(&self, i: u32) -> Option<DateTime<Utc>>;
+    /// Until when it is deferred.
+    fn defer_until(&self, i: u32) -> Option<DateTime<Utc>>;
     /// The whole ticket, decoded at the first call and kept.
     fn ticket(&self, i: u32) -> Result<Arc<Ticket>>;
     /// A copy of the whole ticket.
@@ -204,6 +206,19 @@ impl Brief {
             Repr::Full(t) => t.lease_until,
             Repr::Indexed(x, i) => x.lease_until(*i),
         }
+    }
+
+    /// Until when the ticket is deferred, if it is.
+    pub fn defer_until(&self) -> Option<DateTime<Utc>> {
+        match &self.0 {
+            Repr::Full(t) => t.defer_until,
+            Repr::Indexed(x, i) => x.defer_until(*i),
+        }
+    }
+
+    /// True when the ticket is deferred at `now`.
+    pub fn is_deferred(&self, now: DateTime<Utc>) -> bool {
+        self.defer_until().is_some_and(|d| d > now)
     }
 
     /// The whole ticket (decoded at the first call, then kept). Fails with

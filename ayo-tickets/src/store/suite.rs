@@ -946,6 +946,17 @@ macro_rules! store_suite {
                 threads_claim_each_once,
                 waits,
             );
+            use $crate::store::suite_plan as p;
+            $crate::store::suite::backend_cases!(
+                $available,
+                $make,
+                p,
+                [],
+                deferrals,
+                waits_wake_when_a_deferral_ends,
+                links,
+                why,
+            );
         }
     };
     ($make:expr) => {

@@ -11,12 +11,22 @@ use crate::request::Closed;
 use crate::store::{Brief, ClaimRequest, NativeClaim};
 use crate::ticket::{Note, Status, Ticket, agent_matches, normalize_agent};
 
-/// True when `agent` may claim `t` now: not blocked, and open for `agent` or nobody, or in
-/// progress with a lease that has run out.
+/// True when `agent` may claim `t` now: not blocked, not deferred, and open for `agent` or
+/// nobody, or in progress with a lease that has run out.
 fn claimable(t: &Brief, agent: &str, now: DateTime<Utc>, is_closed: impl Fn(&str) -> bool) -> bool {
     let open_for_agent = t.status() == Status::Open
         && (t.assignee().is_none() || agent_matches(t.assignee(), agent));
-    (open_for_agent || lease_expired(t, now)) && t.deps().all(is_closed)
+    (open_for_agent || lease_expired(t, now)) && !t.is_deferred(now) && t.deps().all(is_closed)
+}
+
+/// When `t` (unblocked, not closed) may next become claimable with time alone: when its
+/// deferral ends, else when its lease runs out.
+fn next_chance(t: &Brief, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    match t.defer_until() {
+        Some(d) if d > now => Some(d),
+        _ if t.status() == Status::InProgress => t.lease_until(),
+        _ => None,
+    }
 }
 
 /// When a takeover note on `t` is dated: the claim's time (to the second in a file whose notes
@@ -115,7 +125,8 @@ pub(crate) struct ClaimAttempt {
     /// The claimed ticket, if any.
     pub(crate) ticket: Option<Ticket>,
     /// How long, by the store's clock, until the next lease of a ticket `agent` could take
-    /// over runs out (zero when one already has). Measured against the store's time of the
+    /// over runs out or the next deferral of an unblocked ticket ends (zero when one already
+    /// has). Measured against the store's time of the
     /// attempt, not this host's, so that a host whose clock runs ahead of the store's does not
     /// wake early again and again.
     pub(crate) next_expiry_in: Option<std::time::Duration>,
@@ -290,8 +301,8 @@ impl Tickets {
                 let next_expiry = briefs
                     .tickets
                     .iter()
-                    .filter(|t| t.status() == Status::InProgress && t.deps().all(is_closed))
-                    .filter_map(|t| t.lease_until())
+                    .filter(|t| t.status() != Status::Closed && t.deps().all(is_closed))
+                    .filter_map(|t| next_chance(t, now))
                     .min();
                 return Ok(ClaimAttempt {
                     ticket: None,

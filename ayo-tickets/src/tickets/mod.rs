@@ -17,11 +17,14 @@ use crate::ticket::{Status, Ticket, normalize_agent, validate_id};
 mod beads;
 mod check;
 mod copy;
+mod defer;
 mod lifecycle;
+mod links;
 mod read;
 mod search;
 mod wait;
 mod watch;
+mod why;
 mod work;
 mod write;
 
@@ -29,6 +32,7 @@ pub use beads::{BeadsImport, NotMapped};
 pub use copy::Copied;
 pub use wait::Interrupt;
 pub use watch::{Watch, WatchOptions};
+pub use why::{Reason, Why};
 pub use work::{DEFAULT_WORK_LEASE, Job, JobWatch, LostHandler};
 
 /// A handler for files a read had to skip.

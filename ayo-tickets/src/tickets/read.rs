@@ -96,7 +96,7 @@ pub(super) fn closed_ids(briefs: &Briefs) -> FastSet<&str> {
 pub(super) fn whole(b: &Brief, is_closed: impl Fn(&str) -> bool) -> Result<Ticket> {
     let mut t = b.to_ticket()?;
     t.blocked_by = crate::graph::blocked_by(&t, is_closed);
-    t.ready = t.status == Status::Open && t.blocked_by.is_empty();
+    t.ready = crate::graph::is_ready(&t);
     Ok(t)
 }
 
@@ -264,13 +264,40 @@ impl Tickets {
         })
     }
 
-    /// Open tickets with no `blocked_by`, by priority, then created, then id; only `assignee`'s
-    /// when given (an empty one is Invalid).
+    /// Open tickets with no `blocked_by` and not deferred, by priority, then created, then id;
+    /// only `assignee`'s when given (an empty one is Invalid).
     pub fn ready(&self, assignee: Option<&str>) -> Result<Vec<Ticket>> {
+        let now = Utc::now();
+        Ok(self
+            .candidates(assignee)?
+            .iter()
+            .filter(|t| !t.is_deferred(now))
+            .map(|t| as_ready(t))
+            .collect())
+    }
+
+    /// The first ready ticket of `assignee`, else when the next of its open, unblocked tickets
+    /// stops being deferred (the moment a wait for a ready ticket should look again).
+    pub(super) fn first_ready(
+        &self,
+        assignee: Option<&str>,
+    ) -> Result<(Option<Ticket>, Option<DateTime<Utc>>)> {
+        let now = Utc::now();
+        let all = self.candidates(assignee)?;
+        if let Some(t) = all.iter().find(|t| !t.is_deferred(now)) {
+            return Ok((Some(as_ready(t)), None));
+        }
+        Ok((None, all.iter().filter_map(|t| t.defer_until).min()))
+    }
+
+    /// Open tickets with no `blocked_by`, deferred or not, in the `ready` order; only
+    /// `assignee`'s when given (an empty one is Invalid). Kept per store version: a deferral
+    /// ends with time, not with a change, so it is tested when the list is read.
+    fn candidates(&self, assignee: Option<&str>) -> Result<Vec<Arc<Ticket>>> {
         agent_filter(assignee)?;
         self.read(|txn| {
             let Some(version) = txn.version() else {
-                return self.compute_ready(txn, assignee);
+                return self.compute_candidates(txn, assignee);
             };
             let kept = {
                 let view = self.ready_view.lock().unwrap_or_else(|e| e.into_inner());
@@ -295,16 +322,21 @@ impl Tickets {
             Ok(all
                 .iter()
                 .filter(|t| assigned(t.assignee.as_deref(), assignee))
-                .map(|t| as_ready(t))
+                .cloned()
                 .collect())
         })
     }
 
-    /// `ready` from a scan of the store.
-    fn compute_ready(&self, txn: &mut dyn Txn, assignee: Option<&str>) -> Result<Vec<Ticket>> {
+    /// [`Tickets::candidates`] from a scan of the store.
+    fn compute_candidates(
+        &self,
+        txn: &mut dyn Txn,
+        assignee: Option<&str>,
+    ) -> Result<Vec<Arc<Ticket>>> {
         let briefs = self.scan_briefs(txn)?;
         let open = |b: &Brief| is_open(b) && assigned(b.assignee(), assignee);
-        pick(&briefs, open, unblocked, ready_order)
+        let (kept, _) = select(&briefs, open, unblocked, ready_order);
+        kept.into_iter().map(Brief::ticket).collect()
     }
 
     /// Open or in-progress tickets with a non-empty `blocked_by`, oldest first; only

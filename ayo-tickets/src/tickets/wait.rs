@@ -48,10 +48,12 @@ impl Tickets {
         // Subscribe before the first read, so that no change is missed.
         let mut feed = self.store.changes()?;
         loop {
-            if let Some(t) = self.ready(assignee)?.into_iter().next() {
+            let (first, undeferred) = self.first_ready(assignee)?;
+            if let Some(t) = first {
                 return Ok(Some(t));
             }
-            if !sleep(&mut *feed, deadline, None, interrupt)? {
+            // A deferral that ends makes no change event: wake for it on a timer.
+            if !sleep(&mut *feed, deadline, instant_of(undeferred), interrupt)? {
                 return Ok(None);
             }
         }
@@ -94,7 +96,7 @@ impl Tickets {
             if let Some(t) = attempt.ticket {
                 return Ok(Some(t));
             }
-            // A lease running out makes no change event: wake for it on a timer, set by the
+            // A lease running out or a deferral ending makes no change event: wake for it on a timer, set by the
             // store's clock (the attempt read it), since this host's may run ahead or behind.
             let expiry = attempt
                 .next_expiry_in
@@ -104,6 +106,14 @@ impl Tickets {
             }
         }
     }
+}
+
+/// The instant just after a time of the clock (a lease's end, a deferral's end), to wake at.
+fn instant_of(at: Option<chrono::DateTime<chrono::Utc>>) -> Option<Instant> {
+    at.map(|at| {
+        let ms = (at - chrono::Utc::now()).num_milliseconds().max(0) as u64;
+        Instant::now() + Duration::from_millis(ms + 5)
+    })
 }
 
 /// When a wait of `timeout` from now ends; `None` (no end) without a timeout or for one too

@@ -93,6 +93,7 @@ impl Tickets {
         if let Some(id) = &new.id {
             validate_id(id)?;
         }
+        super::defer::check_year(new.defer_until)?;
         let actor = self.actor.clone();
         self.write(|txn| {
             let mut deps: Vec<String> = Vec::new();
@@ -115,6 +116,7 @@ impl Tickets {
             ticket.description = description.clone();
             ticket.parent = parent;
             ticket.created = Some(txn.now()?);
+            ticket.defer_until = new.defer_until.map(super::defer::to_millis);
             crate::format::check_size(&ticket)?;
             match &new.id {
                 Some(id) => {

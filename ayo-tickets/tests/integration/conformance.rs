@@ -59,17 +59,22 @@ fn open(dir: &Path, options: &Value) -> Result<Tickets> {
 fn run(t: &Tickets, op: &str, a: &Value, interrupt_after: Option<f64>) -> Result<Value> {
     let id = || required(a, "id");
     Ok(match op {
-        "create" => json(t.create(NewTicket {
-            title: required(a, "title"),
-            assignee: text(a, "assignee"),
-            deps: strings(a, "deps").unwrap_or_default(),
-            priority: a.get("priority").and_then(Value::as_i64),
-            kind: text(a, "type"),
-            tags: strings(a, "tags").unwrap_or_default(),
-            description: text(a, "description"),
-            parent: text(a, "parent"),
-            id: text(a, "id"),
-        })?),
+        "create" => json(
+            t.create(NewTicket {
+                title: required(a, "title"),
+                assignee: text(a, "assignee"),
+                deps: strings(a, "deps").unwrap_or_default(),
+                priority: a.get("priority").and_then(Value::as_i64),
+                kind: text(a, "type"),
+                tags: strings(a, "tags").unwrap_or_default(),
+                description: text(a, "description"),
+                parent: text(a, "parent"),
+                id: text(a, "id"),
+                defer_until: text(a, "defer_until")
+                    .map(|w| ayo_tickets::when_from_text(&w))
+                    .transpose()?,
+            })?,
+        ),
         "get" => json(t.get(&id())?),
         "list" => json(t.list(&Filter {
             status: text(a, "status").map(|s| s.parse()).transpose()?,
@@ -134,6 +139,17 @@ fn run(t: &Tickets, op: &str, a: &Value, interrupt_after: Option<f64>) -> Result
             json(t.graph(format, text(a, "id").as_deref())?)
         }
         "check" => json(t.check()?),
+        "defer" => {
+            let until = text(a, "until").map(|w| ayo_tickets::when_from_text(&w));
+            json(t.defer(&id(), until.transpose()?)?)
+        }
+        "why" => json(t.why(&id(), text(a, "agent").as_deref())?),
+        "link" => {
+            let others = strings(a, "others").unwrap_or_default();
+            let others: Vec<&str> = others.iter().map(String::as_str).collect();
+            json(t.link(&id(), &others)?)
+        }
+        "unlink" => json(t.unlink(&id(), &required(a, "other"))?),
         other => panic!("the table names an operation the runner does not know: {other}"),
     })
 }

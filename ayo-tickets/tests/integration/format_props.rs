@@ -273,6 +273,7 @@ prop_compose! {
         lease_secs in prop::option::of(any::<u64>()),
         links in prop::collection::vec(id(), 0..3),
         external_ref in prop::option::of(free_value()),
+        defer_until in prop::option::of(time()),
     ) -> Ticket {
         let mut t = Ticket::new(id, title);
         t.status = status;
@@ -288,6 +289,7 @@ prop_compose! {
         t.lease_secs = lease_secs;
         t.links = links;
         t.external_ref = external_ref;
+        t.defer_until = defer_until;
         t
     }
 }
@@ -334,6 +336,7 @@ fn edit(base: &Ticket, other: &Ticket, mask: u32, extra: Vec<Note>) -> Ticket {
         t.closed = other.closed;
         t.lease_until = other.lease_until;
         t.lease_secs = other.lease_secs;
+        t.defer_until = other.defer_until;
     }
     if pick(12) {
         t.links = other.links.clone();

@@ -138,6 +138,7 @@ pub(crate) fn read(bytes: &[u8], id: &str, path: &std::path::Path) -> Result<Tas
     t.started = at("started");
     t.closed = at("closed");
     t.lease_until = at("lease_until");
+    t.defer_until = at("defer_until");
     t.lease_secs = ayo.get("lease_secs").and_then(Value::as_u64);
     Ok(Task {
         obj,
@@ -246,6 +247,7 @@ pub(crate) fn write(
     set("started", time_value(&ticket.started));
     set("closed", time_value(&ticket.closed));
     set("lease_until", time_value(&ticket.lease_until));
+    set("defer_until", time_value(&ticket.defer_until));
     set("lease_secs", ticket.lease_secs.map(|s| json!(s)));
     if let Some(text) = source {
         set("source", Some(Value::String(text.to_string())));

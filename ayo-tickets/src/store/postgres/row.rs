@@ -36,6 +36,7 @@ pub(super) fn ticket(row: &Row) -> Result<Ticket> {
         parent: get(row, 8)?,
         links: get(row, 16)?,
         external_ref: get(row, 17)?,
+        defer_until: get(row, 18)?,
         description: get(row, 9)?,
         notes: notes.0,
         created: get(row, 11)?,
@@ -88,7 +89,7 @@ impl Values {
         })
     }
 
-    /// The 19 parameters of an insert or upsert.
+    /// The 20 parameters of an insert or upsert.
     pub(super) fn params<'a>(&'a self, t: &'a Ticket) -> Vec<&'a (dyn ToSql + Sync)> {
         vec![
             &t.id,
@@ -109,6 +110,7 @@ impl Values {
             &self.lease_secs,
             &t.links,
             &t.external_ref,
+            &t.defer_until,
             &self.assignee_key,
         ]
     }

@@ -9,7 +9,8 @@ use crate::error::{Error, Result};
 
 /// The columns of a ticket row, in the order [`super::row::ticket`] reads them.
 pub(super) const COLUMNS: &str = "id, title, status, assignee, deps, priority, kind, tags, parent, \
-     description, notes, created, started, closed, lease_until, lease_secs, links, external_ref";
+     description, notes, created, started, closed, lease_until, lease_secs, links, external_ref, \
+     defer_until";
 
 /// The migrations, in order: the store is at version N when the first N have run. Each runs in
 /// the transaction that holds the migration lock. `{s}` stands for the quoted schema.
@@ -71,6 +72,10 @@ const MIGRATIONS: &[&str] = &[
         token uuid PRIMARY KEY,
         at timestamptz NOT NULL DEFAULT now()
     );
+    "#,
+    // 4: a ticket deferred until a time is neither ready nor claimable before it.
+    r#"
+    ALTER TABLE {s}.tickets ADD COLUMN defer_until timestamptz;
     "#,
 ];
 
@@ -181,8 +186,8 @@ pub(super) const STATEMENTS: usize = Q::NextExpiry as usize + 1;
 pub(super) fn statements(schema: &str) -> Vec<String> {
     let s = quote_ident(schema);
     let t = format!("{s}.tickets");
-    // $1..$19: the columns of a row, in COLUMNS order, then assignee_key; $20 the source.
-    let values = (1..=19)
+    // $1..$20: the columns of a row, in COLUMNS order, then assignee_key; $21 the source.
+    let values = (1..=20)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ");
@@ -193,10 +198,11 @@ pub(super) fn statements(schema: &str) -> Vec<String> {
          parent = EXCLUDED.parent, description = EXCLUDED.description, notes = EXCLUDED.notes, \
          created = EXCLUDED.created, started = EXCLUDED.started, closed = EXCLUDED.closed, \
          lease_until = EXCLUDED.lease_until, lease_secs = EXCLUDED.lease_secs, \
-         links = EXCLUDED.links, external_ref = EXCLUDED.external_ref";
+         links = EXCLUDED.links, external_ref = EXCLUDED.external_ref, \
+         defer_until = EXCLUDED.defer_until";
     // The claimable rule of `Tickets::claim`, restated: not blocked (every dep exists and is
-    // closed), and open for the agent ($1, matched as assignee_key) or nobody, or in progress
-    // with a lease that ran out by $2.
+    // closed), not deferred past $2, and open for the agent ($1, matched as assignee_key) or
+    // nobody, or in progress with a lease that ran out by $2.
     let unblocked = format!(
         "NOT EXISTS (SELECT 1 FROM unnest(t.deps) AS d(dep) WHERE NOT EXISTS \
          (SELECT 1 FROM {t} c WHERE c.id = d.dep AND c.status = 'closed'))"
@@ -226,7 +232,7 @@ pub(super) fn statements(schema: &str) -> Vec<String> {
         (
             Q::UpsertSource,
             format!(
-                "INSERT INTO {t} ({insert_cols}, source) VALUES ({values}, $20) \
+                "INSERT INTO {t} ({insert_cols}, source) VALUES ({values}, $21) \
                  ON CONFLICT (id) DO UPDATE SET {update_all}, source = EXCLUDED.source"
             ),
         ),
@@ -264,6 +270,7 @@ pub(super) fn statements(schema: &str) -> Vec<String> {
                 "WITH own AS (
                     SELECT {COLUMNS}, 0 AS k FROM {t} t
                     WHERE t.status = 'open' AND t.assignee_key = $1 AND {unblocked}
+                      AND (t.defer_until IS NULL OR t.defer_until <= $2)
                     ORDER BY t.priority, t.created NULLS FIRST, t.id COLLATE \"C\"
                     LIMIT 1
                     FOR UPDATE OF t SKIP LOCKED
@@ -273,6 +280,7 @@ pub(super) fn statements(schema: &str) -> Vec<String> {
                       AND t.status <> 'closed'
                       AND ((t.status = 'open' AND t.assignee IS NULL)
                            OR (t.status = 'in_progress' AND t.lease_until <= $2))
+                      AND (t.defer_until IS NULL OR t.defer_until <= $2)
                       AND {unblocked}
                     ORDER BY t.priority, t.created NULLS FIRST, t.id COLLATE \"C\"
                     LIMIT 1
@@ -287,10 +295,15 @@ pub(super) fn statements(schema: &str) -> Vec<String> {
             ),
         ),
         (
+            // When the claim should look again: the next lease of an unblocked ticket in
+            // progress to run out, or the next deferral of an unblocked one to end after $1.
             Q::NextExpiry,
             format!(
-                "SELECT min(t.lease_until) FROM {t} t \
-                 WHERE t.status = 'in_progress' AND {unblocked}"
+                "SELECT min(CASE WHEN t.defer_until > $1 THEN t.defer_until \
+                 ELSE t.lease_until END) FROM {t} t \
+                 WHERE ((t.status = 'in_progress' AND t.lease_until IS NOT NULL) \
+                        OR t.defer_until > $1) \
+                   AND t.status <> 'closed' AND {unblocked}"
             ),
         ),
     ];

@@ -434,7 +434,7 @@ impl Txn for PgTxn {
             }
             None => {
                 let next_expiry = self
-                    .query(Q::NextExpiry, &[])?
+                    .query(Q::NextExpiry, &[&request.now])?
                     .first()
                     .and_then(|r| r.get::<_, Option<DateTime<Utc>>>(0));
                 Ok(NativeClaim::Nothing { next_expiry })

@@ -33,9 +33,9 @@ use crate::store::Brief;
 use crate::store::brief::{Records, Strs as BriefStrs};
 use crate::ticket::{Note, Status, Ticket};
 
-const MAGIC: &[u8; 8] = b"AYOIDX\0\x05";
+const MAGIC: &[u8; 8] = b"AYOIDX\0\x06";
 const PREAMBLE: usize = 48;
-const RECORD: usize = 136;
+const RECORD: usize = 144;
 const NONE: u32 = u32::MAX;
 
 /// Where each field of a record lies.
@@ -60,7 +60,7 @@ mod at {
     pub const WHAT: usize = 116;
     pub const STATUS: usize = 117;
     pub const PRIORITY: usize = 118;
-    /// Bit 0: `created` is set; bit 1: `lease_until` is set.
+    /// Bit 0: `created` is set; bit 1: `lease_until` is set; bit 2: `defer_until` is set.
     pub const FLAGS: usize = 119;
     /// The line of an unreadable file's error.
     pub const LINE: usize = 120;
@@ -68,6 +68,7 @@ mod at {
     /// [`super::STATUS_OTHER`], else none.
     pub const WORD: usize = 120;
     pub const CTIME: usize = 128;
+    pub const DEFER_UNTIL: usize = 136;
 }
 
 /// The [`at::STATUS`] of a ticket whose status is another word ([`Status::Other`]).
@@ -222,6 +223,9 @@ impl Records for Table {
     fn lease_until(&self, i: u32) -> Option<DateTime<Utc>> {
         Table::lease_until(self, i)
     }
+    fn defer_until(&self, i: u32) -> Option<DateTime<Utc>> {
+        Table::defer_until(self, i)
+    }
     fn ticket(&self, i: u32) -> Result<Arc<Ticket>> {
         Table::ticket(self, i)
     }
@@ -351,6 +355,10 @@ impl Table {
         self.time(i, at::LEASE_UNTIL, 2)
     }
 
+    pub(crate) fn defer_until(&self, i: u32) -> Option<DateTime<Utc>> {
+        self.time(i, at::DEFER_UNTIL, 4)
+    }
+
     /// Every text, read and checked at the first call.
     fn texts(&self) -> Option<&[u8]> {
         self.texts
@@ -417,6 +425,7 @@ impl Table {
             closed: None,
             lease_until: self.lease_until(i),
             lease_secs: None,
+            defer_until: self.defer_until(i),
         };
         match text.and_then(|text| text.fill(&mut t)) {
             Some(()) => Ok(t),
@@ -655,6 +664,10 @@ impl Writer {
                 if let Some(t) = brief.lease_until() {
                     flags |= 2;
                     put(at::LEASE_UNTIL, &t.timestamp_micros().to_le_bytes());
+                }
+                if let Some(t) = brief.defer_until() {
+                    flags |= 4;
+                    put(at::DEFER_UNTIL, &t.timestamp_micros().to_le_bytes());
                 }
                 put(at::FLAGS, &[flags]);
                 let start = self.texts.len();
