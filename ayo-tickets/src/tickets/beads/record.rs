@@ -187,10 +187,11 @@ pub(super) fn read(number: usize, line: &str, misses: &mut Vec<NotMapped>) -> Re
     t.started = m.time(&o, "started_at");
     t.closed = m.time(&o, "closed_at");
     let updated = m.time(&o, "updated_at");
-    for key in ["defer_until", "due_at"] {
-        if let Some(s) = text(&o, key) {
-            m.add("field", format!("{key} {s} has no place in an ayo ticket"));
-        }
+    t.defer_until = m
+        .time(&o, "defer_until")
+        .map(super::super::defer::to_millis);
+    if let Some(s) = text(&o, "due_at") {
+        m.add("field", format!("due_at {s} has no place in an ayo ticket"));
     }
     t.notes = notes(&o, &mut m, updated.or(t.created));
     let edges = edges(&o, &mut m);

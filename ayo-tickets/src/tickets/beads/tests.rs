@@ -102,6 +102,14 @@ fn a_beads_file_maps_statuses_edges_and_times() {
         assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
     }
     assert_eq!(done.not_mapped.len(), 9, "{:?}", done.not_mapped);
+    // beads' defer date is ayo's; its due date has no place.
+    let deferred = t.get("bv-8").unwrap();
+    assert_eq!(deferred.defer_until, at("2030-01-01T00:00:00Z"));
+    assert!(
+        done.not_mapped
+            .iter()
+            .any(|n| n.kind == "field" && n.detail.starts_with("due_at"))
+    );
     assert_eq!(
         done.counts()
             .iter()
