@@ -18,7 +18,7 @@ use super::reply::{found, shape};
 pub(super) struct ClaimArgs {
     /// Default: the server's --actor.
     agent: Option<String>,
-    /// Default 60; renewed while this session lives.
+    /// Default 60; renewed by the session.
     lease_secs: Option<u64>,
 }
 
@@ -60,7 +60,7 @@ pub(super) struct CloseArgs {
 #[tool_router(router = lifecycle_tools, vis = "pub(super)")]
 impl AyoMcp {
     #[tool(
-        description = "Atomically take the next ready ticket for an agent (own first, then unassigned) and start it; {ticket: null} if none. The lease is kept alive while this session lives; given back if the session ends unclosed."
+        description = "Atomically take the next ready ticket for an agent (own first, then unassigned) and start it; {ticket: null} if none. Held while this session lives."
     )]
     async fn claim(
         &self,

@@ -100,9 +100,7 @@ impl AyoMcp {
             .await
     }
 
-    #[tool(
-        description = "Audit log, oldest first: {entries: [{at, actor, ticket, action, detail}]}."
-    )]
+    #[tool(description = "Audit log, oldest first: {entries}.")]
     async fn log(&self, Parameters(a): Parameters<LogArgs>) -> Result<CallToolResult, ErrorData> {
         self.call(move |t| {
             Ok(serde_json::json!({ "entries": shape(&t.history(a.id.as_deref())?)? }))

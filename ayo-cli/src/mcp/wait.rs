@@ -36,7 +36,7 @@ pub(super) struct WaitArgs {
     agent: Option<String>,
     /// Default 30.
     timeout_secs: Option<f64>,
-    /// For a claim: its lease (default 60), renewed while this session lives.
+    /// For a claim: its lease (default 60).
     lease_secs: Option<u64>,
 }
 
@@ -114,7 +114,7 @@ impl AyoMcp {
     }
 
     #[tool(
-        description = "Audit-log entries since a time, else block until the next change; {entries: []} on timeout."
+        description = "Log entries since a time, else wait for the next; {entries: []} on timeout."
     )]
     async fn changes(
         &self,
