@@ -4,7 +4,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::FileExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// One file-system call of a writer. Paths are absolute.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,8 +29,9 @@ pub enum Call {
 }
 
 impl Call {
-    /// The paths the call changes or syncs.
-    pub fn paths(&self) -> Vec<&Path> {
+    /// The paths the call changes or syncs (for the recorder of the `test-hooks` feature).
+    #[cfg(feature = "test-hooks")]
+    pub fn paths(&self) -> Vec<&std::path::Path> {
         match self {
             Call::Rename(from, to) => vec![from, to],
             Call::MkdirAll(p)
