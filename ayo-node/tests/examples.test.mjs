@@ -1,5 +1,5 @@
-// The README's Running work and Watching changes examples (examples/work.mjs, watch.mjs) run as
-// written, against the real addon.
+// The README's examples of Running work, Watching changes and Defer (examples/work.mjs,
+// watch.mjs, plan.mjs) run as written, against the real addon.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -42,4 +42,17 @@ test('the watch example prints changes as they happen and ends on Ctrl-C', async
   child.kill('SIGINT');
   const [code] = await once(child, 'exit');
   assert.equal(code, 0);
+});
+
+test('the plan example defers, explains and links', () => {
+  const run = spawnSync(process.execPath, [path.join(EXAMPLES, 'plan.mjs')], {
+    env: childEnv(),
+    encoding: 'utf8',
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(run.stdout.trim().split('\n'), [
+    "false [ 'deferred' ]",
+    'true true',
+    '# Working with ayo tickets',
+  ]);
 });

@@ -1,5 +1,5 @@
-"""The README's Running work and Watching changes examples (examples/work.py, examples/watch.py)
-run as written."""
+"""The README's examples of Running work, Watching changes and Defer (examples/work.py, watch.py,
+plan.py) run as written."""
 
 from __future__ import annotations
 
@@ -53,3 +53,15 @@ def test_the_watch_example_prints_changes_as_they_happen_and_ends_on_ctrl_c(clea
         proc.wait(timeout=30)
     # Ctrl-C ends the blocking watch with KeyboardInterrupt, as for any Python loop.
     assert proc.stderr is not None and "KeyboardInterrupt" in proc.stderr.read()
+
+
+def test_the_plan_example_defers_explains_and_links(clean_env: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, str(EXAMPLES / "plan.py")], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == [
+        "False ['deferred']",
+        "True True",
+        "# Working with ayo tickets",
+    ]
