@@ -39,7 +39,7 @@ test('an unknown option key is INVALID and names the key and the known ones', as
   const t = Tickets.inMemory();
   const a = t.create('A');
   let e = throwsCode(() => t.create('x', { foo: 1 }), 'INVALID');
-  assert.match(e.message, /^create: unknown option 'foo' \(known: assignee, deps, .*id\)$/);
+  assert.match(e.message, /^create: unknown option 'foo' \(known: assignee, deps, .*id, deferUntil\)$/);
   e = throwsCode(() => t.start(a.id, { agents: '@one' }), 'INVALID');
   assert.match(e.message, /unknown option 'agents'/);
   assert.equal(t.get(a.id).status, 'open');
