@@ -253,17 +253,7 @@ impl PyTickets {
         r#type: Option<String>,
         parent: Option<String>,
     ) -> PyResult<Vec<PyTicket>> {
-        let status = status
-            .map(str::parse::<Status>)
-            .transpose()
-            .map_err(|e| to_py(py, e))?;
-        let filter = Filter {
-            status,
-            assignee,
-            tag,
-            kind: r#type,
-            parent,
-        };
+        let filter = filter(py, status, assignee, tag, r#type, parent)?;
         call(py, || self.core.list(&filter)).map(tickets)
     }
 
@@ -281,17 +271,7 @@ impl PyTickets {
         r#type: Option<String>,
         parent: Option<String>,
     ) -> PyResult<Vec<PyTicket>> {
-        let status = status
-            .map(str::parse::<Status>)
-            .transpose()
-            .map_err(|e| to_py(py, e))?;
-        let filter = Filter {
-            status,
-            assignee,
-            tag,
-            kind: r#type,
-            parent,
-        };
+        let filter = filter(py, status, assignee, tag, r#type, parent)?;
         call(py, || self.core.search(text, &filter)).map(tickets)
     }
 
@@ -619,4 +599,26 @@ impl PyTickets {
     fn __repr__(&self) -> String {
         format!("Tickets({})", self.core.store().location())
     }
+}
+
+/// The core's filter from a call's keyword arguments (`list` and `search`).
+fn filter(
+    py: Python<'_>,
+    status: Option<&str>,
+    assignee: Option<String>,
+    tag: Option<String>,
+    kind: Option<String>,
+    parent: Option<String>,
+) -> PyResult<Filter> {
+    let status = status
+        .map(str::parse::<Status>)
+        .transpose()
+        .map_err(|e| to_py(py, e))?;
+    Ok(Filter {
+        status,
+        assignee,
+        tag,
+        kind,
+        parent,
+    })
 }

@@ -40,15 +40,20 @@ pub(crate) struct ListArgs {
     parent: Option<String>,
 }
 
+impl From<ListArgs> for Filter {
+    fn from(args: ListArgs) -> Self {
+        Filter {
+            status: args.status,
+            assignee: args.assignee,
+            tag: args.tag,
+            kind: args.kind,
+            parent: args.parent,
+        }
+    }
+}
+
 /// Runs `ayo ticket list`.
 pub(crate) fn run(args: ListArgs, ctx: &Ctx) -> Result<(), CliError> {
-    let filter = Filter {
-        status: args.status,
-        assignee: args.assignee,
-        tag: args.tag,
-        kind: args.kind,
-        parent: args.parent,
-    };
-    let tickets = ctx.tickets()?.list(&filter)?;
+    let tickets = ctx.tickets()?.list(&args.into())?;
     print_tickets(&tickets, ctx)
 }

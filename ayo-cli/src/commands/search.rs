@@ -1,12 +1,12 @@
 //! `ayo ticket search`.
 
-use ayo_tickets::{Filter, Status};
+use ayo_tickets::Filter;
 use clap::Args;
 
+use super::list::ListArgs;
 use super::print_tickets;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::input;
 
 /// Find tickets whose title, description, notes or tags hold TEXT, in any case.
 ///
@@ -16,33 +16,20 @@ use crate::input;
 #[command(after_help = "Examples:
   ayo ticket search invoice
   ayo ticket search \"rate limit\" --status open -a @validator
-  ayo ticket search totals --tag finance --json")]
+  ayo ticket search totals --tag finance --type bug --json")]
 pub(crate) struct SearchArgs {
     /// The text to look for (a word or a phrase; any case).
     #[arg(value_name = "TEXT")]
     text: String,
 
-    /// Only tickets with this status: open, in_progress or closed.
-    #[arg(long, value_name = "STATUS", value_parser = input::status)]
-    status: Option<Status>,
-
-    /// Only this agent's tickets (with or without the `@`).
-    #[arg(short, long, value_name = "AGENT")]
-    assignee: Option<String>,
-
-    /// Only tickets with this tag.
-    #[arg(long, value_name = "TAG")]
-    tag: Option<String>,
+    /// Which tickets to look in: the filters of `list`.
+    #[command(flatten)]
+    filter: ListArgs,
 }
 
 /// Runs `ayo ticket search`.
 pub(crate) fn run(args: SearchArgs, ctx: &Ctx) -> Result<(), CliError> {
-    let filter = Filter {
-        status: args.status,
-        assignee: args.assignee,
-        tag: args.tag,
-        ..Filter::default()
-    };
+    let filter = Filter::from(args.filter);
     let tickets = ctx.tickets()?.search(&args.text, &filter)?;
     print_tickets(&tickets, ctx)
 }
