@@ -64,10 +64,18 @@ impl Session {
     /// Takes the job this session holds on ticket `id` (a full id, or a prefix the store
     /// resolves) for `agent` (any, when `None`), if it holds one: the caller ends it.
     pub(super) fn take(&self, tickets: &Tickets, id: &str, agent: Option<&str>) -> Option<Job> {
-        if self.lock().is_empty() {
-            return None;
-        }
-        let id = tickets.get(id).ok()?.id;
+        let held = {
+            let jobs = self.lock();
+            if jobs.is_empty() {
+                return None;
+            }
+            jobs.contains_key(id)
+        };
+        // A full id of a held ticket needs no read; a prefix is resolved by the store.
+        let id = match held {
+            true => id.to_string(),
+            false => tickets.get(id).ok()?.id,
+        };
         let mut jobs = self.lock();
         let ours = jobs
             .get(&id)
