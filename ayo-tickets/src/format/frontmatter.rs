@@ -1,7 +1,7 @@
 //! The frontmatter: its entries as written, the fields read from them, and writing them back
 //! (all of them for a new file, or only the changed ones in the previous entries' style).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use serde_yaml::{Mapping, Value};
 
@@ -150,7 +150,7 @@ pub(super) fn read(lines: &[&str], close: usize) -> Result<Front, Failure> {
         .iter()
         .filter_map(|it| it.key.as_ref().map(|k| (k.name.as_str(), it)))
         .collect();
-    let mut fields: HashMap<&str, Field<'_>> = HashMap::new();
+    let mut fields: HashMap<&str, Field<'_>> = HashMap::default();
     let mut failures = Vec::new();
     for key in ORDER.into_iter().chain(OTHER_KEYS) {
         match (mapping.get(key), by_key.get(key)) {
@@ -314,7 +314,7 @@ impl<'a> Reader<'_, 'a> {
 fn segment(lines: &[&str], close: usize) -> Result<Vec<Item>, Failure> {
     let mut items: Vec<Item> = Vec::new();
     let mut last_entry: Option<usize> = None;
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen: HashSet<&str> = HashSet::default();
     for (i, &line) in lines.iter().enumerate().take(close).skip(1) {
         if is_continuation(line) {
             if let Some(j) = last_entry {
