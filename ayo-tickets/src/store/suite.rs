@@ -966,6 +966,7 @@ macro_rules! store_suite {
                 archive_and_unarchive,
                 archive_in_a_batch,
                 archive_older_than,
+                archive_survives_a_copy,
             );
         }
     };

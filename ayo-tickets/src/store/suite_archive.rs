@@ -206,3 +206,29 @@ pub(crate) fn archive_older_than(t: &Tickets) {
     let log = t.history(Some(&a.id)).unwrap();
     assert_eq!(log.last().unwrap().detail, "older than 0s");
 }
+
+/// A copy (`export`, `import`) keeps archived tickets archived, with the rest.
+pub(crate) fn archive_survives_a_copy(t: &Tickets) {
+    if refuses(t) {
+        return;
+    }
+    let a = mk(t, "Archived", &[]);
+    let b = mk(t, "Active", &[&a.id]);
+    t.close(&a.id, None).unwrap();
+    t.archive(&[&a.id]).unwrap();
+    let to = Tickets::in_memory();
+    assert_eq!(t.copy_to(&to).unwrap().tickets, 2);
+    assert_eq!(ids(&to.list(&Filter::default()).unwrap()), [b.id.as_str()]);
+    assert_eq!(ids(&to.list(&archived()).unwrap()), [a.id.as_str()]);
+    assert!(to.get(&b.id).unwrap().ready);
+    let dir = tempfile::tempdir().unwrap();
+    let back = Tickets::open(dir.path()).unwrap();
+    to.copy_to(&back).unwrap();
+    assert!(back.get(&a.id).unwrap().archived);
+    assert!(
+        dir.path()
+            .join("archive")
+            .join(format!("{}.md", a.id))
+            .is_file()
+    );
+}

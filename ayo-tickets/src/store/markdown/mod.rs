@@ -558,7 +558,11 @@ impl Txn for MarkdownTxn {
 
     fn source(&mut self, id: &str) -> Result<Option<String>> {
         validate_id(id)?;
-        Ok(read_text(&self.path_of(id))?.and_then(|b| String::from_utf8(b).ok()))
+        let text = match read_text(&self.path_of(id))? {
+            Some(bytes) => Some(bytes),
+            None => read_text(&self.archived_path(id))?,
+        };
+        Ok(text.and_then(|b| String::from_utf8(b).ok()))
     }
 
     fn put_source(&mut self, ticket: &Ticket, source: Option<&str>) -> Result<()> {
