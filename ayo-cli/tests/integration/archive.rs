@@ -32,9 +32,9 @@ fn archive_scenario(ayo: &Ayo, store: &[&str]) {
     );
     ok(&["ticket", "close", &a]);
     let archived = json(&["ticket", "archive", &a]);
-    assert_eq!(ids_of(&archived), [a.clone()]);
+    assert_eq!(ids_of(&archived), [a.as_str()]);
     assert_eq!(archived[0]["archived"], true);
-    assert_eq!(ids_of(&json(&["ticket", "list"])), [b.clone()]);
+    assert_eq!(ids_of(&json(&["ticket", "list"])), [b.as_str()]);
     assert_eq!(
         ok(&["ticket", "ready"]).lines().count(),
         1,
@@ -72,7 +72,7 @@ fn archive_scenario(ayo: &Ayo, store: &[&str]) {
     let none = json(&["ticket", "archive", "--older-than", "1h"]);
     assert_eq!(ids_of(&none).len(), 0);
     let old = json(&["ticket", "archive", "--older-than", "0s"]);
-    assert_eq!(ids_of(&old), [a.clone()]);
+    assert_eq!(ids_of(&old), [a.as_str()]);
 }
 
 #[test]
@@ -191,17 +191,17 @@ fn the_mcp_archive_tool_archives_lists_and_restores() {
     let refused = call("archive", json!({"ids": [b]}));
     assert_eq!(refused["error"]["code"], "INVALID_TRANSITION", "{refused}");
     let done = call("archive", json!({"ids": [a]}));
-    assert_eq!(ids(&done), [a.clone()]);
+    assert_eq!(ids(&done), [a.as_str()]);
     assert_eq!(done["tickets"][0]["archived"], true);
-    assert_eq!(ids(&call("list", json!({}))), [b.clone()]);
-    assert_eq!(ids(&call("list", json!({"archived": true}))), [a.clone()]);
-    assert_eq!(ids(&call("ready", json!({}))), [b.clone()]);
+    assert_eq!(ids(&call("list", json!({}))), [b.as_str()]);
+    assert_eq!(ids(&call("list", json!({"archived": true}))), [a.as_str()]);
+    assert_eq!(ids(&call("ready", json!({}))), [b.as_str()]);
     assert_eq!(call("show", json!({"id": a}))["archived"], true);
     let back = call("archive", json!({"ids": [a], "restore": true}));
-    assert_eq!(ids(&back), [a.clone()]);
+    assert_eq!(ids(&back), [a.as_str()]);
     assert!(back["tickets"][0].get("archived").is_none());
     let old = call("archive", json!({"older_than": "0s"}));
-    assert_eq!(ids(&old), [a.clone()]);
+    assert_eq!(ids(&old), [a.as_str()]);
     let both = call("archive", json!({"older_than": "0s", "ids": [b]}));
     assert_eq!(both["error"]["code"], "INVALID", "{both}");
     drop(stdin);

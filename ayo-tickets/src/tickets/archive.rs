@@ -244,7 +244,7 @@ impl Tickets {
                     crate::graph::annotate(&t, |d| closed.contains(d))
                 })
                 .collect();
-            out.sort_by(|a, b| super::read::age_order(a, b));
+            out.sort_by(super::read::age_order);
             Ok(out)
         })
     }
