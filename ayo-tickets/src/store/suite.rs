@@ -967,6 +967,7 @@ macro_rules! store_suite {
                 archive_in_a_batch,
                 archive_older_than,
                 archive_survives_a_copy,
+                a_cycle_through_an_archived_ticket_is_refused,
             );
         }
     };

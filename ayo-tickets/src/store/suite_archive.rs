@@ -232,3 +232,25 @@ pub(crate) fn archive_survives_a_copy(t: &Tickets) {
             .is_file()
     );
 }
+
+/// A dep that would close a cycle through an archived ticket is refused, as any cycle.
+pub(crate) fn a_cycle_through_an_archived_ticket_is_refused(t: &Tickets) {
+    if refuses(t) {
+        return;
+    }
+    let x = mk(t, "X", &[]);
+    let a = mk(t, "A", &[&x.id]);
+    let y = mk(t, "Y", &[&a.id]);
+    t.close(&x.id, None).unwrap();
+    t.close(&a.id, None).unwrap();
+    t.archive(&[&a.id]).unwrap();
+    let cycle = |e: crate::Error| match e {
+        crate::Error::Cycle { cycle } => cycle,
+        other => panic!("a cycle: {other}"),
+    };
+    let e = t.add_dep(&x.id, &a.id).unwrap_err();
+    assert_eq!(cycle(e), [x.id.as_str(), &a.id, &x.id]);
+    let e = t.add_dep(&x.id, &y.id).unwrap_err();
+    assert_eq!(cycle(e), [x.id.as_str(), &y.id, &a.id, &x.id]);
+    t.add_dep(&y.id, &x.id).unwrap();
+}
