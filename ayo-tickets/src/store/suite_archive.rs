@@ -125,6 +125,7 @@ pub(crate) fn archive_and_unarchive(t: &Tickets) {
             .code(),
         "EXISTS"
     );
+    assert!(t.check().unwrap().is_empty(), "a dep on an archived ticket is not missing");
     // A new dep on an archived ticket is allowed, and counts as closed.
     let d = mk(t, "Later", &[&a.id]);
     assert!(d.ready);
