@@ -125,7 +125,10 @@ pub(crate) fn archive_and_unarchive(t: &Tickets) {
             .code(),
         "EXISTS"
     );
-    assert!(t.check().unwrap().is_empty(), "a dep on an archived ticket is not missing");
+    assert!(
+        t.check().unwrap().is_empty(),
+        "a dep on an archived ticket is not missing"
+    );
     // A new dep on an archived ticket is allowed, and counts as closed.
     let d = mk(t, "Later", &[&a.id]);
     assert!(d.ready);
