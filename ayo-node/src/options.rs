@@ -247,6 +247,7 @@ impl ListOptions {
             tag: self.tag,
             kind: self.kind,
             parent: self.parent,
+            archived: false,
         })
     }
 }

@@ -620,5 +620,6 @@ fn filter(
         tag,
         kind,
         parent,
+        archived: false,
     })
 }

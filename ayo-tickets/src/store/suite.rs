@@ -957,6 +957,18 @@ macro_rules! store_suite {
                 links,
                 why,
             );
+            use $crate::store::suite_archive as a;
+            $crate::store::suite::backend_cases!(
+                $available,
+                $make,
+                a,
+                [],
+                archive_and_unarchive,
+                archive_in_a_batch,
+                archive_older_than,
+                archive_survives_a_copy,
+                a_cycle_through_an_archived_ticket_is_refused,
+            );
         }
     };
     ($make:expr) => {

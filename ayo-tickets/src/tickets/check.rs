@@ -24,7 +24,11 @@ impl Tickets {
             _ => None,
         };
         self.read(|txn| {
-            let scan = txn.scan()?;
+            let mut scan = txn.scan()?;
+            // Archived tickets are in no scan: those reached through deps count as there.
+            let active = scan.tickets.len();
+            super::archive::add_archived_deps(txn, &mut scan)?;
+            let archived: Vec<_> = scan.tickets.split_off(active);
             let mut out = Vec::new();
             for u in &scan.unreadable {
                 out.extend(unreadable(txn, u)?);
@@ -34,6 +38,7 @@ impl Tickets {
                 .iter()
                 .map(|t| t.id.as_str())
                 .chain(scan.unreadable.iter().map(|u| u.id.as_str()))
+                .chain(archived.iter().map(|t| t.id.as_str()))
                 .collect();
             let mut tickets: Vec<_> = scan.tickets.iter().collect();
             tickets.sort_by(|a, b| a.id.cmp(&b.id));
@@ -64,7 +69,8 @@ impl Tickets {
                     ));
                 }
             }
-            for cycle in DepGraph::new(&scan.tickets).cycles() {
+            let all: Vec<_> = scan.tickets.iter().chain(&archived).cloned().collect();
+            for cycle in DepGraph::new(&all).cycles() {
                 out.push(Problem {
                     cycle: cycle.clone(),
                     ..Problem::new(

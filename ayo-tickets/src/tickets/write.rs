@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use rand::{RngCore, TryRngCore};
 
-use super::{Tickets, annotate_one, resolve, resolve_parent};
+use super::{Tickets, annotate_one, resolve, resolve_active, resolve_parent};
 use crate::error::{Error, Result};
 use crate::graph::DepGraph;
 use crate::request::{NewTicket, Update};
@@ -179,10 +179,19 @@ impl Tickets {
     /// Refuses deps of a new ticket that would close a cycle. Only possible when an existing
     /// ticket already names the new id as a (dangling) dep.
     fn check_new_edges(&self, txn: &mut dyn Txn, id: &str, deps: &[String]) -> Result<()> {
-        if deps.is_empty() || txn.names_as_dep(id)? == Some(false) {
+        let archived = txn.has_archived()?;
+        if deps.is_empty() || (!archived && txn.names_as_dep(id)? == Some(false)) {
             return Ok(());
         }
         let briefs = txn.scan_briefs()?;
+        if archived {
+            // Archived tickets are in no scan: a walk from each dep that meets them.
+            for d in deps {
+                if let Some(cycle) = super::archive::cycle_through_archive(txn, &briefs, id, d)? {
+                    return Err(Error::Cycle { cycle });
+                }
+            }
+        }
         if !edges_from_may_fail(&briefs, id) {
             return Ok(());
         }
@@ -209,7 +218,7 @@ impl Tickets {
             validate_description(d)?;
         }
         self.write(|txn| {
-            let mut t = (*resolve(txn, id)?).clone();
+            let mut t = (*resolve_active(txn, id)?).clone();
             let mut what = Vec::new();
             if let Some(v) = title.clone() {
                 t.title = v;
@@ -249,7 +258,7 @@ impl Tickets {
     pub fn assign(&self, id: &str, agent: Option<&str>) -> Result<Ticket> {
         let agent = agent.map(normalize_agent).transpose()?;
         self.write(|txn| {
-            let mut t = (*resolve(txn, id)?).clone();
+            let mut t = (*resolve_active(txn, id)?).clone();
             t.assignee = agent.clone();
             txn.put(&t)?;
             let detail = agent.clone().unwrap_or_else(|| "nobody".into());
@@ -266,7 +275,7 @@ impl Tickets {
             return Err(Error::invalid("the note is empty"));
         }
         self.write(|txn| {
-            let mut t = (*resolve(txn, id)?).clone();
+            let mut t = (*resolve_active(txn, id)?).clone();
             self.check_not_displaced(&t, self.actor.as_deref())?;
             let now = txn.now()?;
             let at = super::note_time(txn, &t.id, now)?;
@@ -285,7 +294,7 @@ impl Tickets {
     /// Makes `id` depend on `dep`; refuses a self-dep and any cycle, naming it.
     pub fn add_dep(&self, id: &str, dep: &str) -> Result<Ticket> {
         self.write(|txn| {
-            let mut t = (*resolve(txn, id)?).clone();
+            let mut t = (*resolve_active(txn, id)?).clone();
             let d = resolve(txn, dep)?;
             if t.id == d.id {
                 return Err(Error::Cycle {
@@ -293,8 +302,17 @@ impl Tickets {
                 });
             }
             if !t.deps.contains(&d.id) {
-                if txn.names_as_dep(&t.id)? != Some(false) {
+                // Archived tickets are in no scan: where there are some, the check takes those
+                // reached through deps, and cannot stop early.
+                let archived = txn.has_archived()?;
+                if archived || txn.names_as_dep(&t.id)? != Some(false) {
                     let briefs = txn.scan_briefs()?;
+                    if archived
+                        && let Some(cycle) =
+                            super::archive::cycle_through_archive(txn, &briefs, &t.id, &d.id)?
+                    {
+                        return Err(Error::Cycle { cycle });
+                    }
                     if edges_from_may_fail(&briefs, &t.id) {
                         let scan = briefs.into_scan()?;
                         check_edge(&scan, &DepGraph::new(&scan.tickets), &t.id, &d.id)?;
@@ -314,7 +332,7 @@ impl Tickets {
     /// not depend on `dep`.
     pub fn remove_dep(&self, id: &str, dep: &str) -> Result<Ticket> {
         self.write(|txn| {
-            let mut t = (*resolve(txn, id)?).clone();
+            let mut t = (*resolve_active(txn, id)?).clone();
             let dep_id = if t.deps.iter().any(|d| d == dep) {
                 dep.to_string()
             } else {
@@ -338,7 +356,7 @@ impl Tickets {
     /// also removes those edges. Returns the deleted ticket.
     pub fn delete(&self, id: &str, force: bool) -> Result<Ticket> {
         self.write(|txn| {
-            let t = resolve(txn, id)?;
+            let t = resolve_active(txn, id)?;
             let scan = txn.scan()?;
             let graph = DepGraph::new(&scan.tickets);
             let dependents: Vec<Arc<Ticket>> =

@@ -82,6 +82,7 @@ fn run(t: &Tickets, op: &str, a: &Value, interrupt_after: Option<f64>) -> Result
             tag: text(a, "tag"),
             kind: text(a, "type"),
             parent: text(a, "parent"),
+            archived: a.get("archived").and_then(|v| v.as_bool()).unwrap_or(false),
         })?),
         "search" => json(t.search(
             &required(a, "text"),
@@ -150,6 +151,15 @@ fn run(t: &Tickets, op: &str, a: &Value, interrupt_after: Option<f64>) -> Result
             json(t.link(&id(), &others)?)
         }
         "unlink" => json(t.unlink(&id(), &required(a, "other"))?),
+        "archive" => match text(a, "older_than") {
+            Some(age) => json(t.archive_older_than(ayo_tickets::duration_from_text(&age)?)?),
+            None => {
+                let ids = strings(a, "ids").unwrap_or_default();
+                let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+                json(t.archive(&ids)?)
+            }
+        },
+        "unarchive" => json(t.unarchive(&id())?),
         other => panic!("the table names an operation the runner does not know: {other}"),
     })
 }

@@ -1,6 +1,7 @@
 //! Property tests of the engine: random operation sequences run on the memory store and on the
-//! markdown store. No cycle is ever accepted; `ready`, `blocked_by` and the claim pick equal a
-//! brute-force definition; both stores give identical results.
+//! markdown store, archives and unarchives among them. No cycle is ever accepted (through
+//! archived tickets neither); `ready`, `blocked_by` and the claim pick equal a brute-force
+//! definition; both stores give identical results.
 
 use std::collections::HashMap;
 
@@ -23,6 +24,8 @@ enum Op {
     Claim(u8),
     Delete(usize, bool),
     Assign(usize, Option<u8>),
+    Archive(usize),
+    Unarchive(usize),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -39,7 +42,9 @@ fn op() -> impl Strategy<Value = Op> {
         1 => idx.clone().prop_map(Op::Release),
         2 => (0u8..3).prop_map(Op::Claim),
         1 => (idx.clone(), any::<bool>()).prop_map(|(a, f)| Op::Delete(a, f)),
-        1 => (idx, agent).prop_map(|(a, g)| Op::Assign(a, g)),
+        1 => (idx.clone(), agent).prop_map(|(a, g)| Op::Assign(a, g)),
+        2 => idx.clone().prop_map(Op::Archive),
+        1 => idx.prop_map(Op::Unarchive),
     ]
 }
 
@@ -107,13 +112,30 @@ fn apply(t: &Tickets, next: &mut usize, op: &Op) -> String {
         Op::Claim(g) => t.claim(&agent(*g), ClaimOptions::default()),
         Op::Delete(a, f) => t.delete(&id(*a), *f).map(Some),
         Op::Assign(a, g) => t.assign(&id(*a), g.map(agent).as_deref()).map(Some),
+        Op::Archive(a) => t.archive(&[&id(*a)]).map(|v| v.into_iter().next()),
+        Op::Unarchive(a) => t.unarchive(&id(*a)).map(Some),
     };
     outcome(r)
 }
 
-/// The brute-force definitions, checked against the engine after every operation.
+/// Every ticket: the active ones, then the archived ones.
+fn everything(t: &Tickets) -> Vec<Ticket> {
+    let archived = Filter {
+        archived: true,
+        ..Filter::default()
+    };
+    let mut all = t.list(&Filter::default()).unwrap();
+    all.extend(t.list(&archived).unwrap());
+    all
+}
+
+/// The brute-force definitions, checked against the engine after every operation (an archived
+/// ticket is closed, and counts as closed as a dep).
 fn check_invariants(t: &Tickets) -> Result<(), TestCaseError> {
-    let all = t.list(&Filter::default()).unwrap();
+    let all = everything(t);
+    for x in all.iter().filter(|x| x.archived) {
+        prop_assert_eq!(&x.status, &Status::Closed);
+    }
     let by_id: HashMap<&str, &Ticket> = all.iter().map(|t| (t.id.as_str(), t)).collect();
     let closed = |d: &str| by_id.get(d).is_some_and(|t| t.status == Status::Closed);
     for x in &all {
@@ -201,9 +223,7 @@ proptest! {
         if std::env::var("AYO_PROP_STATS").is_ok() {
             eprintln!("ok/err: {stats:?}");
         }
-        let strip_all = |t: &Tickets| -> Vec<String> {
-            t.list(&Filter::default()).unwrap().iter().map(strip).collect()
-        };
+        let strip_all = |t: &Tickets| -> Vec<String> { everything(t).iter().map(strip).collect() };
         prop_assert_eq!(strip_all(&mem), strip_all(&md));
     }
 }

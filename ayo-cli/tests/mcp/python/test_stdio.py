@@ -55,6 +55,28 @@ async def test_seed_workflow(env: dict[str, str]) -> None:
     assert json.loads(out.stdout)["status"] == "closed"
 
 
+async def test_archive_takes_closed_tickets_out_of_list_and_back(env: dict[str, str]) -> None:
+    """The `archive` tool: closed tickets only, out of `list` and `ready`, `show` still finds one,
+    `list` with `archived` lists it, `restore` brings it back."""
+    async with server(env, "--actor", "@planner") as c:
+        a = answer(await c.call_tool("create", {"title": "Extract data"}))
+        b = answer(await c.call_tool("create", {"title": "Validate data", "deps": [a["id"]]}))
+        refused = error(await c.call_tool("archive", {"ids": [a["id"]]}))
+        assert refused["code"] == "INVALID_TRANSITION" and refused["status"] == "open"
+        answer(await c.call_tool("close", {"id": a["id"]}))
+        done = answer(await c.call_tool("archive", {"ids": [a["id"]]}))["tickets"]
+        assert [t["id"] for t in done] == [a["id"]] and done[0]["archived"] is True
+        assert [t["id"] for t in answer(await c.call_tool("list", {}))["tickets"]] == [b["id"]]
+        assert [t["id"] for t in answer(await c.call_tool("ready", {}))["tickets"]] == [b["id"]]
+        archived = answer(await c.call_tool("list", {"archived": True}))["tickets"]
+        assert [t["id"] for t in archived] == [a["id"]]
+        assert answer(await c.call_tool("show", {"id": a["id"]}))["archived"] is True
+        back = answer(await c.call_tool("archive", {"ids": [a["id"]], "restore": True}))["tickets"]
+        assert "archived" not in back[0] and back[0]["status"] == "closed"
+        old = answer(await c.call_tool("archive", {"older_than": "0s"}))["tickets"]
+        assert [t["id"] for t in old] == [a["id"]]
+
+
 async def test_tool_list_and_guide(env: dict[str, str]) -> None:
     async with server(env) as c:
         tools = await c.list_tools()
