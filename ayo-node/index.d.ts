@@ -232,6 +232,10 @@ export declare class TicketsPromises {
   get(id: string): Promise<Ticket>
   /** `list`, as a promise. */
   list(options?: ListOptions | undefined | null): Promise<Array<Ticket>>
+  /** `search`, as a promise. */
+  search(text: string, options?: ListOptions | undefined | null): Promise<Array<Ticket>>
+  /** `importBeads`, as a promise. */
+  importBeads(path: string): Promise<BeadsImport>
   /** `ready`, as a promise. */
   ready(options?: AgentOptions | undefined | null): Promise<Array<Ticket>>
   /** `blocked`, as a promise. */
@@ -264,6 +268,14 @@ export declare class TicketsPromises {
   history(id?: string | undefined | null): Promise<Array<LogEntry>>
   /** `graph`, as a promise. */
   graph(options?: GraphOptions | undefined | null): Promise<string>
+  /** `defer`, as a promise. */
+  defer(id: string, until: Date | string | null): Promise<Ticket>
+  /** `why`, as a promise. */
+  why(id: string, options?: WhyOptions | undefined | null): Promise<Why>
+  /** `link`, as a promise. */
+  link(id: string, others: Array<string>): Promise<Ticket>
+  /** `unlink`, as a promise. */
+  unlink(id: string, other: string): Promise<Ticket>
   /** `check`, as a promise. */
   check(): Promise<Array<Problem>>
 }
@@ -564,6 +576,8 @@ export interface UpdateOptions {
   tags?: Array<string> | null
   /** A new parent; `null` clears it. */
   parent?: string | null
+  /** Not ready nor claimable until then (a `Date`, RFC 3339, or `"2h"` from now); `null` ends the deferral. */
+  deferUntil?: Date | string | null
 }
 
 /** Options of `waitReady`. */

@@ -101,6 +101,9 @@ options! {
         #[doc = " A new parent; `null` clears it."]
         #[napi(ts_type = "string | null")]
         parent (nullable): Option<Option<String>>,
+        #[doc = " Not ready nor claimable until then (a `Date`, RFC 3339, or `\"2h\"` from now); `null` ends the deferral."]
+        #[napi(ts_type = "Date | string | null")]
+        defer_until as "deferUntil" (nullable): Option<Option<crate::args::When>>,
     }
     #[doc = " Options of `start`."]
     pub struct StartOptions {
@@ -261,6 +264,7 @@ impl UpdateOptions {
             kind: self.kind,
             tags: self.tags,
             parent: self.parent,
+            defer_until: self.defer_until.map(|d| d.map(|w| w.0)),
         })
     }
 }
