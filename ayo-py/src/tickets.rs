@@ -296,8 +296,8 @@ impl PyTickets {
     }
 
     /// Edits the given fields and keeps the rest; `parent=None` clears the parent (an empty
-    /// one is invalid).
-    #[pyo3(signature = (id, *, title=None, description=None, priority=None, r#type=None, tags=None, parent=Clearable::Keep))]
+    /// one is invalid); `defer_until=None` ends a deferral, as `defer(id, None)` does.
+    #[pyo3(signature = (id, *, title=None, description=None, priority=None, r#type=None, tags=None, parent=Clearable::Keep, defer_until=Clearable::Keep))]
     #[allow(clippy::too_many_arguments)]
     fn update(
         &self,
@@ -309,6 +309,7 @@ impl PyTickets {
         r#type: Option<String>,
         tags: Option<Vec<String>>,
         parent: Clearable,
+        defer_until: Clearable<When>,
     ) -> PyResult<PyTicket> {
         let changes = Update {
             title,
@@ -317,6 +318,7 @@ impl PyTickets {
             kind: r#type,
             tags,
             parent: parent.into_core(),
+            defer_until: defer_until.into_core().map(|d| d.map(|w| w.0)),
         };
         write(py, || self.core.update(id, changes)).map(PyTicket)
     }

@@ -317,9 +317,10 @@ class Tickets:
         type: Optional[str] = None,
         tags: Optional[Sequence[str]] = None,
         parent: Optional[str] = ...,
+        defer_until: Union[str, datetime, None] = ...,
     ) -> Ticket:
         """Edits the given fields and keeps the rest; ``parent=None`` clears the parent (an
-        empty one is ``InvalidInput``)."""
+        empty one is ``InvalidInput``); ``defer_until=None`` ends a deferral."""
     def start(self, id: str, *, agent: Optional[str] = None, force: bool = False) -> Ticket: ...
     def claim(
         self,

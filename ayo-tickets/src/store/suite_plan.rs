@@ -60,7 +60,10 @@ pub(crate) fn update_defers(t: &Tickets) {
         ..Update::default()
     };
     let u = t.update(&a.id, set).unwrap();
-    assert_eq!((u.defer_until, u.priority), (Some(later.trunc_subsecs(3)), 1));
+    assert_eq!(
+        (u.defer_until, u.priority),
+        (Some(later.trunc_subsecs(3)), 1)
+    );
     assert!(!u.ready && t.ready(None).unwrap().is_empty());
     let again = Tickets::with_store(t.store().clone()).unwrap();
     assert_eq!(again.get(&a.id).unwrap().defer_until, u.defer_until);
