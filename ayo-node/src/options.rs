@@ -250,6 +250,7 @@ impl ListOptions {
             tag: self.tag,
             kind: self.kind,
             parent: self.parent,
+            archived: false,
         })
     }
 }

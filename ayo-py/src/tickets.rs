@@ -622,5 +622,6 @@ fn filter(
         tag,
         kind,
         parent,
+        archived: false,
     })
 }

@@ -48,7 +48,7 @@ pub use tickets::{
     BeadsImport, Copied, DEFAULT_WORK_LEASE, Interrupt, Job, JobWatch, LostHandler, NotMapped,
     Reason, Tickets, WarningHandler, Watch, WatchOptions, Why,
 };
-pub use when::{when_from_text, when_from_text_at};
+pub use when::{duration_from_text, when_from_text, when_from_text_at};
 
 /// How an agent works with ayo tickets, in markdown: `ayo ticket guide` prints it and `ayo
 /// mcp` serves it as the resource `ayo://guide`.

@@ -113,6 +113,9 @@ pub struct Filter {
     /// Only children of this ticket: the id they name, else an exact id or a unique prefix of
     /// one ([`crate::Tickets::list`] resolves it; [`Filter::matches`] compares as given).
     pub parent: Option<String>,
+    /// Only archived tickets when true (see [`crate::Tickets::archive`]), with the other
+    /// fields applied to them; when false, the default, only active tickets.
+    pub archived: bool,
 }
 
 impl Filter {

@@ -185,6 +185,11 @@ pub struct Ticket {
     /// in JSON; `defer_until` in the frontmatter, a key tk ignores).
     #[serde(default, with = "millis")]
     pub defer_until: Option<DateTime<Utc>>,
+    /// True for an archived ticket (see [`crate::Tickets::archive`]): set by the store that
+    /// holds it in its archive, never written into a file. In JSON `"archived": true` appears
+    /// only on an archived ticket; an active one has no `archived` key.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub archived: bool,
 }
 
 /// Serializes an optional time as RFC 3339 UTC with exactly three fraction digits.
@@ -235,6 +240,7 @@ impl Ticket {
             lease_until: None,
             lease_secs: None,
             defer_until: None,
+            archived: false,
         }
     }
 

@@ -26,17 +26,7 @@ pub fn when_from_text_at(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>
             _ => Err(bad(text)),
         };
     }
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (digits, unit) = t.split_at(split);
-    let n: i64 = digits.parse().map_err(|_| bad(text))?;
-    let length = match unit {
-        "s" => Duration::try_seconds(n),
-        "m" => Duration::try_minutes(n),
-        "h" => Duration::try_hours(n),
-        "d" => Duration::try_days(n),
-        _ => None,
-    }
-    .ok_or_else(|| bad(text))?;
+    let length = length(t).ok_or_else(|| bad(text))?;
     now.trunc_subsecs(3)
         .checked_add_signed(length)
         .filter(|at| chrono::Datelike::year(at) <= 9999)
@@ -46,6 +36,42 @@ pub fn when_from_text_at(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>
 /// [`when_from_text_at`] read now.
 pub fn when_from_text(text: &str) -> Result<DateTime<Utc>> {
     when_from_text_at(text, Utc::now())
+}
+
+/// A whole number of seconds, minutes, hours or days (`90s`, `30m`, `2h`, `3d`).
+fn length(t: &str) -> Option<Duration> {
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: i64 = digits.parse().ok()?;
+    match unit {
+        "s" => Duration::try_seconds(n),
+        "m" => Duration::try_minutes(n),
+        "h" => Duration::try_hours(n),
+        "d" => Duration::try_days(n),
+        _ => None,
+    }
+}
+
+/// A length of time as `archive --older-than` takes it: a whole number of seconds, minutes,
+/// hours or days (`90s`, `30m`, `2h`, `3d`), the durations of [`when_from_text`]. Anything
+/// else is [`Error::Invalid`].
+///
+/// ```
+/// use ayo_tickets::duration_from_text;
+/// assert_eq!(duration_from_text("3d")?.as_secs(), 3 * 86400);
+/// assert_eq!(duration_from_text("3 weeks").unwrap_err().code(), "INVALID");
+/// # Ok::<(), ayo_tickets::Error>(())
+/// ```
+pub fn duration_from_text(text: &str) -> Result<std::time::Duration> {
+    length(text.trim())
+        .and_then(|d| d.to_std().ok())
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "'{}' is not a duration: give a whole number of seconds, minutes, hours or days \
+                 such as 90s, 30m, 2h or 3d",
+                crate::ticket::printable(text)
+            ))
+        })
 }
 
 fn bad(text: &str) -> Error {

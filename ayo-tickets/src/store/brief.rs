@@ -251,6 +251,9 @@ pub struct Briefs {
     pub unreadable: Vec<Unreadable>,
     /// Tickets whose stored id disagrees with their file name: (file name id, stated id).
     pub mismatched: Vec<(String, String)>,
+    /// Archived tickets that tickets of the scan name as deps (all closed): filled by the
+    /// core, not the store, so that such a dep counts as closed.
+    pub archived_deps: Vec<String>,
 }
 
 impl Briefs {
@@ -274,6 +277,7 @@ impl From<Scan> for Briefs {
             tickets: scan.tickets.into_iter().map(Brief::new).collect(),
             unreadable: scan.unreadable,
             mismatched: scan.mismatched,
+            archived_deps: Vec::new(),
         }
     }
 }

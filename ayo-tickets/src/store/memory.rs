@@ -28,6 +28,8 @@ struct Inner {
 #[derive(Default)]
 struct State {
     tickets: Arc<HashMap<String, Arc<Ticket>>>,
+    /// Archived tickets (with `archived` set), kept apart so that no scan reads them.
+    archived: Arc<HashMap<String, Arc<Ticket>>>,
     log: Arc<Vec<LogEntry>>,
     version: u64,
 }
@@ -69,6 +71,7 @@ impl Store for MemoryStore {
         Ok(Box::new(MemoryTxn {
             inner: self.inner.clone(),
             tickets: state.tickets.clone(),
+            archived: state.archived.clone(),
             log: state.log.clone(),
             version: state.version,
             writes,
@@ -94,6 +97,7 @@ impl Store for MemoryStore {
 struct MemoryTxn {
     inner: Arc<Inner>,
     tickets: Arc<HashMap<String, Arc<Ticket>>>,
+    archived: Arc<HashMap<String, Arc<Ticket>>>,
     log: Arc<Vec<LogEntry>>,
     /// The store's version when this transaction began.
     version: u64,
@@ -118,14 +122,57 @@ impl MemoryTxn {
             None => self.tickets.contains_key(id),
         }
     }
+
+    fn get_archived(&self, id: &str) -> Option<Arc<Ticket>> {
+        match self.overlay.get_archived(id) {
+            Some(t) => t,
+            None => self.archived.get(id).cloned(),
+        }
+    }
 }
 
 impl Txn for MemoryTxn {
     fn get(&mut self, id: &str) -> Result<Option<Arc<Ticket>>> {
-        Ok(match self.overlay.get(id) {
+        let active = match self.overlay.get(id) {
             Some(t) => t,
             None => self.tickets.get(id).cloned(),
-        })
+        };
+        Ok(active.or_else(|| self.get_archived(id)))
+    }
+
+    fn archive(&mut self, id: &str) -> Result<bool> {
+        self.check_writable()?;
+        let active = match self.overlay.get(id) {
+            Some(t) => t,
+            None => self.tickets.get(id).cloned(),
+        };
+        let Some(t) = active else {
+            return Ok(false);
+        };
+        self.overlay.archive(&t);
+        Ok(true)
+    }
+
+    fn unarchive(&mut self, id: &str) -> Result<bool> {
+        self.check_writable()?;
+        let Some(t) = self.get_archived(id) else {
+            return Ok(false);
+        };
+        self.overlay.unarchive(&t);
+        Ok(true)
+    }
+
+    fn scan_archived(&mut self) -> Result<Scan> {
+        let mut scan = Scan {
+            tickets: self.archived.values().cloned().collect(),
+            ..Scan::default()
+        };
+        self.overlay.apply_archived(&mut scan);
+        Ok(scan)
+    }
+
+    fn has_archived(&mut self) -> Result<bool> {
+        Ok(!self.archived.is_empty() || self.overlay.archives())
     }
 
     fn ids(&mut self) -> Result<Vec<String>> {
@@ -167,7 +214,7 @@ impl Txn for MemoryTxn {
 
     fn create(&mut self, ticket: &Ticket) -> Result<bool> {
         self.check_writable()?;
-        if self.exists(&ticket.id) {
+        if self.exists(&ticket.id) || self.get_archived(&ticket.id).is_some() {
             return Ok(false);
         }
         self.overlay.put(ticket);
@@ -215,9 +262,13 @@ impl Txn for MemoryTxn {
             // Let go of this transaction's snapshots first, so that the store's map and log
             // are updated in place instead of copied whole (when no reader holds them).
             drop(std::mem::take(&mut self.tickets));
+            drop(std::mem::take(&mut self.archived));
             drop(std::mem::take(&mut self.log));
             let mut state = lock(&self.inner.state);
-            let tickets = Arc::make_mut(&mut state.tickets);
+            let State {
+                tickets, archived, ..
+            } = &mut *state;
+            let tickets = Arc::make_mut(tickets);
             for op in self.overlay.ops.drain(..) {
                 match op {
                     Op::Put(t) => {
@@ -225,6 +276,14 @@ impl Txn for MemoryTxn {
                     }
                     Op::Delete(id) => {
                         tickets.remove(&id);
+                    }
+                    Op::Archive(t) => {
+                        tickets.remove(&t.id);
+                        Arc::make_mut(archived).insert(t.id.clone(), t);
+                    }
+                    Op::Unarchive(t) => {
+                        Arc::make_mut(archived).remove(&t.id);
+                        tickets.insert(t.id.clone(), t);
                     }
                 }
             }

@@ -23,6 +23,7 @@
 //! | [`Store::changes`]      | yes    | yes      | yes        | a condition variable; a file watcher on the directory; `LISTEN`/`NOTIFY` |
 //! | [`Store::place`]        | no     | yes      | yes        | memory is reached by no other handle |
 //! | [`Txn::next_id`]        | yes    | yes      | yes        | only a Claude Code task list numbers its tasks (the next free number); the others draw random ids |
+//! | [`Txn::archive`], [`Txn::unarchive`], [`Txn::scan_archived`], [`Txn::has_archived`] | no | no | no | memory keeps a second map; markdown moves the file to `archive/`; PostgreSQL sets `archived_at`; a Claude Code task list keeps the defaults, which refuse (Invalid) |
 //!
 //! The Claude Code task list store ([`claude`]) overrides [`Txn::next_id`], [`Txn::source`] and
 //! [`Txn::put_source`] (the markdown a ticket was imported from, under `metadata.ayo.source`) and
@@ -53,6 +54,8 @@ pub mod postgres;
 pub(crate) mod contract;
 #[cfg(test)]
 pub(crate) mod suite;
+#[cfg(test)]
+pub(crate) mod suite_archive;
 #[cfg(test)]
 pub(crate) mod suite_plan;
 
@@ -166,7 +169,34 @@ pub trait Txn: Send {
     fn next_id(&mut self) -> Result<Option<String>> {
         Ok(None)
     }
-    /// Stores a new ticket only if its id is free; `false` when taken.
+    /// Moves a ticket to the store's archive: [`Txn::scan`], [`Txn::scan_briefs`] and
+    /// [`Txn::ids`] no longer read it, [`Txn::get`] still finds it (with `archived` set), and
+    /// [`Txn::scan_archived`] lists it. `false` when no active ticket has this id. The core
+    /// archives closed tickets only and never writes an archived one. The default refuses
+    /// ([`Error::Invalid`]): a store with no archive (a Claude Code task list).
+    fn archive(&mut self, id: &str) -> Result<bool> {
+        let _ = id;
+        Err(no_archive())
+    }
+    /// Moves an archived ticket back among the active ones; `false` when no archived ticket
+    /// has this id. The default refuses like [`Txn::archive`].
+    fn unarchive(&mut self, id: &str) -> Result<bool> {
+        let _ = id;
+        Err(no_archive())
+    }
+    /// Every archived ticket (with `archived` set), and what could not be read. The default
+    /// has none.
+    fn scan_archived(&mut self) -> Result<Scan> {
+        Ok(Scan::default())
+    }
+    /// Whether the store may hold archived tickets, answered cheaply (a stat, a map's length,
+    /// an index lookup): when `false` a scan's deps that name no active ticket are missing,
+    /// with no lookup. The default is `false`.
+    fn has_archived(&mut self) -> Result<bool> {
+        Ok(false)
+    }
+    /// Stores a new ticket only if its id is free (among active and archived tickets);
+    /// `false` when taken.
     fn create(&mut self, ticket: &Ticket) -> Result<bool>;
     /// Stores a ticket, replacing the one with its id.
     fn put(&mut self, ticket: &Ticket) -> Result<()>;
@@ -228,6 +258,13 @@ pub trait Txn: Send {
     fn commit_or_lost(self: Box<Self>) -> std::result::Result<(), CommitFailure> {
         self.commit().map_err(CommitFailure::Failed)
     }
+}
+
+/// The error of a store with no archive.
+pub(crate) fn no_archive() -> Error {
+    Error::invalid(
+        "this store keeps no archive: archive and unarchive work on markdown, memory and PostgreSQL stores",
+    )
 }
 
 /// How [`Txn::commit_or_lost`] failed.

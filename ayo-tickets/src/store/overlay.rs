@@ -15,13 +15,17 @@ pub(crate) enum Op {
     Put(Arc<Ticket>),
     /// Remove the ticket with this id.
     Delete(String),
+    /// Move this ticket (as archived) to the archive.
+    Archive(Arc<Ticket>),
+    /// Move this ticket (as active) back from the archive.
+    Unarchive(Arc<Ticket>),
 }
 
 impl Op {
     /// The id it writes.
     pub(crate) fn id(&self) -> &str {
         match self {
-            Op::Put(t) => &t.id,
+            Op::Put(t) | Op::Archive(t) | Op::Unarchive(t) => &t.id,
             Op::Delete(id) => id,
         }
     }
@@ -31,6 +35,8 @@ impl Op {
 #[derive(Debug, Default)]
 pub(crate) struct Overlay {
     changed: HashMap<String, Option<Arc<Ticket>>>,
+    /// The archive as this transaction changed it: `Some` archived here, `None` unarchived.
+    archived: HashMap<String, Option<Arc<Ticket>>>,
     pub(crate) ops: Vec<Op>,
     pub(crate) log: Vec<LogEntry>,
     /// Every id a ticket written here names as a dep (never shrinks).
@@ -83,6 +89,54 @@ impl Overlay {
         let t = Arc::new(ticket.clone());
         self.changed.insert(ticket.id.clone(), Some(t.clone()));
         self.ops.push(Op::Put(t));
+    }
+
+    /// Moves `ticket` (an active one) to the archive.
+    pub(crate) fn archive(&mut self, ticket: &Ticket) {
+        let t = Arc::new(Ticket {
+            archived: true,
+            ..ticket.clone()
+        });
+        self.changed.insert(t.id.clone(), None);
+        self.archived.insert(t.id.clone(), Some(t.clone()));
+        self.ops.push(Op::Archive(t));
+    }
+
+    /// Moves `ticket` (an archived one) back among the active ones.
+    pub(crate) fn unarchive(&mut self, ticket: &Ticket) {
+        for d in &ticket.deps {
+            self.dep_names.insert(d.clone());
+        }
+        let t = Arc::new(Ticket {
+            archived: false,
+            ..ticket.clone()
+        });
+        self.changed.insert(t.id.clone(), Some(t.clone()));
+        self.archived.insert(t.id.clone(), None);
+        self.ops.push(Op::Unarchive(t));
+    }
+
+    /// What the transaction did to `id` in the archive: `None` if nothing, `Some(None)` if it
+    /// left the archive.
+    pub(crate) fn get_archived(&self, id: &str) -> Option<Option<Arc<Ticket>>> {
+        self.archived.get(id).cloned()
+    }
+
+    /// True when this transaction archived some ticket.
+    pub(crate) fn archives(&self) -> bool {
+        self.archived.values().any(Option::is_some)
+    }
+
+    /// Applies the buffered moves to a scan of the committed archive.
+    pub(crate) fn apply_archived(&self, scan: &mut Scan) {
+        if self.archived.is_empty() {
+            return;
+        }
+        scan.tickets.retain(|t| !self.archived.contains_key(&t.id));
+        scan.unreadable
+            .retain(|u| !self.archived.contains_key(&u.id));
+        scan.tickets
+            .extend(self.archived.values().flatten().cloned());
     }
 
     pub(crate) fn delete(&mut self, id: &str) {

@@ -959,6 +959,16 @@ macro_rules! store_suite {
                 links,
                 why,
             );
+            use $crate::store::suite_archive as a;
+            $crate::store::suite::backend_cases!(
+                $available,
+                $make,
+                a,
+                [],
+                archive_and_unarchive,
+                archive_in_a_batch,
+                archive_older_than,
+            );
         }
     };
     ($make:expr) => {

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 
-use super::{Tickets, annotate_one, resolve};
+use super::{Tickets, annotate_one, resolve_active};
 use crate::error::Result;
 use crate::ticket::Ticket;
 
@@ -40,7 +40,7 @@ impl Tickets {
         let until = until.map(to_millis);
         check_year(until)?;
         self.write(|txn| {
-            let mut t = (*resolve(txn, id)?).clone();
+            let mut t = (*resolve_active(txn, id)?).clone();
             t.defer_until = until;
             txn.put(&t)?;
             let detail = match until {

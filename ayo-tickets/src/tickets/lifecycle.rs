@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration as ChronoDuration, SubsecRound, Utc};
 
 use super::read::{closed_ids, ready_order, whole};
-use super::{Tickets, annotate_one, closed_deps, resolve};
+use super::{Tickets, annotate_one, closed_deps, resolve_active};
 use crate::error::{Error, Result};
 use crate::hooks::pause;
 use crate::options::ClaimOptions;
@@ -182,7 +182,7 @@ impl Tickets {
         let agent = agent.map(normalize_agent).transpose()?;
         let actor = self.actor_or(agent.as_deref());
         self.write(|txn| {
-            let mut t = (*resolve(txn, id)?).clone();
+            let mut t = (*resolve_active(txn, id)?).clone();
             match t.status {
                 Status::Closed | Status::Other(_) => return Err(transition(&t, "start")),
                 Status::InProgress => {
@@ -329,7 +329,7 @@ impl Tickets {
         let agent = normalize_agent(agent)?;
         let actor = self.actor_or(Some(&agent));
         self.write(|txn| {
-            let mut t = (*resolve(txn, id)?).clone();
+            let mut t = (*resolve_active(txn, id)?).clone();
             if t.status != Status::InProgress {
                 return Err(transition(&t, "heartbeat"));
             }
@@ -373,7 +373,7 @@ impl Tickets {
         let agent = agent.map(normalize_agent).transpose()?;
         let actor = self.actor_or(agent.as_deref());
         self.write(|txn| {
-            let mut t = (*resolve(txn, id)?).clone();
+            let mut t = (*resolve_active(txn, id)?).clone();
             if t.status != Status::InProgress {
                 return Err(transition(&t, "release"));
             }
@@ -403,7 +403,7 @@ impl Tickets {
             crate::ticket::validate_note(r, self.actor.as_deref())?;
         }
         self.write(|txn| {
-            let mut t = (*resolve(txn, id)?).clone();
+            let mut t = (*resolve_active(txn, id)?).clone();
             if t.status == Status::Closed {
                 return Err(transition(&t, "close"));
             }
@@ -454,7 +454,7 @@ impl Tickets {
     /// closed → open; also a ticket in another tool's status ([`Status::Other`]) → open.
     pub fn reopen(&self, id: &str) -> Result<Ticket> {
         self.write(|txn| {
-            let mut t = (*resolve(txn, id)?).clone();
+            let mut t = (*resolve_active(txn, id)?).clone();
             if !matches!(t.status, Status::Closed | Status::Other(_)) {
                 return Err(transition(&t, "reopen"));
             }

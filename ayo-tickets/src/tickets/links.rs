@@ -1,6 +1,6 @@
 //! Links: related tickets (tk's `links:`), symmetric, used by no rule.
 
-use super::{Tickets, annotate_one, resolve};
+use super::{Tickets, annotate_one, resolve, resolve_active};
 use crate::error::{Error, Result};
 use crate::ticket::Ticket;
 
@@ -25,10 +25,10 @@ impl Tickets {
             return Err(Error::invalid("name at least one ticket to link with"));
         }
         self.write(|txn| {
-            let mut t = (*resolve(txn, id)?).clone();
+            let mut t = (*resolve_active(txn, id)?).clone();
             let mut changed = Vec::new();
             for o in others {
-                let mut other = (*resolve(txn, o)?).clone();
+                let mut other = (*resolve_active(txn, o)?).clone();
                 if other.id == t.id {
                     return Err(Error::invalid(format!(
                         "ticket '{}' cannot be linked with itself",
@@ -59,7 +59,7 @@ impl Tickets {
     /// id). [`Error::Invalid`] when they are not linked. Returns `id`'s ticket.
     pub fn unlink(&self, id: &str, other: &str) -> Result<Ticket> {
         self.write(|txn| {
-            let mut t = (*resolve(txn, id)?).clone();
+            let mut t = (*resolve_active(txn, id)?).clone();
             let other_id = if t.links.iter().any(|l| l == other) {
                 other.to_string()
             } else {
@@ -74,6 +74,7 @@ impl Tickets {
             if let Some(o) = txn.get(&other_id)?
                 && o.links.contains(&t.id)
             {
+                super::archive::check_active(&o)?;
                 let mut o = (*o).clone();
                 o.links.retain(|l| *l != t.id);
                 txn.put(&o)?;

@@ -14,6 +14,7 @@ use crate::store::memory::MemoryStore;
 use crate::store::{Access, LogEntry, Scan, Store, Txn, Unreadable};
 use crate::ticket::{Status, Ticket, normalize_agent, validate_id};
 
+mod archive;
 mod beads;
 mod check;
 mod copy;
@@ -555,6 +556,14 @@ fn resolve(txn: &mut dyn Txn, id: &str) -> Result<Arc<Ticket>> {
             candidates: matches,
         }),
     }
+}
+
+/// [`resolve`] for a write: an archived ticket is refused (InvalidTransition, "it is
+/// archived") until it is unarchived.
+fn resolve_active(txn: &mut dyn Txn, id: &str) -> Result<Arc<Ticket>> {
+    let t = resolve(txn, id)?;
+    archive::check_active(&t)?;
+    Ok(t)
 }
 
 /// Resolves `parent` (an exact id or a unique prefix of one) as the parent of the ticket

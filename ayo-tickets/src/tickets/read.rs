@@ -89,6 +89,7 @@ pub(super) fn closed_ids(briefs: &Briefs) -> FastSet<&str> {
             .filter(|b| b.status() == Status::Closed)
             .map(Brief::id),
     );
+    closed.extend(briefs.archived_deps.iter().map(String::as_str));
     closed
 }
 
@@ -111,6 +112,7 @@ fn select<'b>(
     order: fn(&Keyed<'b>, &Keyed<'b>) -> Ordering,
 ) -> (Vec<&'b Brief>, FastSet<&'b str>) {
     let mut closed = closed_set(briefs.tickets.len());
+    closed.extend(briefs.archived_deps.iter().map(String::as_str));
     let mut kept: Vec<&Brief> = Vec::new();
     for b in &briefs.tickets {
         if b.status() == Status::Closed {
@@ -245,10 +247,11 @@ impl Tickets {
 
     /// Scans the store as briefs, reporting unreadable files to the warning handler.
     pub(super) fn scan_briefs(&self, txn: &mut dyn Txn) -> Result<Briefs> {
-        let briefs = txn.scan_briefs()?;
+        let mut briefs = txn.scan_briefs()?;
         for u in &briefs.unreadable {
             (self.warn)(u);
         }
+        super::archive::fill_archived_deps(txn, &mut briefs)?;
         Ok(briefs)
     }
 
@@ -257,6 +260,9 @@ impl Tickets {
     /// [`Tickets::get`]); an empty agent filter is Invalid.
     pub fn list(&self, filter: &Filter) -> Result<Vec<Ticket>> {
         agent_filter(filter.assignee.as_deref())?;
+        if filter.archived {
+            return self.list_archived(filter);
+        }
         self.read(|txn| {
             let briefs = self.scan_briefs(txn)?;
             let filter = resolve_filter(txn, &briefs, filter)?;
@@ -357,7 +363,11 @@ impl Tickets {
     pub fn dep_tree(&self, id: &str) -> Result<DepTree> {
         self.read(|txn| {
             let t = resolve(txn, id)?;
-            let scan = self.scan(txn)?;
+            let mut scan = self.scan(txn)?;
+            if t.archived {
+                scan.tickets.push(t.clone());
+            }
+            super::archive::add_archived_deps(txn, &mut scan)?;
             Ok(DepGraph::new(&scan.tickets).tree(&t.id))
         })
     }
@@ -366,7 +376,11 @@ impl Tickets {
     pub fn graph(&self, format: GraphFormat, id: Option<&str>) -> Result<String> {
         self.read(|txn| {
             let root = id.map(|i| resolve(txn, i)).transpose()?;
-            let scan = self.scan(txn)?;
+            let mut scan = self.scan(txn)?;
+            if let Some(r) = root.as_ref().filter(|r| r.archived) {
+                scan.tickets.push(r.clone());
+            }
+            super::archive::add_archived_deps(txn, &mut scan)?;
             Ok(DepGraph::new(&scan.tickets).draw(format, root.as_ref().map(|t| t.id.as_str())))
         })
     }

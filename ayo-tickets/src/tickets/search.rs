@@ -63,7 +63,8 @@ pub(crate) enum Place {
 impl Tickets {
     /// The tickets whose title, description, notes or tags hold `text` (trimmed; any case),
     /// among those that pass `filter` (as for [`Tickets::list`]): the title matches first,
-    /// then the rest, each oldest first. An empty text or agent filter is Invalid.
+    /// then the rest, each oldest first; among archived tickets only when `filter.archived`.
+    /// An empty text or agent filter is Invalid.
     ///
     /// ```
     /// use ayo_tickets::{Filter, NewTicket, Tickets};
@@ -79,7 +80,11 @@ impl Tickets {
         let needle = Needle::new(text)?;
         agent_filter(filter.assignee.as_deref())?;
         self.read(|txn| {
-            let briefs = self.scan_briefs(txn)?;
+            let briefs = if filter.archived {
+                txn.scan_archived()?.into()
+            } else {
+                self.scan_briefs(txn)?
+            };
             let filter = resolve_filter(txn, &briefs, filter)?;
             let closed = closed_ids(&briefs);
             let mut found: Vec<(Place, &Brief)> = Vec::new();

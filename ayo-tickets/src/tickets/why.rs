@@ -118,7 +118,10 @@ impl Tickets {
             let t = resolve(txn, id)?;
             let briefs = self.scan_briefs(txn)?;
             let by_id: HashMap<&str, &Brief> = briefs.tickets.iter().map(|b| (b.id(), b)).collect();
-            let is_closed = |d: &str| by_id.get(d).is_some_and(|b| b.status() == Status::Closed);
+            let is_closed = |d: &str| {
+                by_id.get(d).is_some_and(|b| b.status() == Status::Closed)
+                    || briefs.archived_deps.iter().any(|a| a == d)
+            };
             let now = Utc::now();
             let mut reasons = Vec::new();
             let lease_expired = t.lease_until.is_some_and(|l| l <= now);

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use rand::{RngCore, TryRngCore};
 
-use super::{Tickets, annotate_one, resolve, resolve_parent};
+use super::{Tickets, annotate_one, resolve, resolve_active, resolve_parent};
 use crate::error::{Error, Result};
 use crate::graph::DepGraph;
 use crate::request::{NewTicket, Update};
@@ -211,7 +211,7 @@ impl Tickets {
         let defer_until = changes.defer_until.map(|d| d.map(super::defer::to_millis));
         super::defer::check_year(defer_until.flatten())?;
         self.write(|txn| {
-            let mut t = (*resolve(txn, id)?).clone();
+            let mut t = (*resolve_active(txn, id)?).clone();
             let mut what = Vec::new();
             if let Some(v) = title.clone() {
                 t.title = v;
@@ -255,7 +255,7 @@ impl Tickets {
     pub fn assign(&self, id: &str, agent: Option<&str>) -> Result<Ticket> {
         let agent = agent.map(normalize_agent).transpose()?;
         self.write(|txn| {
-            let mut t = (*resolve(txn, id)?).clone();
+            let mut t = (*resolve_active(txn, id)?).clone();
             t.assignee = agent.clone();
             txn.put(&t)?;
             let detail = agent.clone().unwrap_or_else(|| "nobody".into());
@@ -272,7 +272,7 @@ impl Tickets {
             return Err(Error::invalid("the note is empty"));
         }
         self.write(|txn| {
-            let mut t = (*resolve(txn, id)?).clone();
+            let mut t = (*resolve_active(txn, id)?).clone();
             self.check_not_displaced(&t, self.actor.as_deref())?;
             let now = txn.now()?;
             let at = super::note_time(txn, &t.id, now)?;
@@ -291,7 +291,7 @@ impl Tickets {
     /// Makes `id` depend on `dep`; refuses a self-dep and any cycle, naming it.
     pub fn add_dep(&self, id: &str, dep: &str) -> Result<Ticket> {
         self.write(|txn| {
-            let mut t = (*resolve(txn, id)?).clone();
+            let mut t = (*resolve_active(txn, id)?).clone();
             let d = resolve(txn, dep)?;
             if t.id == d.id {
                 return Err(Error::Cycle {
@@ -320,7 +320,7 @@ impl Tickets {
     /// not depend on `dep`.
     pub fn remove_dep(&self, id: &str, dep: &str) -> Result<Ticket> {
         self.write(|txn| {
-            let mut t = (*resolve(txn, id)?).clone();
+            let mut t = (*resolve_active(txn, id)?).clone();
             let dep_id = if t.deps.iter().any(|d| d == dep) {
                 dep.to_string()
             } else {
@@ -344,7 +344,7 @@ impl Tickets {
     /// also removes those edges. Returns the deleted ticket.
     pub fn delete(&self, id: &str, force: bool) -> Result<Ticket> {
         self.write(|txn| {
-            let t = resolve(txn, id)?;
+            let t = resolve_active(txn, id)?;
             let scan = txn.scan()?;
             let graph = DepGraph::new(&scan.tickets);
             let dependents: Vec<Arc<Ticket>> =

@@ -82,6 +82,7 @@ fn run(t: &Tickets, op: &str, a: &Value, interrupt_after: Option<f64>) -> Result
             tag: text(a, "tag"),
             kind: text(a, "type"),
             parent: text(a, "parent"),
+            archived: a.get("archived").and_then(|v| v.as_bool()).unwrap_or(false),
         })?),
         "search" => json(t.search(
             &required(a, "text"),

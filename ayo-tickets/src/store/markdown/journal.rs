@@ -13,8 +13,9 @@
 //! 2. The record is on disk, and its name in `.ayo/`, before the first rename: fsync of the
 //!    record and of `.ayo/`. From here the commit is decided: a power cut leaves the record,
 //!    and the next transaction finishes it.
-//! 3. The renames and removals, then fsync of the store directory; the audit entries, then
-//!    fsync of the log (a batch: one `syncfs` for both).
+//! 3. The renames, removals and moves to and from `archive/` (made and synced before the
+//!    record), then fsync of the store directory (and of `archive/` when a file moved); the
+//!    audit entries, then fsync of the log (a batch: one `syncfs` for both).
 //! 4. The record is removed (not synced: a record left behind is finished again, which changes
 //!    nothing, and the next commit's fsync of `.ayo/` carries its removal).
 //!
@@ -33,7 +34,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::fs::{Call, perform};
-use super::{TEMP_PREFIX, io_err, seq};
+use super::{ARCHIVE_DIR, TEMP_PREFIX, io_err, seq};
 use crate::error::{Error, Result};
 use crate::hooks::pause;
 use crate::store::LogEntry;
@@ -53,6 +54,10 @@ pub(super) enum Step {
     Rename(String, String),
     /// The ticket's file is removed (never followed by a put of the same id).
     Remove(String),
+    /// The ticket's file `<id>.md` moves to `archive/<id>.md` (made before the record).
+    Archive(String),
+    /// The ticket's file `archive/<id>.md` moves back to `<id>.md`.
+    Unarchive(String),
 }
 
 /// What one commit makes visible, in order.
@@ -87,6 +92,8 @@ pub(super) fn steps(ops: &[Op], temps: Vec<Option<String>>) -> Vec<Step> {
                 .get(id.as_str())
                 .is_none_or(|&last| last < i)
                 .then(|| Step::Remove(id.clone())),
+            Op::Archive(t) => Some(Step::Archive(t.id.clone())),
+            Op::Unarchive(t) => Some(Step::Unarchive(t.id.clone())),
         })
         .collect()
 }
@@ -130,8 +137,15 @@ impl Journal {
                     && !temp.contains(['/', '\\'])
                     && validate_id(id).is_ok()
             }
-            Step::Remove(id) => validate_id(id).is_ok(),
+            Step::Remove(id) | Step::Archive(id) | Step::Unarchive(id) => validate_id(id).is_ok(),
         })
+    }
+
+    /// True when a step moves a file into or out of `archive/`.
+    fn moves(&self) -> bool {
+        self.steps
+            .iter()
+            .any(|s| matches!(s, Step::Archive(_) | Step::Unarchive(_)))
     }
 
     /// Records the commit, makes it visible, and removes the record. `durable`: the temp files
@@ -182,10 +196,29 @@ impl Journal {
                         _ => {}
                     }
                 }
+                Step::Archive(id) | Step::Unarchive(id) => {
+                    let active = dir.join(format!("{id}.md"));
+                    let archived = dir.join(ARCHIVE_DIR).join(format!("{id}.md"));
+                    let (from, to) = match step {
+                        Step::Archive(_) => (active, archived),
+                        _ => (archived, active),
+                    };
+                    // A move whose file is gone from where it was was made.
+                    match perform(Call::Rename(from, to.clone())) {
+                        Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                            return Err(io_err(&to, e));
+                        }
+                        _ => {}
+                    }
+                }
             }
         }
         if durable {
             perform(Call::Sync(dir.to_path_buf())).map_err(|e| io_err(dir, e))?;
+            if self.moves() {
+                let archive = dir.join(ARCHIVE_DIR);
+                perform(Call::Sync(archive.clone())).map_err(|e| io_err(&archive, e))?;
+            }
         }
         append_log(meta, &self.log, durable)?;
         if !durable {

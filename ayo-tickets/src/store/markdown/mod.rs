@@ -35,6 +35,9 @@ mod watch;
 
 /// The folder, inside a store directory, that holds the store's own files.
 pub const META_DIR: &str = ".ayo";
+/// The folder, inside a store directory, that archived tickets' files move to: no scan and
+/// no index reads it; a ticket's file there is found by its id.
+pub const ARCHIVE_DIR: &str = "archive";
 const LOCK_FILE: &str = "lock";
 pub(crate) use fs::TEMP_PREFIX;
 
@@ -226,6 +229,43 @@ impl MarkdownTxn {
         self.store.dir.join(format!("{id}.md"))
     }
 
+    fn archived_path(&self, id: &str) -> PathBuf {
+        self.store.dir.join(ARCHIVE_DIR).join(format!("{id}.md"))
+    }
+
+    /// The archived ticket with this id, as this transaction sees it.
+    fn get_archived(&self, id: &str) -> Result<Option<Arc<Ticket>>> {
+        if let Some(t) = self.overlay.get_archived(id) {
+            return Ok(t);
+        }
+        Ok(read_ticket(&self.archived_path(id))?.map(|p| {
+            let mut t = p.ticket;
+            t.archived = true;
+            Arc::new(t)
+        }))
+    }
+
+    /// The active ticket with this id, as this transaction sees it.
+    fn get_active(&self, id: &str) -> Result<Option<Arc<Ticket>>> {
+        if let Some(t) = self.overlay.get(id) {
+            return Ok(t);
+        }
+        Ok(read_ticket(&self.path_of(id))?.map(|p| Arc::new(p.ticket)))
+    }
+
+    /// Makes `archive/` and puts its name on disk, before a commit record names a move into
+    /// it.
+    fn ensure_archive_dir(&self) -> Result<()> {
+        let archive = self.store.dir.join(ARCHIVE_DIR);
+        if archive.is_dir() {
+            return Ok(());
+        }
+        let step = |call: Call, path: &Path| perform(call).map_err(|e| io_err(path, e));
+        step(Call::MkdirAll(archive.clone()), &archive)?;
+        step(Call::Sync(archive.clone()), &archive)?;
+        step(Call::Sync(self.store.dir.to_path_buf()), &self.store.dir)
+    }
+
     fn check_writable(&self) -> Result<()> {
         if self.lock.is_some() {
             Ok(())
@@ -369,11 +409,80 @@ impl Txn for MarkdownTxn {
     }
 
     fn get(&mut self, id: &str) -> Result<Option<Arc<Ticket>>> {
-        if let Some(t) = self.overlay.get(id) {
-            return Ok(t);
+        if let Some(Some(t)) = self.overlay.get(id) {
+            return Ok(Some(t));
         }
         validate_id(id)?;
-        Ok(read_ticket(&self.path_of(id))?.map(|p| Arc::new(p.ticket)))
+        match self.get_active(id)? {
+            Some(t) => Ok(Some(t)),
+            None => self.get_archived(id),
+        }
+    }
+
+    fn archive(&mut self, id: &str) -> Result<bool> {
+        self.check_writable()?;
+        validate_id(id)?;
+        let Some(t) = self.get_active(id)? else {
+            return Ok(false);
+        };
+        self.overlay.archive(&t);
+        Ok(true)
+    }
+
+    fn unarchive(&mut self, id: &str) -> Result<bool> {
+        self.check_writable()?;
+        validate_id(id)?;
+        let Some(t) = self.get_archived(id)? else {
+            return Ok(false);
+        };
+        if self.get_active(id)?.is_some() {
+            return Err(Error::AlreadyExists { id: id.to_string() });
+        }
+        self.overlay.unarchive(&t);
+        Ok(true)
+    }
+
+    /// The files of `archive/`, read one by one (it has no index: only `list --archived`
+    /// reads it).
+    fn scan_archived(&mut self) -> Result<Scan> {
+        let archive = self.store.dir.join(ARCHIVE_DIR);
+        let mut scan = Scan::default();
+        let entries = match std::fs::read_dir(&archive) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                self.overlay.apply_archived(&mut scan);
+                return Ok(scan);
+            }
+            Err(e) => return Err(io_err(&archive, e)),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|e| io_err(&archive, e))?;
+            let name = entry.file_name();
+            let Some(id) = name.to_str().and_then(ticket_stem) else {
+                continue;
+            };
+            let path = entry.path();
+            match read_ticket(&path) {
+                Ok(Some(p)) => {
+                    let mut t = p.ticket;
+                    t.archived = true;
+                    scan.tickets.push(Arc::new(t));
+                }
+                Ok(None) => {}
+                Err(error) => scan.unreadable.push(crate::store::Unreadable {
+                    id: id.to_string(),
+                    path: Some(path),
+                    error,
+                }),
+            }
+        }
+        self.overlay.apply_archived(&mut scan);
+        Ok(scan)
+    }
+
+    /// One stat: whether `archive/` is there.
+    fn has_archived(&mut self) -> Result<bool> {
+        Ok(self.overlay.archives() || self.store.dir.join(ARCHIVE_DIR).is_dir())
     }
 
     fn ids(&mut self) -> Result<Vec<String>> {
@@ -410,6 +519,13 @@ impl Txn for MarkdownTxn {
         self.check_writable()?;
         validate_id(&ticket.id)?;
         if self.exists(&ticket.id)? {
+            return Ok(false);
+        }
+        let archived = match self.overlay.get_archived(&ticket.id) {
+            Some(t) => t.is_some(),
+            None => std::fs::symlink_metadata(self.archived_path(&ticket.id)).is_ok(),
+        };
+        if archived {
             return Ok(false);
         }
         self.overlay.put(ticket);
@@ -488,9 +604,12 @@ impl Txn for MarkdownTxn {
                 // An unchanged file is left alone only when nothing else in the transaction
                 // wrote it (an earlier write may have changed what it holds by then).
                 Op::Put(t) => Some((t, writes[t.id.as_str()] == 1)),
-                Op::Delete(_) => None,
+                Op::Delete(_) | Op::Archive(_) | Op::Unarchive(_) => None,
             })
             .collect();
+        if ops.iter().any(|op| matches!(op, Op::Archive(_))) {
+            self.ensure_archive_dir()?;
+        }
         let pid = std::process::id();
         let temps = spread(&puts, |part| self.prepare_all(part, pid))?;
         let steps = journal::steps(&ops, temps);

@@ -37,6 +37,7 @@ pub(super) fn ticket(row: &Row) -> Result<Ticket> {
         links: get(row, 16)?,
         external_ref: get(row, 17)?,
         defer_until: get(row, 18)?,
+        archived: false,
         description: get(row, 9)?,
         notes: notes.0,
         created: get(row, 11)?,

@@ -77,6 +77,12 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE {s}.tickets ADD COLUMN defer_until timestamptz;
     "#,
+    // 5: an archived ticket (closed) is marked, not moved: no scan reads it, a lookup by id
+    // finds it, and the claim never picks it (it is closed).
+    r#"
+    ALTER TABLE {s}.tickets ADD COLUMN archived_at timestamptz;
+    CREATE INDEX tickets_archived ON {s}.tickets (id) WHERE archived_at IS NOT NULL;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -177,10 +183,14 @@ pub(super) enum Q {
     HistoryOne,
     Claim,
     NextExpiry,
+    Archive,
+    Unarchive,
+    ScanArchived,
+    HasArchived,
 }
 
 /// How many statements there are.
-pub(super) const STATEMENTS: usize = Q::NextExpiry as usize + 1;
+pub(super) const STATEMENTS: usize = Q::HasArchived as usize + 1;
 
 /// The text of every statement for one schema, indexed by [`Q`].
 pub(super) fn statements(schema: &str) -> Vec<String> {
@@ -213,9 +223,34 @@ pub(super) fn statements(schema: &str) -> Vec<String> {
         .collect::<Vec<_>>()
         .join(", ");
     let all = [
-        (Q::Get, format!("SELECT {COLUMNS} FROM {t} WHERE id = $1")),
-        (Q::Ids, format!("SELECT id FROM {t}")),
-        (Q::Scan, format!("SELECT {COLUMNS} FROM {t}")),
+        (
+            Q::Get,
+            format!("SELECT {COLUMNS}, archived_at IS NOT NULL FROM {t} WHERE id = $1"),
+        ),
+        (
+            Q::Ids,
+            format!("SELECT id FROM {t} WHERE archived_at IS NULL"),
+        ),
+        (
+            Q::Scan,
+            format!("SELECT {COLUMNS} FROM {t} WHERE archived_at IS NULL"),
+        ),
+        (
+            Q::Archive,
+            format!("UPDATE {t} SET archived_at = $2 WHERE id = $1 AND archived_at IS NULL"),
+        ),
+        (
+            Q::Unarchive,
+            format!("UPDATE {t} SET archived_at = NULL WHERE id = $1 AND archived_at IS NOT NULL"),
+        ),
+        (
+            Q::ScanArchived,
+            format!("SELECT {COLUMNS} FROM {t} WHERE archived_at IS NOT NULL"),
+        ),
+        (
+            Q::HasArchived,
+            format!("SELECT EXISTS (SELECT 1 FROM {t} WHERE archived_at IS NOT NULL)"),
+        ),
         (
             Q::Insert,
             format!(

@@ -295,8 +295,55 @@ impl Txn for PgTxn {
     fn get(&mut self, id: &str) -> Result<Option<Arc<Ticket>>> {
         self.reading()?;
         match self.query(Q::Get, &[&id])?.first() {
-            Some(r) => Ok(Some(Arc::new(row::ticket(r)?))),
+            Some(r) => {
+                let mut t = row::ticket(r)?;
+                t.archived = r
+                    .try_get::<_, bool>(19)
+                    .map_err(|e| Error::storage(format!("reading a row: {e}")))?;
+                Ok(Some(Arc::new(t)))
+            }
             None => Ok(None),
+        }
+    }
+
+    fn archive(&mut self, id: &str) -> Result<bool> {
+        self.writing(None)?;
+        let now = self.now()?;
+        Ok(self.execute(Q::Archive, &[&id, &now])? == 1)
+    }
+
+    fn unarchive(&mut self, id: &str) -> Result<bool> {
+        self.writing(None)?;
+        Ok(self.execute(Q::Unarchive, &[&id])? == 1)
+    }
+
+    fn scan_archived(&mut self) -> Result<Scan> {
+        self.reading()?;
+        let mut scan = Scan::default();
+        for r in self.query(Q::ScanArchived, &[])? {
+            match row::ticket(&r) {
+                Ok(mut t) => {
+                    t.archived = true;
+                    scan.tickets.push(Arc::new(t));
+                }
+                Err(error) => scan.unreadable.push(Unreadable {
+                    id: r.try_get::<_, String>(0).unwrap_or_default(),
+                    path: None,
+                    error,
+                }),
+            }
+        }
+        Ok(scan)
+    }
+
+    /// One lookup along the partial index of archived rows.
+    fn has_archived(&mut self) -> Result<bool> {
+        self.reading()?;
+        match self.query(Q::HasArchived, &[])?.first() {
+            Some(r) => r
+                .try_get::<_, bool>(0)
+                .map_err(|e| Error::storage(format!("reading a row: {e}"))),
+            None => Ok(false),
         }
     }
 

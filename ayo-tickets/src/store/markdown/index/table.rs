@@ -426,6 +426,7 @@ impl Table {
             lease_until: self.lease_until(i),
             lease_secs: None,
             defer_until: self.defer_until(i),
+            archived: false,
         };
         match text.and_then(|text| text.fill(&mut t)) {
             Some(()) => Ok(t),
