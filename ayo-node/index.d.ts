@@ -181,6 +181,20 @@ export declare class Tickets {
   addDep(id: string, dep: string): Ticket
   /** Removes the dep `dep` from `id`. */
   removeDep(id: string, dep: string): Ticket
+  /**
+   * Archives closed tickets, all or none (`INVALID_TRANSITION` names one that is not closed):
+   * `list`, `ready` and `search` no longer read them (`list({ archived: true })` does),
+   * `get`, `history` and `depTree` still find them, and a dep on one counts as closed.
+   * Returns them, in the order given.
+   */
+  archive(ids: Array<string>): Array<Ticket>
+  /**
+   * Archives every ticket closed at least `age` ago (seconds, or `"30d"`, `"12h"`, ...);
+   * returns them, oldest closed first (none is not an error).
+   */
+  archiveOlderThan(age: number | string): Array<Ticket>
+  /** Brings an archived ticket (by its exact id) back among the active ones, still closed. */
+  unarchive(id: string): Ticket
   /** The dependency tree below a ticket. */
   depTree(id: string): DepTree
   /**
@@ -276,6 +290,12 @@ export declare class TicketsPromises {
   link(id: string, others: Array<string>): Promise<Ticket>
   /** `unlink`, as a promise. */
   unlink(id: string, other: string): Promise<Ticket>
+  /** `archive`, as a promise. */
+  archive(ids: Array<string>): Promise<Array<Ticket>>
+  /** `archiveOlderThan`, as a promise. */
+  archiveOlderThan(age: number | string): Promise<Array<Ticket>>
+  /** `unarchive`, as a promise. */
+  unarchive(id: string): Promise<Ticket>
   /** `check`, as a promise. */
   check(): Promise<Array<Problem>>
 }
@@ -416,6 +436,8 @@ export interface ListOptions {
   type?: string | null
   /** Only children of this ticket. */
   parent?: string | null
+  /** `true`: the archived tickets instead of the active ones. */
+  archived?: boolean | null
 }
 
 /** One entry of the audit log. */
@@ -560,6 +582,8 @@ export interface Ticket {
   leaseUntil: Date | null
   /** Until when it is deferred: neither ready nor claimable before then. */
   deferUntil: Date | null
+  /** Whether it is archived (`archive`): `list` and `ready` no longer read it. */
+  archived: boolean
 }
 
 /** The fields `update` edits; a field left out keeps its value. */

@@ -6,7 +6,7 @@
 use ayo_tickets as ayo;
 use napi::bindgen_prelude::Unknown;
 
-use crate::args::{When, optional, options_arg, required, required_options_arg};
+use crate::args::{Age, When, optional, options_arg, required, required_options_arg};
 use crate::beads::BeadsImport;
 use crate::convert::{self, Closed, DepTree, LogEntry, Problem, Ticket};
 use crate::options::{
@@ -200,6 +200,27 @@ pub fn why(id: Unknown<'_>, options: Unknown<'_>) -> ayo::Result<impl Call<Why>>
     let id: String = required("why", "id", id)?;
     let agent = options_arg::<WhyOptions>("why", "options", options)?.agent;
     Ok(move |t: &ayo::Tickets| t.why(&id, agent.as_deref()).map(Why::from))
+}
+
+/// `archive(ids)`.
+pub fn archive(ids: Unknown<'_>) -> ayo::Result<impl Call<Vec<Ticket>>> {
+    let ids: Vec<String> = required("archive", "ids", ids)?;
+    Ok(move |t: &ayo::Tickets| {
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        t.archive(&ids).map(convert::tickets)
+    })
+}
+
+/// `archiveOlderThan(age)`.
+pub fn archive_older_than(age: Unknown<'_>) -> ayo::Result<impl Call<Vec<Ticket>>> {
+    let age: Age = required("archiveOlderThan", "age", age)?;
+    Ok(move |t: &ayo::Tickets| t.archive_older_than(age.0).map(convert::tickets))
+}
+
+/// `unarchive(id)`.
+pub fn unarchive(id: Unknown<'_>) -> ayo::Result<impl Call<Ticket>> {
+    let id: String = required("unarchive", "id", id)?;
+    Ok(move |t: &ayo::Tickets| t.unarchive(&id).map(Ticket::from))
 }
 
 /// `link(id, others)`.

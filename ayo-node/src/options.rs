@@ -74,6 +74,9 @@ options! {
         #[doc = " Only children of this ticket."]
         #[napi(ts_type = "string | null")]
         parent: Option<String>,
+        #[doc = " `true`: the archived tickets instead of the active ones."]
+        #[napi(ts_type = "boolean | null")]
+        archived: Option<bool>,
     }
     #[doc = " Options of `ready` and `blocked`."]
     pub struct AgentOptions {
@@ -250,7 +253,7 @@ impl ListOptions {
             tag: self.tag,
             kind: self.kind,
             parent: self.parent,
-            archived: false,
+            archived: self.archived.unwrap_or(false),
         })
     }
 }

@@ -375,6 +375,40 @@ impl TicketsPromises {
         self.run(env, calls::unlink(id, other))
     }
 
+    /// `archive`, as a promise.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "ids: Array<string>",
+        ts_return_type = "Promise<Array<Ticket>>"
+    )]
+    pub fn archive<'e>(&self, env: &'e Env, ids: Unknown<'_>) -> napi::Result<Object<'e>> {
+        self.run(env, calls::archive(ids))
+    }
+
+    /// `archiveOlderThan`, as a promise.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "age: number | string",
+        ts_return_type = "Promise<Array<Ticket>>"
+    )]
+    pub fn archive_older_than<'e>(
+        &self,
+        env: &'e Env,
+        age: Unknown<'_>,
+    ) -> napi::Result<Object<'e>> {
+        self.run(env, calls::archive_older_than(age))
+    }
+
+    /// `unarchive`, as a promise.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string",
+        ts_return_type = "Promise<Ticket>"
+    )]
+    pub fn unarchive<'e>(&self, env: &'e Env, id: Unknown<'_>) -> napi::Result<Object<'e>> {
+        self.run(env, calls::unarchive(id))
+    }
+
     /// `check`, as a promise.
     #[napi(catch_unwind, ts_return_type = "Promise<Array<Problem>>")]
     pub fn check<'e>(&self, env: &'e Env) -> napi::Result<Object<'e>> {

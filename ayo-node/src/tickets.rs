@@ -438,6 +438,28 @@ impl Tickets {
         self.now(env, calls::remove_dep(id, dep))
     }
 
+    /// Archives closed tickets, all or none (`INVALID_TRANSITION` names one that is not closed):
+    /// `list`, `ready` and `search` no longer read them (`list({ archived: true })` does),
+    /// `get`, `history` and `depTree` still find them, and a dep on one counts as closed.
+    /// Returns them, in the order given.
+    #[napi(catch_unwind, ts_args_type = "ids: Array<string>")]
+    pub fn archive(&self, env: &Env, ids: Unknown<'_>) -> napi::Result<Vec<Ticket>> {
+        self.now(env, calls::archive(ids))
+    }
+
+    /// Archives every ticket closed at least `age` ago (seconds, or `"30d"`, `"12h"`, ...);
+    /// returns them, oldest closed first (none is not an error).
+    #[napi(catch_unwind, ts_args_type = "age: number | string")]
+    pub fn archive_older_than(&self, env: &Env, age: Unknown<'_>) -> napi::Result<Vec<Ticket>> {
+        self.now(env, calls::archive_older_than(age))
+    }
+
+    /// Brings an archived ticket (by its exact id) back among the active ones, still closed.
+    #[napi(catch_unwind, ts_args_type = "id: string")]
+    pub fn unarchive(&self, env: &Env, id: Unknown<'_>) -> napi::Result<Ticket> {
+        self.now(env, calls::unarchive(id))
+    }
+
     /// The dependency tree below a ticket.
     #[napi(catch_unwind, ts_args_type = "id: string")]
     pub fn dep_tree(&self, env: &Env, id: Unknown<'_>) -> napi::Result<DepTree> {

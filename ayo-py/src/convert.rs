@@ -99,3 +99,29 @@ impl<'a, 'py> FromPyObject<'a, 'py> for When {
         }
     }
 }
+
+/// An age as Python gives one: a `timedelta`, or text the core reads with
+/// [`ayo_tickets::duration_from_text`] (`90s`, `30m`, `2h`, `3d`). A negative one is invalid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Age(pub std::time::Duration);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Age {
+    type Error = PyErr;
+
+    fn extract(ob: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let to_py = |e| crate::errors::to_py(ob.py(), e);
+        match ob.extract::<String>() {
+            Ok(text) => ayo_tickets::duration_from_text(&text)
+                .map(Age)
+                .map_err(to_py),
+            Err(_) => {
+                let delta = ob.extract::<chrono::TimeDelta>()?;
+                delta.to_std().map(Age).map_err(|_| {
+                    to_py(ayo_tickets::Error::invalid(format!(
+                        "an age cannot be negative: {delta}"
+                    )))
+                })
+            }
+        }
+    }
+}

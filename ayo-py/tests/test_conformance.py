@@ -44,6 +44,9 @@ POSITIONAL: dict[str, list[str]] = {
     "defer": ["id", "until"],
     "why": ["id"],
     "unlink": ["id", "other"],
+    "archive": ["ids"],
+    "archive_older_than": ["age"],
+    "unarchive": ["id"],
 }
 
 

@@ -46,7 +46,13 @@ export async function agentLoop(dir: string, signal: AbortSignal): Promise<numbe
   const unlinked: Ticket = await t.promises.unlink(a.id, b.id);
   const deferred: Ticket = t.update(a.id, { deferUntil: '2h' });
   const undeferred: Ticket = await t.promises.update(a.id, { deferUntil: null });
-  void [cut, closedLater, treeLater, found, held, why, linked, unlinked, deferred, undeferred];
+  const archived: Ticket[] = t.archive([a.id]);
+  const aged: Ticket[] = await t.promises.archiveOlderThan('30d');
+  const agedSecs: Ticket[] = t.archiveOlderThan(3600);
+  const back: Ticket = await t.promises.unarchive(a.id);
+  const inArchive: Ticket[] = t.list({ archived: true });
+  const isArchived: boolean = back.archived;
+  void [cut, closedLater, treeLater, found, held, why, linked, unlinked, deferred, undeferred, archived, aged, agedSecs, inArchive, isArchived];
   const log: LogEntry[] = t.history(b.id);
   const problems: Problem[] = t.check();
   const text: string = t.graph({ format: 'dot', id: b.id });
