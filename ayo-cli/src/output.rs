@@ -132,7 +132,7 @@ impl Output {
     }
 
     /// The "(blocked by a, b)" of an open or in-progress ticket that waits, and its
-    /// "(deferred until …)", coloured.
+    /// "(deferred until …)", and "(archived)", coloured.
     fn blocked_suffix(&self, t: &Ticket) -> String {
         let mut parts = Vec::new();
         if t.status != Status::Closed && !t.blocked_by.is_empty() {
@@ -145,6 +145,9 @@ impl Output {
             && t.is_deferred(Utc::now())
         {
             parts.push(self.paint(Paint::Dim, &format!("(deferred until {})", time(&until))));
+        }
+        if t.archived {
+            parts.push(self.paint(Paint::Dim, "(archived)"));
         }
         parts.join("  ")
     }

@@ -82,8 +82,7 @@ async function run(t, op, a, signal) {
     case 'why': return t.why(a.id, options(a, ['id']));
     case 'link': return t.link(a.id, a.others);
     case 'unlink': return t.unlink(a.id, a.other);
-    case 'archive': return t.archive(a.ids);
-    case 'archive_older_than': return t.archiveOlderThan(a.age);
+    case 'archive': return 'older_than' in a ? t.archiveOlderThan(a.older_than) : t.archive(a.ids);
     case 'unarchive': return t.unarchive(a.id);
     default: throw new Error(`the table names an operation the runner does not know: ${op}`);
   }

@@ -17,7 +17,8 @@ use crate::input;
 #[command(after_help = "Examples:
   ayo ticket list
   ayo ticket list --status open -a @validator
-  ayo ticket list --tag finance --json")]
+  ayo ticket list --tag finance --json
+  ayo ticket list --archived")]
 pub(crate) struct ListArgs {
     /// Only tickets with this status: open, in_progress or closed.
     #[arg(long, value_name = "STATUS", value_parser = input::status)]
@@ -38,6 +39,11 @@ pub(crate) struct ListArgs {
     /// Only tickets that belong to this one: an id or a unique prefix of one.
     #[arg(long, value_name = "ID")]
     parent: Option<String>,
+
+    /// Only archived tickets (`ayo ticket archive`), with the other filters; without it, only
+    /// active ones.
+    #[arg(long)]
+    archived: bool,
 }
 
 impl From<ListArgs> for Filter {
@@ -48,6 +54,7 @@ impl From<ListArgs> for Filter {
             tag: args.tag,
             kind: args.kind,
             parent: args.parent,
+            archived: args.archived,
         }
     }
 }

@@ -6,6 +6,7 @@ use clap::{Args, Subcommand};
 use crate::context::Ctx;
 use crate::error::CliError;
 
+mod archive;
 mod assign;
 mod blocked;
 mod check;
@@ -108,6 +109,8 @@ enum TicketCommand {
     Why(why::WhyArgs),
     Link(link::LinkArgs),
     Unlink(link::UnlinkArgs),
+    Archive(archive::ArchiveArgs),
+    Unarchive(archive::UnarchiveArgs),
     Guide(guide::GuideArgs),
 }
 
@@ -154,6 +157,8 @@ fn run_ticket(command: TicketCommand, ctx: &Ctx) -> Result<(), CliError> {
         TicketCommand::Why(a) => why::run(a, ctx),
         TicketCommand::Link(a) => link::run_link(a, ctx),
         TicketCommand::Unlink(a) => link::run_unlink(a, ctx),
+        TicketCommand::Archive(a) => archive::run_archive(a, ctx),
+        TicketCommand::Unarchive(a) => archive::run_unarchive(a, ctx),
         TicketCommand::Guide(a) => guide::run(a, ctx),
     }
 }

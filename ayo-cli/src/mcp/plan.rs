@@ -1,4 +1,4 @@
-//! Tools that plan around a ticket: defer, why, link.
+//! Tools that plan around a ticket: defer, why, link, archive.
 
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::CallToolResult;
@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::AyoMcp;
-use super::reply::shape;
+use super::reply::{shape, tickets};
 
 /// Until when a ticket waits.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -34,6 +34,18 @@ pub(super) struct LinkArgs {
     remove: bool,
 }
 
+/// Closed tickets to archive (ids, or older_than), or to bring back.
+#[derive(Debug, Deserialize, JsonSchema)]
+pub(super) struct ArchiveArgs {
+    #[serde(default)]
+    ids: Vec<String>,
+    /// 90s/30m/2h/3d: all closed before then.
+    older_than: Option<String>,
+    /// true: unarchive ids.
+    #[serde(default)]
+    restore: bool,
+}
+
 #[tool_router(router = plan_tools, vis = "pub(super)")]
 impl AyoMcp {
     #[tool(description = "Defer a ticket: not ready nor claimable until then.")]
@@ -56,6 +68,38 @@ impl AyoMcp {
     async fn why(&self, Parameters(a): Parameters<WhyArgs>) -> Result<CallToolResult, ErrorData> {
         self.call(move |t| shape(&t.why(&a.id, a.agent.as_deref())?))
             .await
+    }
+
+    #[tool(
+        description = "Archive closed tickets: out of list/ready, still shown (restore: unarchive)."
+    )]
+    async fn archive(
+        &self,
+        Parameters(a): Parameters<ArchiveArgs>,
+    ) -> Result<CallToolResult, ErrorData> {
+        self.call(move |t| {
+            let ids: Vec<&str> = a.ids.iter().map(String::as_str).collect();
+            if a.restore {
+                if a.older_than.is_some() || ids.is_empty() {
+                    return Err(ayo_tickets::Error::invalid("restore takes ids only"));
+                }
+                let back: Vec<_> = ids
+                    .iter()
+                    .map(|id| t.unarchive(id))
+                    .collect::<Result<_, _>>()?;
+                return tickets(&back);
+            }
+            match (&a.older_than, ids.is_empty()) {
+                (Some(age), true) => {
+                    tickets(&t.archive_older_than(ayo_tickets::duration_from_text(age)?)?)
+                }
+                (None, false) => tickets(&t.archive(&ids)?),
+                _ => Err(ayo_tickets::Error::invalid(
+                    "give ids or older_than, not both",
+                )),
+            }
+        })
+        .await
     }
 
     #[tool(description = "Link related tickets both ways (remove: unlink).")]

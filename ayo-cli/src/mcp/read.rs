@@ -47,6 +47,9 @@ pub(super) struct ListArgs {
     #[serde(rename = "type")]
     kind: Option<String>,
     parent: Option<String>,
+    /// true: only archived ones.
+    #[serde(default)]
+    archived: bool,
 }
 
 /// An optional agent filter.
@@ -78,6 +81,7 @@ impl AyoMcp {
             tag: a.tag,
             kind: a.kind,
             parent: a.parent,
+            archived: a.archived,
         };
         self.call(move |t| tickets(&t.list(&filter)?)).await
     }

@@ -70,6 +70,9 @@ fn command_line(op: &str, a: &Value) -> Vec<String> {
             for key in ["status", "assignee", "tag", "type", "parent"] {
                 rest.push(flag(key, text(a, key)));
             }
+            if a.get("archived").and_then(Value::as_bool) == Some(true) {
+                rest.push(Some("--archived".into()));
+            }
         }
         "search" => {
             rest.push(Some(positional("text")));
@@ -183,6 +186,13 @@ fn command_line(op: &str, a: &Value) -> Vec<String> {
             rest.push(Some(positional("id")));
             rest.push(Some(positional("other")));
         }
+        "archive" => {
+            rest.push(flag("older-than", text(a, "older_than")));
+            for id in a["ids"].as_array().into_iter().flatten() {
+                rest.push(id.as_str().map(str::to_string));
+            }
+        }
+        "unarchive" => rest.push(Some(positional("id"))),
         "check" | "open" => {}
         other => panic!("the table names an operation the runner does not know: {other}"),
     }

@@ -3,6 +3,7 @@
 //! PostgreSQL module needs the `postgres` feature and a server (see the `ayo-test-support`
 //! crate).
 
+mod archive;
 mod board;
 mod check_corpus;
 mod claim_race;

@@ -251,7 +251,7 @@ pub struct Briefs {
     pub unreadable: Vec<Unreadable>,
     /// Tickets whose stored id disagrees with their file name: (file name id, stated id).
     pub mismatched: Vec<(String, String)>,
-    /// Archived tickets that tickets of the scan name as deps (all closed): filled by the
+    /// Archived tickets that tickets of the scan name as deps (each counts as closed): filled by the
     /// core, not the store, so that such a dep counts as closed.
     pub archived_deps: Vec<String>,
 }

@@ -171,6 +171,14 @@ impl Txn for MemoryTxn {
         Ok(scan)
     }
 
+    fn archived_among(&mut self, ids: &[String]) -> Result<Vec<String>> {
+        Ok(ids
+            .iter()
+            .filter(|id| self.get_archived(id).is_some())
+            .cloned()
+            .collect())
+    }
+
     fn has_archived(&mut self) -> Result<bool> {
         Ok(!self.archived.is_empty() || self.overlay.archives())
     }

@@ -23,7 +23,7 @@
 //! | [`Store::changes`]      | yes    | yes      | yes        | a condition variable; a file watcher on the directory; `LISTEN`/`NOTIFY` |
 //! | [`Store::place`]        | no     | yes      | yes        | memory is reached by no other handle |
 //! | [`Txn::next_id`]        | yes    | yes      | yes        | only a Claude Code task list numbers its tasks (the next free number); the others draw random ids |
-//! | [`Txn::archive`], [`Txn::unarchive`], [`Txn::scan_archived`], [`Txn::has_archived`] | no | no | no | memory keeps a second map; markdown moves the file to `archive/`; PostgreSQL sets `archived_at`; a Claude Code task list keeps the defaults, which refuse (Invalid) |
+//! | [`Txn::archive`], [`Txn::unarchive`], [`Txn::scan_archived`], [`Txn::has_archived`], [`Txn::archived_among`] | no | no | no | memory keeps a second map; markdown moves the file to `archive/`; PostgreSQL sets `archived_at`; a Claude Code task list keeps the defaults, which refuse (Invalid) |
 //!
 //! The Claude Code task list store ([`claude`]) overrides [`Txn::next_id`], [`Txn::source`] and
 //! [`Txn::put_source`] (the markdown a ticket was imported from, under `metadata.ayo.source`) and
@@ -188,6 +188,12 @@ pub trait Txn: Send {
     /// has none.
     fn scan_archived(&mut self) -> Result<Scan> {
         Ok(Scan::default())
+    }
+    /// Which of `ids` are archived tickets' ids, answered without reading them (a stat each, a
+    /// map lookup, one query), so that a dep on one counts as closed. The default: none.
+    fn archived_among(&mut self, ids: &[String]) -> Result<Vec<String>> {
+        let _ = ids;
+        Ok(Vec::new())
     }
     /// Whether the store may hold archived tickets, answered cheaply (a stat, a map's length,
     /// an index lookup): when `false` a scan's deps that name no active ticket are missing,

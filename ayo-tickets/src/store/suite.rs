@@ -968,6 +968,8 @@ macro_rules! store_suite {
                 archive_and_unarchive,
                 archive_in_a_batch,
                 archive_older_than,
+                archive_survives_a_copy,
+                a_cycle_through_an_archived_ticket_is_refused,
             );
         }
     };

@@ -206,3 +206,51 @@ pub(crate) fn archive_older_than(t: &Tickets) {
     let log = t.history(Some(&a.id)).unwrap();
     assert_eq!(log.last().unwrap().detail, "older than 0s");
 }
+
+/// A copy (`export`, `import`) keeps archived tickets archived, with the rest.
+pub(crate) fn archive_survives_a_copy(t: &Tickets) {
+    if refuses(t) {
+        return;
+    }
+    let a = mk(t, "Archived", &[]);
+    let b = mk(t, "Active", &[&a.id]);
+    t.close(&a.id, None).unwrap();
+    t.archive(&[&a.id]).unwrap();
+    let to = Tickets::in_memory();
+    assert_eq!(t.copy_to(&to).unwrap().tickets, 2);
+    assert_eq!(ids(&to.list(&Filter::default()).unwrap()), [b.id.as_str()]);
+    assert_eq!(ids(&to.list(&archived()).unwrap()), [a.id.as_str()]);
+    assert!(to.get(&b.id).unwrap().ready);
+    let dir = tempfile::tempdir().unwrap();
+    let back = Tickets::open(dir.path()).unwrap();
+    to.copy_to(&back).unwrap();
+    assert!(back.get(&a.id).unwrap().archived);
+    assert!(
+        dir.path()
+            .join("archive")
+            .join(format!("{}.md", a.id))
+            .is_file()
+    );
+}
+
+/// A dep that would close a cycle through an archived ticket is refused, as any cycle.
+pub(crate) fn a_cycle_through_an_archived_ticket_is_refused(t: &Tickets) {
+    if refuses(t) {
+        return;
+    }
+    let x = mk(t, "X", &[]);
+    let a = mk(t, "A", &[&x.id]);
+    let y = mk(t, "Y", &[&a.id]);
+    t.close(&x.id, None).unwrap();
+    t.close(&a.id, None).unwrap();
+    t.archive(&[&a.id]).unwrap();
+    let cycle = |e: crate::Error| match e {
+        crate::Error::Cycle { cycle } => cycle,
+        other => panic!("a cycle: {other}"),
+    };
+    let e = t.add_dep(&x.id, &a.id).unwrap_err();
+    assert_eq!(cycle(e), [x.id.as_str(), &a.id, &x.id]);
+    let e = t.add_dep(&x.id, &y.id).unwrap_err();
+    assert_eq!(cycle(e), [x.id.as_str(), &y.id, &a.id, &x.id]);
+    t.add_dep(&y.id, &x.id).unwrap();
+}

@@ -35,8 +35,9 @@ pub(super) fn check_active(t: &Ticket) -> Result<()> {
     }
 }
 
-/// The archived tickets that the briefs' tickets name as deps and that no brief is: looked up
-/// one by one, only for such deps, and only when the store may hold archived tickets.
+/// The archived tickets that the briefs' tickets name as deps and that no brief is (a dep on
+/// one counts as closed): asked of the store only for such deps, and only when it may hold
+/// archived tickets.
 pub(super) fn fill_archived_deps(txn: &mut dyn Txn, briefs: &mut Briefs) -> Result<()> {
     if !txn.has_archived()? {
         return Ok(());
@@ -53,13 +54,8 @@ pub(super) fn fill_archived_deps(txn: &mut dyn Txn, briefs: &mut Briefs) -> Resu
         }
         missing.into_iter().map(str::to_string).collect()
     };
-    for id in missing {
-        if let Ok(Some(t)) = txn.get(&id)
-            && t.archived
-            && t.status == Status::Closed
-        {
-            briefs.archived_deps.push(id);
-        }
+    if !missing.is_empty() {
+        briefs.archived_deps = txn.archived_among(&missing)?;
     }
     Ok(())
 }
@@ -90,6 +86,53 @@ pub(super) fn add_archived_deps(txn: &mut dyn Txn, scan: &mut Scan) -> Result<()
         }
     }
     Ok(())
+}
+
+/// The cycle an edge `from -> to` would close, in a store that holds archived tickets (which
+/// no scan has): a walk from `to` along deps, over the briefs of the active tickets and the
+/// archived tickets it meets (looked up by id), that finds `from`. `[from, to, ..., from]`.
+pub(super) fn cycle_through_archive(
+    txn: &mut dyn Txn,
+    briefs: &Briefs,
+    from: &str,
+    to: &str,
+) -> Result<Option<Vec<String>>> {
+    let by_id: rustc_hash::FxHashMap<&str, usize> = briefs
+        .tickets
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.id(), i))
+        .collect();
+    let mut came_from: rustc_hash::FxHashMap<String, String> = Default::default();
+    let mut todo = vec![to.to_string()];
+    came_from.insert(to.to_string(), String::new());
+    while let Some(id) = todo.pop() {
+        if id == from {
+            let mut path = vec![from.to_string()];
+            let mut at = from.to_string();
+            while at != to {
+                at = came_from[&at].clone();
+                path.push(at.clone());
+            }
+            path.push(from.to_string());
+            path.reverse();
+            return Ok(Some(path));
+        }
+        let deps: Vec<String> = match by_id.get(id.as_str()) {
+            Some(&i) => briefs.tickets[i].deps().map(str::to_string).collect(),
+            None => match txn.get(&id) {
+                Ok(Some(t)) if t.archived => t.deps.clone(),
+                _ => Vec::new(),
+            },
+        };
+        for d in deps {
+            if !came_from.contains_key(&d) {
+                came_from.insert(d.clone(), id.clone());
+                todo.push(d);
+            }
+        }
+    }
+    Ok(None)
 }
 
 impl Tickets {
@@ -244,7 +287,7 @@ impl Tickets {
                     crate::graph::annotate(&t, |d| closed.contains(d))
                 })
                 .collect();
-            out.sort_by(|a, b| super::read::age_order(a, b));
+            out.sort_by(super::read::age_order);
             Ok(out)
         })
     }

@@ -23,8 +23,8 @@ pub struct Copied {
 }
 
 impl Tickets {
-    /// Copies every ticket and the audit log into `target`, losslessly: every field as
-    /// stored, and the text each ticket was stored as where this store keeps one (a markdown
+    /// Copies every ticket (archived ones archived there too, where the target keeps an
+    /// archive) and the audit log into `target`, losslessly: every field as stored, and the text each ticket was stored as where this store keeps one (a markdown
     /// file; the markdown a database row was imported from), so that unknown frontmatter keys,
     /// comments and layout survive a round trip (markdown → PostgreSQL → markdown gives the
     /// same files).
@@ -69,8 +69,12 @@ impl Tickets {
             if let Some(u) = scan.unreadable.first() {
                 return Err(u.error.clone());
             }
+            let archived = txn.scan_archived()?;
+            if let Some(u) = archived.unreadable.first() {
+                return Err(u.error.clone());
+            }
             let mut tickets: Vec<(Ticket, Option<String>)> = Vec::new();
-            for t in &scan.tickets {
+            for t in scan.tickets.iter().chain(&archived.tickets) {
                 let source = txn.source(&t.id)?;
                 tickets.push(((**t).clone(), source));
             }
@@ -82,7 +86,19 @@ impl Tickets {
                 if txn.get(&t.id)?.is_some() {
                     return Err(Error::AlreadyExists { id: t.id.clone() });
                 }
-                txn.put_source(t, source.as_deref())?;
+                let active = Ticket {
+                    archived: false,
+                    ..t.clone()
+                };
+                txn.put_source(&active, source.as_deref())?;
+                // Archived here, archived there; a target with no archive (a Claude Code task
+                // list) keeps it active, closed.
+                if t.archived {
+                    match txn.archive(&t.id) {
+                        Ok(_) | Err(Error::Invalid { .. }) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
             }
             for entry in &log {
                 txn.log(LogEntry::clone(entry))?;

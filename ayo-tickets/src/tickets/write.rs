@@ -179,10 +179,19 @@ impl Tickets {
     /// Refuses deps of a new ticket that would close a cycle. Only possible when an existing
     /// ticket already names the new id as a (dangling) dep.
     fn check_new_edges(&self, txn: &mut dyn Txn, id: &str, deps: &[String]) -> Result<()> {
-        if deps.is_empty() || txn.names_as_dep(id)? == Some(false) {
+        let archived = txn.has_archived()?;
+        if deps.is_empty() || (!archived && txn.names_as_dep(id)? == Some(false)) {
             return Ok(());
         }
         let briefs = txn.scan_briefs()?;
+        if archived {
+            // Archived tickets are in no scan: a walk from each dep that meets them.
+            for d in deps {
+                if let Some(cycle) = super::archive::cycle_through_archive(txn, &briefs, id, d)? {
+                    return Err(Error::Cycle { cycle });
+                }
+            }
+        }
         if !edges_from_may_fail(&briefs, id) {
             return Ok(());
         }
@@ -299,8 +308,17 @@ impl Tickets {
                 });
             }
             if !t.deps.contains(&d.id) {
-                if txn.names_as_dep(&t.id)? != Some(false) {
+                // Archived tickets are in no scan: where there are some, the check takes those
+                // reached through deps, and cannot stop early.
+                let archived = txn.has_archived()?;
+                if archived || txn.names_as_dep(&t.id)? != Some(false) {
                     let briefs = txn.scan_briefs()?;
+                    if archived
+                        && let Some(cycle) =
+                            super::archive::cycle_through_archive(txn, &briefs, &t.id, &d.id)?
+                    {
+                        return Err(Error::Cycle { cycle });
+                    }
                     if edges_from_may_fail(&briefs, &t.id) {
                         let scan = briefs.into_scan()?;
                         check_edge(&scan, &DepGraph::new(&scan.tickets), &t.id, &d.id)?;

@@ -151,22 +151,21 @@ fn run(t: &Tickets, op: &str, a: &Value, interrupt_after: Option<f64>) -> Result
             json(t.defer(&id(), until.transpose()?)?)
         }
         "why" => json(t.why(&id(), text(a, "agent").as_deref())?),
-        "archive" => {
-            let ids = strings(a, "ids").unwrap_or_default();
-            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-            json(t.archive(&ids)?)
-        }
-        "archive_older_than" => {
-            let age = ayo_tickets::duration_from_text(&required(a, "age"))?;
-            json(t.archive_older_than(age)?)
-        }
-        "unarchive" => json(t.unarchive(&id())?),
         "link" => {
             let others = strings(a, "others").unwrap_or_default();
             let others: Vec<&str> = others.iter().map(String::as_str).collect();
             json(t.link(&id(), &others)?)
         }
         "unlink" => json(t.unlink(&id(), &required(a, "other"))?),
+        "archive" => match text(a, "older_than") {
+            Some(age) => json(t.archive_older_than(ayo_tickets::duration_from_text(&age)?)?),
+            None => {
+                let ids = strings(a, "ids").unwrap_or_default();
+                let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+                json(t.archive(&ids)?)
+            }
+        },
+        "unarchive" => json(t.unarchive(&id())?),
         other => panic!("the table names an operation the runner does not know: {other}"),
     })
 }

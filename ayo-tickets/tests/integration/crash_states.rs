@@ -11,7 +11,8 @@
 //! the state after it (every ticket, and the audit log), and `check` must find nothing.
 //!
 //! The write paths: create, create with deps, a batch of 50 creates with deps, claim, note,
-//! close that unblocks a ticket, `delete --force` of a ticket others depend on, and import
+//! close that unblocks a ticket, `delete --force` of a ticket others depend on, archive (the
+//! first, which makes `archive/`), an archive and an unarchive in one batch, and import
 //! (`copy_to` from another directory). The issue names this test `tests/crash_states.rs`; here
 //! it is a module of the crate's one integration binary.
 
@@ -45,7 +46,17 @@ fn read_store(dir: &Path) -> Result<Seen, String> {
     let list = t
         .list(&Filter::default())
         .map_err(|e| format!("list: {e}"))?;
-    let tickets: BTreeMap<String, Ticket> = list.into_iter().map(|x| (x.id.clone(), x)).collect();
+    let archived = t
+        .list(&Filter {
+            archived: true,
+            ..Filter::default()
+        })
+        .map_err(|e| format!("list --archived: {e}"))?;
+    let tickets: BTreeMap<String, Ticket> = list
+        .into_iter()
+        .chain(archived)
+        .map(|x| (x.id.clone(), x))
+        .collect();
     let log = t.history(None).map_err(|e| format!("history: {e}"))?;
     let problems = t.check().map_err(|e| format!("check: {e}"))?;
     if !problems.is_empty() {
@@ -110,6 +121,22 @@ fn setup_import(dir: &Path) -> Ids {
     }
 }
 
+/// [`setup`], with `d` (closed) archived and `e` closed.
+fn setup_archived(dir: &Path) -> Ids {
+    let ids = setup(dir);
+    let t = Tickets::open(dir).unwrap();
+    let d = t
+        .list(&Filter {
+            status: Some(Status::Closed),
+            ..Filter::default()
+        })
+        .unwrap();
+    t.archive(&[&d[0].id]).unwrap();
+    let e = t.create(NewTicket::new("E").id("eeeeee")).unwrap();
+    t.close(&e.id, None).unwrap();
+    ids
+}
+
 type Op = fn(&Tickets, &Ids);
 type Setup = fn(&Path) -> Ids;
 
@@ -146,6 +173,22 @@ fn paths() -> Vec<(&'static str, Setup, Op)> {
         }),
         ("delete --force", setup, |t, ids| {
             t.delete(&ids.a, true).unwrap();
+        }),
+        ("archive (archive/ made)", setup, |t, _| {
+            assert_eq!(t.archive_older_than(Default::default()).unwrap().len(), 1);
+        }),
+        ("archive and unarchive", setup_archived, |t, _| {
+            let archived = t
+                .list(&Filter {
+                    archived: true,
+                    ..Filter::default()
+                })
+                .unwrap();
+            t.batch(|t| {
+                t.archive(&["eeeeee"])?;
+                t.unarchive(&archived[0].id)
+            })
+            .unwrap();
         }),
         ("import", setup_import, |t, ids| {
             let source = Tickets::open(ids.source.as_ref().unwrap().path()).unwrap();

@@ -480,6 +480,24 @@ impl Txn for MarkdownTxn {
         Ok(scan)
     }
 
+    /// A stat of `archive/<id>.md` each.
+    fn archived_among(&mut self, ids: &[String]) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for id in ids {
+            let archived = match self.overlay.get_archived(id) {
+                Some(t) => t.is_some(),
+                None => {
+                    validate_id(id).is_ok()
+                        && std::fs::metadata(self.archived_path(id)).is_ok_and(|m| m.is_file())
+                }
+            };
+            if archived {
+                out.push(id.clone());
+            }
+        }
+        Ok(out)
+    }
+
     /// One stat: whether `archive/` is there.
     fn has_archived(&mut self) -> Result<bool> {
         Ok(self.overlay.archives() || self.store.dir.join(ARCHIVE_DIR).is_dir())
@@ -558,7 +576,11 @@ impl Txn for MarkdownTxn {
 
     fn source(&mut self, id: &str) -> Result<Option<String>> {
         validate_id(id)?;
-        Ok(read_text(&self.path_of(id))?.and_then(|b| String::from_utf8(b).ok()))
+        let text = match read_text(&self.path_of(id))? {
+            Some(bytes) => Some(bytes),
+            None => read_text(&self.archived_path(id))?,
+        };
+        Ok(text.and_then(|b| String::from_utf8(b).ok()))
     }
 
     fn put_source(&mut self, ticket: &Ticket, source: Option<&str>) -> Result<()> {

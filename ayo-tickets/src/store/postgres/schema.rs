@@ -187,10 +187,11 @@ pub(super) enum Q {
     Unarchive,
     ScanArchived,
     HasArchived,
+    ArchivedAmong,
 }
 
 /// How many statements there are.
-pub(super) const STATEMENTS: usize = Q::HasArchived as usize + 1;
+pub(super) const STATEMENTS: usize = Q::ArchivedAmong as usize + 1;
 
 /// The text of every statement for one schema, indexed by [`Q`].
 pub(super) fn statements(schema: &str) -> Vec<String> {
@@ -246,6 +247,10 @@ pub(super) fn statements(schema: &str) -> Vec<String> {
         (
             Q::ScanArchived,
             format!("SELECT {COLUMNS} FROM {t} WHERE archived_at IS NOT NULL"),
+        ),
+        (
+            Q::ArchivedAmong,
+            format!("SELECT id FROM {t} WHERE id = ANY($1) AND archived_at IS NOT NULL"),
         ),
         (
             Q::HasArchived,

@@ -336,6 +336,19 @@ impl Txn for PgTxn {
         Ok(scan)
     }
 
+    /// One query along the primary key.
+    fn archived_among(&mut self, ids: &[String]) -> Result<Vec<String>> {
+        self.reading()?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(self
+            .query(Q::ArchivedAmong, &[&ids])?
+            .iter()
+            .map(|r| r.get::<_, String>(0))
+            .collect())
+    }
+
     /// One lookup along the partial index of archived rows.
     fn has_archived(&mut self) -> Result<bool> {
         self.reading()?;
