@@ -193,6 +193,39 @@ fn a_damaged_index_is_never_believed() {
     }
 }
 
+/// A handle maps the index file and copies its table at its next scan. A file written in
+/// place meanwhile (cut short, or overwritten, as `cp` onto it does) is not read through the
+/// mapping again (a cut file would fault): the handle's next scan reads the tickets' files.
+#[test]
+fn a_long_lived_handle_survives_its_index_file_written_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = varied(dir.path());
+    // Enough tickets for an index of many pages: a mapping faults only on whole pages
+    // past the end of a file cut short.
+    t.batch(|t| {
+        (0..300).try_for_each(|i| t.create(NewTicket::new(format!("Filler {i}"))).map(drop))
+    })
+    .unwrap();
+    age_files(dir.path());
+    let want = view(&quiet(dir.path()));
+    let index = dir.path().join(".ayo/index.bin");
+    let pristine = fs::read(&index).unwrap();
+    assert!(pristine.len() > 8 * 4096, "{} bytes", pristine.len());
+    for damage in ["cut short", "zeroed", "rewritten the same"] {
+        fs::write(&index, &pristine).unwrap();
+        let t = quiet(dir.path());
+        assert_eq!(t.list(&Filter::default()).unwrap(), want.all, "{damage}");
+        let mut f = File::options().write(true).open(&index).unwrap();
+        match damage {
+            "cut short" => f.set_len(pristine.len() as u64 / 3).unwrap(),
+            "zeroed" => f.write_all(&vec![0; pristine.len()]).unwrap(),
+            _ => f.write_all(&pristine).unwrap(),
+        }
+        drop(f);
+        assert_eq!(view(&t), want, "index file {damage} in place");
+    }
+}
+
 /// A trusted entry (its file aged past the racy margin) whose file is rewritten in place to
 /// the same size with its mtime set back (same inode, size and mtime): only the ctime moved,
 /// and that is enough, for `list` (from the index) and `get` (from the file) alike.

@@ -181,6 +181,49 @@ pub(crate) struct Index {
     unsaved: usize,
     /// Counts scans; an entry that a scan does not mark with its number is gone.
     generation: u32,
+    /// Whether entries still read a mapped index file (see [`Index::hold`]).
+    mapped: bool,
+}
+
+impl Index {
+    /// Copies a mapped index file's table into memory and checks it again, at a handle's
+    /// second scan: a long-lived process (an MCP server, an agent's binding) must not depend
+    /// on the file staying as it was mapped (a file written in place under a mapping, say by
+    /// `cp`, would change or cut what the mapping shows). A one-shot command scans once and
+    /// never pays the copy. A copy that no longer checks out is dropped: its files are read
+    /// again, as with a damaged index.
+    fn hold(&mut self) {
+        if !std::mem::take(&mut self.mapped) {
+            return;
+        }
+        let mut mapped: Option<Arc<Table>> = None;
+        for e in &self.entries {
+            if let Slot::Indexed(t, _) = &e.slot
+                && t.is_mapped()
+            {
+                mapped = Some(t.clone());
+                break;
+            }
+        }
+        let Some(old) = mapped else {
+            return;
+        };
+        let held = old.held().map(Arc::new);
+        let entries = std::mem::take(&mut self.entries);
+        self.entries = entries
+            .into_iter()
+            .filter_map(|e| match e.slot {
+                Slot::Indexed(t, i) if Arc::ptr_eq(&t, &old) => Some(Entry {
+                    slot: Slot::Indexed(held.clone()?, i),
+                    generation: e.generation,
+                }),
+                _ => Some(e),
+            })
+            .collect();
+        if held.is_none() {
+            self.on_disk = false;
+        }
+    }
 }
 
 /// How many entries may differ from the index file before a scan rewrites it: a few dozen
@@ -258,21 +301,25 @@ pub(crate) fn scan(
     let started = now_ns();
     let mut index = shared.lock().unwrap_or_else(|e| e.into_inner());
     let listed = if index.loaded {
+        index.hold();
         listing::list(dir, None)
     } else {
         // The first scan of a handle reads the index file while the directory is listed:
         // the store's own, else the cache's (a store ayo has just begun to write keeps the
         // speed its reads had).
-        let mut table = None;
+        // The entries are made meanwhile too, while the other thread stats.
+        let mut loaded = (false, false, FastSet::default());
         let listed = listing::list(
             dir,
             Some(&mut || {
-                table = Table::load(&meta_dir.join(INDEX_FILE), dir)
-                    .or_else(|| Table::load(&cache.entry(dir)?, dir))
+                let table = Table::load(&meta_dir.join(INDEX_FILE), dir)
+                    .or_else(|| Table::load(&cache.entry(dir)?, dir));
+                let found = table.is_some();
+                let mapped = table.as_ref().is_some_and(Table::is_mapped);
+                loaded = (found, mapped, entries_of(table));
             }),
         );
-        index.on_disk = table.is_some();
-        index.entries = entries_of(table);
+        (index.on_disk, index.mapped, index.entries) = loaded;
         index.loaded = true;
         listed
     };
@@ -344,7 +391,7 @@ pub(crate) fn scan(
             index.unsaved = 0;
             // From now on this handle reads the table it wrote: compact records instead of
             // whole tickets scattered over the heap (faster scans, less memory).
-            if let Some(table) = Table::from_bytes(&bytes, dir) {
+            if let Some(table) = Table::from_bytes(bytes, dir) {
                 index.entries = entries_of(Some(table));
             }
         }

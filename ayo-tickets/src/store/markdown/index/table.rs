@@ -5,7 +5,7 @@
 //! Layout (little-endian):
 //!
 //! ```text
-//! preamble   MAGIC (8), checksum of the header (8), checksum of the texts (8),
+//! preamble   MAGIC (8), checksum of the header (8), reserved (8, zero),
 //!            records (u32), refs (u32), pool bytes (u64), texts bytes (u64)
 //! header     records: RECORD bytes each (see `at`)
 //!            refs:    8 bytes each, a string of the pool (the items of deps and tags lists)
@@ -15,12 +15,20 @@
 //!
 //! A string is (offset into the pool, length), the length `NONE` for none; a list is (first
 //! ref, count). Every reference is checked at load, so the accessors can slice freely; a
-//! checksum guards the header and another the texts, so a damaged index is rebuilt, never
-//! believed.
+//! checksum guards the header (a damaged one is rebuilt) and each record holds its text's
+//! checksum (a damaged text is read from the ticket's file), so a damaged index is never
+//! believed. Checking a text only when it is decoded keeps a call that returns a few hundred
+//! tickets from reading the texts of all the others.
+//!
+//! The file is mapped, not read: a call that needs a few hundred of 10 000 tickets' texts
+//! touches only their pages and copies nothing (reading it whole cost a warm `ready` some 15%
+//! of its time: the copies and the zeroed pages they went to). The file is only ever replaced
+//! (a temp file renamed into place), never written in place, so a mapping keeps the version it
+//! was made of.
 
 use std::fs::File;
-use std::io::{self, Read};
-use std::os::unix::fs::FileExt;
+use std::io;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -33,9 +41,9 @@ use crate::store::Brief;
 use crate::store::brief::{Records, Strs as BriefStrs};
 use crate::ticket::{Note, Status, Ticket};
 
-const MAGIC: &[u8; 8] = b"AYOIDX\0\x06";
+const MAGIC: &[u8; 8] = b"AYOIDX\0\x07";
 const PREAMBLE: usize = 48;
-const RECORD: usize = 144;
+const RECORD: usize = 152;
 const NONE: u32 = u32::MAX;
 
 /// Where each field of a record lies.
@@ -69,6 +77,8 @@ mod at {
     pub const WORD: usize = 120;
     pub const CTIME: usize = 128;
     pub const DEFER_UNTIL: usize = 136;
+    /// The checksum of the ticket's text.
+    pub const TEXT_SUM: usize = 144;
 }
 
 /// The [`at::STATUS`] of a ticket whose status is another word ([`Status::Other`]).
@@ -93,19 +103,36 @@ fn i64_at(b: &[u8], at: usize) -> i64 {
     u64_at(b, at) as i64
 }
 
-/// The loaded index: records, refs and pool in memory, texts read on first need.
+/// An index file's bytes: mapped from the file, or held (as just written).
+#[derive(Debug)]
+enum Bytes {
+    /// The file, and its stamp when it was mapped (see [`Table::held`]).
+    Mapped(memmap2::Mmap, File, Stamp),
+    Held(Vec<u8>),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Mapped(m, ..) => m,
+            Bytes::Held(v) => v,
+        }
+    }
+}
+
+/// The loaded index: records and refs read in place, the pool copied out (checked UTF-8),
+/// each text checked when it is decoded.
 #[derive(Debug)]
 pub(crate) struct Table {
-    /// Records, then refs.
-    head: Vec<u8>,
+    bytes: Bytes,
+    /// Where the records, then the refs, lie in `bytes`.
+    head: Range<usize>,
     count: usize,
     pool: String,
-    /// Where the texts are, while not read: the index file and their offset in it.
-    file: Option<(File, u64)>,
-    texts_len: usize,
-    texts_sum: u64,
-    /// The texts, once read (`None` if they could not be, or are damaged).
-    texts: OnceLock<Option<Vec<u8>>>,
+    /// Where the texts lie in `bytes`.
+    texts: Range<usize>,
     /// Tickets decoded whole, kept for long-lived handles.
     decoded: OnceLock<Box<[OnceLock<Arc<Ticket>>]>>,
     /// The store's directory, to read a file itself should its text not decode.
@@ -115,7 +142,6 @@ pub(crate) struct Table {
 /// The sizes the preamble gives.
 struct Sizes {
     head_sum: u64,
-    texts_sum: u64,
     count: usize,
     /// Records and refs.
     head: usize,
@@ -132,7 +158,6 @@ impl Sizes {
         let refs = u32_at(pre, 28) as usize;
         Some(Sizes {
             head_sum: u64_at(pre, 8),
-            texts_sum: u64_at(pre, 16),
             count,
             head: count
                 .checked_mul(RECORD)?
@@ -153,14 +178,6 @@ impl Sizes {
     }
 }
 
-/// Where a table's texts come from.
-enum Texts {
-    /// Read at first use from the file, at this offset.
-    InFile(File, u64),
-    /// Held already.
-    Held(Vec<u8>),
-}
-
 /// The strings of a list of the pool.
 #[derive(Debug, Clone)]
 pub(crate) struct Strs<'a> {
@@ -178,7 +195,7 @@ impl<'a> Iterator for Strs<'a> {
         }
         let at = self.table.count * RECORD + self.next * 8;
         self.next += 1;
-        Some(self.table.str_at(&self.table.head[at..at + 8]))
+        Some(self.table.str_at(&self.table.head()[at..at + 8]))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -234,7 +251,7 @@ impl Records for Table {
     }
     fn list_item(&self, k: usize) -> &str {
         let at = self.count * RECORD + k * 8;
-        self.str_at(&self.head[at..at + 8])
+        self.str_at(&self.head()[at..at + 8])
     }
 }
 
@@ -244,9 +261,14 @@ impl Table {
         self.count
     }
 
+    /// The records, then the refs.
+    fn head(&self) -> &[u8] {
+        &self.bytes[self.head.clone()]
+    }
+
     fn rec(&self, i: u32) -> &[u8] {
-        let at = i as usize * RECORD;
-        &self.head[at..at + RECORD]
+        let at = self.head.start + i as usize * RECORD;
+        &self.bytes[at..at + RECORD]
     }
 
     /// The string a (offset, length) pair names; checked at load.
@@ -359,24 +381,13 @@ impl Table {
         self.time(i, at::DEFER_UNTIL, 4)
     }
 
-    /// Every text, read and checked at the first call.
-    fn texts(&self) -> Option<&[u8]> {
-        self.texts
-            .get_or_init(|| {
-                let (file, at) = self.file.as_ref()?;
-                let mut bytes = vec![0u8; self.texts_len];
-                file.read_exact_at(&mut bytes, *at).ok()?;
-                (checksum(&bytes) == self.texts_sum).then_some(bytes)
-            })
-            .as_deref()
-    }
-
-    /// A ticket's encoded text.
+    /// A ticket's encoded text; `None` when it is out of place or damaged (its checksum).
     fn raw_text(&self, i: u32) -> Option<&[u8]> {
         let rec = self.rec(i);
         let start = usize::try_from(u64_at(rec, at::TEXT_AT)).ok()?;
         let end = start.checked_add(u32_at(rec, at::TEXT_LEN) as usize)?;
-        self.texts()?.get(start..end)
+        let text = self.bytes[self.texts.clone()].get(start..end)?;
+        (checksum(text) == u64_at(rec, at::TEXT_SUM)).then_some(text)
     }
 
     /// The whole ticket (decoded once, then kept).
@@ -441,64 +452,66 @@ impl Table {
         }
     }
 
-    /// Reads an index file; `None` when it is missing, of another version, or damaged. The
-    /// texts are read at their first use.
+    /// Maps an index file; `None` when it is missing, of another version, or damaged.
+    #[allow(unsafe_code)] // the crate's one unsafe block: see "Decisions" in the README
     pub(super) fn load(path: &Path, dir: &Arc<PathBuf>) -> Option<Table> {
-        let mut file = File::open(path).ok()?;
-        let mut pre = [0u8; PREAMBLE];
-        file.read_exact(&mut pre).ok()?;
-        let sizes = Sizes::of(&pre)?;
-        let total = sizes.total()?;
-        if total != file.metadata().ok()?.len() {
-            return None;
-        }
-        let mut head = vec![0u8; sizes.head];
-        file.read_exact(&mut head).ok()?;
-        let mut pool = vec![0u8; sizes.pool];
-        file.read_exact(&mut pool).ok()?;
-        let texts_at = total - sizes.texts as u64;
-        Table::build(&pre, &sizes, head, pool, Texts::InFile(file, texts_at), dir)
+        let file = File::open(path).ok()?;
+        let stamp = Stamp::of(&file.metadata().ok()?);
+        // SAFETY: the mapping is only read. ayo replaces an index file (a temp file renamed
+        // into place) and never writes one in place, so the mapped file does not change while
+        // it is mapped; every offset read from it is checked by `build` before use. A handle
+        // that lives on copies the table at its next scan, unless the file changed meanwhile
+        // ([`Table::held`]).
+        let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
+        Table::build(Bytes::Mapped(map, file, stamp), dir)
     }
 
     /// The table of an index file's bytes, held whole (as just written).
-    pub(super) fn from_bytes(bytes: &[u8], dir: &Arc<PathBuf>) -> Option<Table> {
+    pub(super) fn from_bytes(bytes: Vec<u8>, dir: &Arc<PathBuf>) -> Option<Table> {
+        Table::build(Bytes::Held(bytes), dir)
+    }
+
+    /// True when the table reads a mapped file.
+    pub(super) fn is_mapped(&self) -> bool {
+        matches!(self.bytes, Bytes::Mapped(..))
+    }
+
+    /// A copy of a mapped table in memory, checked again as a new one. `None` when the file
+    /// was written since it was mapped (its stamp moved: it is not read, as a file cut short
+    /// under a mapping would fault), or the copy no longer checks out.
+    pub(super) fn held(&self) -> Option<Table> {
+        if let Bytes::Mapped(_, file, stamp) = &self.bytes
+            && file.metadata().ok().map(|m| Stamp::of(&m)) != Some(*stamp)
+        {
+            return None;
+        }
+        let held = Table::from_bytes(self.bytes.to_vec(), &self.dir)?;
+        (held.count == self.count && held.head() == self.head()).then_some(held)
+    }
+
+    /// Checks the preamble, the sizes and the header (each text is checked when decoded).
+    fn build(bytes: Bytes, dir: &Arc<PathBuf>) -> Option<Table> {
         let pre: &[u8; PREAMBLE] = bytes.first_chunk()?;
         let sizes = Sizes::of(pre)?;
         if sizes.total()? != bytes.len() as u64 {
             return None;
         }
-        let (head, rest) = bytes[PREAMBLE..].split_at(sizes.head);
-        let (pool, texts) = rest.split_at(sizes.pool);
-        let texts = Texts::Held(texts.to_vec());
-        Table::build(pre, &sizes, head.to_vec(), pool.to_vec(), texts, dir)
-    }
-
-    fn build(
-        pre: &[u8; PREAMBLE],
-        sizes: &Sizes,
-        head: Vec<u8>,
-        pool: Vec<u8>,
-        texts: Texts,
-        dir: &Arc<PathBuf>,
-    ) -> Option<Table> {
-        let sum = mix(mix(checksum(&pre[24..]), checksum(&head)), checksum(&pool));
+        let head = PREAMBLE..PREAMBLE + sizes.head;
+        let pool = head.end..head.end + sizes.pool;
+        let texts = pool.end..bytes.len();
+        let sum = mix(
+            mix(checksum(&pre[24..]), checksum(&bytes[head.clone()])),
+            checksum(&bytes[pool.clone()]),
+        );
         if sum != sizes.head_sum {
             return None;
         }
-        let (file, texts) = match texts {
-            Texts::InFile(file, at) => (Some((file, at)), OnceLock::new()),
-            Texts::Held(bytes) => {
-                let ok = checksum(&bytes) == sizes.texts_sum;
-                (None, OnceLock::from(ok.then_some(bytes)))
-            }
-        };
+        let pool = std::str::from_utf8(&bytes[pool]).ok()?.to_string();
         let table = Table {
+            bytes,
             head,
             count: sizes.count,
-            pool: String::from_utf8(pool).ok()?,
-            file,
-            texts_len: sizes.texts,
-            texts_sum: sizes.texts_sum,
+            pool,
             texts,
             decoded: OnceLock::new(),
             dir: dir.clone(),
@@ -536,7 +549,7 @@ impl Table {
         });
         let refs_ok = (0..refs).all(|k| {
             let at = self.count * RECORD + k * 8;
-            str_ok(&self.head[at..at + 8], false)
+            str_ok(&self.head()[at..at + 8], false)
         });
         records_ok && refs_ok
     }
@@ -688,6 +701,7 @@ impl Writer {
                 let len = u32::try_from(self.texts.len() - start).map_err(io::Error::other)?;
                 put(at::TEXT_AT, &(start as u64).to_le_bytes());
                 put(at::TEXT_LEN, &len.to_le_bytes());
+                put(at::TEXT_SUM, &checksum(&self.texts[start..]).to_le_bytes());
             }
         }
         self.records.extend_from_slice(&rec);
@@ -700,7 +714,6 @@ impl Writer {
         let refs = u32::try_from(self.refs.len() / 8).map_err(io::Error::other)?;
         let mut pre = [0u8; PREAMBLE];
         pre[..8].copy_from_slice(MAGIC);
-        pre[16..24].copy_from_slice(&checksum(&self.texts).to_le_bytes());
         pre[24..28].copy_from_slice(&self.count.to_le_bytes());
         pre[28..32].copy_from_slice(&refs.to_le_bytes());
         pre[32..40].copy_from_slice(&(self.pool.len() as u64).to_le_bytes());
@@ -888,8 +901,8 @@ mod tests {
         std::fs::read(dir.path().join(".ayo/index.bin")).unwrap()
     }
 
-    /// Recomputes both checksums where the preamble's sizes fit the bytes, so that a mutation
-    /// reaches the checks behind them.
+    /// Recomputes the header's and each text's checksum where the preamble's sizes fit the
+    /// bytes, so that a mutation reaches the checks behind them.
     fn reseal(bytes: &mut [u8]) {
         let Some(pre) = bytes.first_chunk::<PREAMBLE>() else {
             return;
@@ -899,11 +912,17 @@ mod tests {
             return;
         }
         let (pre, rest) = bytes.split_at_mut(PREAMBLE);
-        let (head, rest) = rest.split_at(sizes.head);
+        let (head, rest) = rest.split_at_mut(sizes.head);
         let (pool, texts) = rest.split_at(sizes.pool);
+        for rec in head.chunks_exact_mut(RECORD).take(sizes.count) {
+            let start = u64_at(rec, at::TEXT_AT) as usize;
+            let end = start.saturating_add(u32_at(rec, at::TEXT_LEN) as usize);
+            if let Some(text) = texts.get(start..end) {
+                rec[at::TEXT_SUM..at::TEXT_SUM + 8].copy_from_slice(&checksum(text).to_le_bytes());
+            }
+        }
         let sum = mix(mix(checksum(&pre[24..]), checksum(head)), checksum(pool));
         pre[8..16].copy_from_slice(&sum.to_le_bytes());
-        pre[16..24].copy_from_slice(&checksum(texts).to_le_bytes());
     }
 
     /// Everything a scan asks of a loaded table.
@@ -960,7 +979,7 @@ mod tests {
             }
             reseal(&mut bytes);
             let root = Arc::new(dir.path().to_path_buf());
-            if let Some(table) = Table::from_bytes(&bytes, &root) {
+            if let Some(table) = Table::from_bytes(bytes.clone(), &root) {
                 exercise(&table);
             }
             let path = dir.path().join(".ayo/crafted.bin");
