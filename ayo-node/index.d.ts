@@ -181,6 +181,20 @@ export declare class Tickets {
   addDep(id: string, dep: string): Ticket
   /** Removes the dep `dep` from `id`. */
   removeDep(id: string, dep: string): Ticket
+  /**
+   * Archives closed tickets, all or none (`INVALID_TRANSITION` names one that is not closed):
+   * `list`, `ready` and `search` no longer read them (`list({ archived: true })` does),
+   * `get`, `history` and `depTree` still find them, and a dep on one counts as closed.
+   * Returns them, in the order given.
+   */
+  archive(ids: Array<string>): Array<Ticket>
+  /**
+   * Archives every ticket closed at least `age` ago (seconds, or `"30d"`, `"12h"`, ...);
+   * returns them, oldest closed first (none is not an error).
+   */
+  archiveOlderThan(age: number | string): Array<Ticket>
+  /** Brings an archived ticket (by its exact id) back among the active ones, still closed. */
+  unarchive(id: string): Ticket
   /** The dependency tree below a ticket. */
   depTree(id: string): DepTree
   /**
@@ -232,6 +246,10 @@ export declare class TicketsPromises {
   get(id: string): Promise<Ticket>
   /** `list`, as a promise. */
   list(options?: ListOptions | undefined | null): Promise<Array<Ticket>>
+  /** `search`, as a promise. */
+  search(text: string, options?: ListOptions | undefined | null): Promise<Array<Ticket>>
+  /** `importBeads`, as a promise. */
+  importBeads(path: string): Promise<BeadsImport>
   /** `ready`, as a promise. */
   ready(options?: AgentOptions | undefined | null): Promise<Array<Ticket>>
   /** `blocked`, as a promise. */
@@ -264,6 +282,20 @@ export declare class TicketsPromises {
   history(id?: string | undefined | null): Promise<Array<LogEntry>>
   /** `graph`, as a promise. */
   graph(options?: GraphOptions | undefined | null): Promise<string>
+  /** `defer`, as a promise. */
+  defer(id: string, until: Date | string | null): Promise<Ticket>
+  /** `why`, as a promise. */
+  why(id: string, options?: WhyOptions | undefined | null): Promise<Why>
+  /** `link`, as a promise. */
+  link(id: string, others: Array<string>): Promise<Ticket>
+  /** `unlink`, as a promise. */
+  unlink(id: string, other: string): Promise<Ticket>
+  /** `archive`, as a promise. */
+  archive(ids: Array<string>): Promise<Array<Ticket>>
+  /** `archiveOlderThan`, as a promise. */
+  archiveOlderThan(age: number | string): Promise<Array<Ticket>>
+  /** `unarchive`, as a promise. */
+  unarchive(id: string): Promise<Ticket>
   /** `check`, as a promise. */
   check(): Promise<Array<Problem>>
 }
@@ -404,6 +436,8 @@ export interface ListOptions {
   type?: string | null
   /** Only children of this ticket. */
   parent?: string | null
+  /** `true`: the archived tickets instead of the active ones. */
+  archived?: boolean | null
 }
 
 /** One entry of the audit log. */
@@ -548,6 +582,8 @@ export interface Ticket {
   leaseUntil: Date | null
   /** Until when it is deferred: neither ready nor claimable before then. */
   deferUntil: Date | null
+  /** Whether it is archived (`archive`): `list` and `ready` no longer read it. */
+  archived: boolean
 }
 
 /** The fields `update` edits; a field left out keeps its value. */
@@ -564,6 +600,8 @@ export interface UpdateOptions {
   tags?: Array<string> | null
   /** A new parent; `null` clears it. */
   parent?: string | null
+  /** Not ready nor claimable until then (a `Date`, RFC 3339, or `"2h"` from now); `null` ends the deferral. */
+  deferUntil?: Date | string | null
 }
 
 /** Options of `waitReady`. */

@@ -135,6 +135,27 @@ impl Arg for When {
     }
 }
 
+/// A length of time as `archiveOlderThan` takes one: a number of seconds, or a string the core
+/// reads (`"90s"`, `"30m"`, `"2h"`, `"3d"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Age(pub std::time::Duration);
+
+impl Arg for Age {
+    const EXPECTED: &'static str = "a number of seconds or a duration such as \"30d\"";
+    fn convert(v: Unknown<'_>) -> Result<Self, String> {
+        if v.get_type().ok() == Some(ValueType::Number) {
+            let secs: f64 = typed(&v, ValueType::Number)?;
+            return std::time::Duration::try_from_secs_f64(secs)
+                .map(Age)
+                .map_err(|_| format!("{secs}"));
+        }
+        let text: String = typed(&v, ValueType::String)?;
+        ayo::duration_from_text(&text)
+            .map(Age)
+            .map_err(|_| format!("the string {text:?}"))
+    }
+}
+
 /// The `INVALID` error of a value that is not what `what` must be.
 fn wrong(method: &str, what: &str, expected: &str, got: &str) -> ayo::Error {
     ayo::Error::invalid(format!("{method}: {what} must be {expected}, not {got}"))

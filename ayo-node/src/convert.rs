@@ -93,6 +93,8 @@ pub struct Ticket {
     pub lease_until: Option<DateTime<Utc>>,
     /// Until when it is deferred: neither ready nor claimable before then.
     pub defer_until: Option<DateTime<Utc>>,
+    /// Whether it is archived (`archive`): `list` and `ready` no longer read it.
+    pub archived: bool,
 }
 
 impl From<ayo::Ticket> for Ticket {
@@ -118,6 +120,7 @@ impl From<ayo::Ticket> for Ticket {
             closed: t.closed,
             lease_until: t.lease_until,
             defer_until: t.defer_until,
+            archived: t.archived,
         }
     }
 }

@@ -11,6 +11,7 @@
 mod abort;
 mod args;
 mod beads;
+mod calls;
 mod convert;
 mod error;
 mod job;

@@ -74,6 +74,9 @@ options! {
         #[doc = " Only children of this ticket."]
         #[napi(ts_type = "string | null")]
         parent: Option<String>,
+        #[doc = " `true`: the archived tickets instead of the active ones."]
+        #[napi(ts_type = "boolean | null")]
+        archived: Option<bool>,
     }
     #[doc = " Options of `ready` and `blocked`."]
     pub struct AgentOptions {
@@ -101,6 +104,9 @@ options! {
         #[doc = " A new parent; `null` clears it."]
         #[napi(ts_type = "string | null")]
         parent (nullable): Option<Option<String>>,
+        #[doc = " Not ready nor claimable until then (a `Date`, RFC 3339, or `\"2h\"` from now); `null` ends the deferral."]
+        #[napi(ts_type = "Date | string | null")]
+        defer_until as "deferUntil" (nullable): Option<Option<crate::args::When>>,
     }
     #[doc = " Options of `start`."]
     pub struct StartOptions {
@@ -247,7 +253,7 @@ impl ListOptions {
             tag: self.tag,
             kind: self.kind,
             parent: self.parent,
-            archived: false,
+            archived: self.archived.unwrap_or(false),
         })
     }
 }
@@ -262,6 +268,7 @@ impl UpdateOptions {
             kind: self.kind,
             tags: self.tags,
             parent: self.parent,
+            defer_until: self.defer_until.map(|d| d.map(|w| w.0)),
         })
     }
 }

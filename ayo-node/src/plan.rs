@@ -6,10 +6,8 @@ use napi::Env;
 use napi::bindgen_prelude::Unknown;
 use napi_derive::napi;
 
-use crate::args::{When, optional, options_arg, required};
+use crate::calls;
 use crate::convert::Ticket;
-use crate::error::check;
-use crate::options::WhyOptions;
 use crate::tickets::Tickets;
 
 /// What `why` answers: whether a ticket is ready and claimable, and why not.
@@ -90,6 +88,17 @@ impl From<ayo::Reason> for WhyReason {
     }
 }
 
+impl From<ayo::Why> for Why {
+    fn from(w: ayo::Why) -> Self {
+        Why {
+            id: w.id,
+            ready: w.ready,
+            claimable: w.claimable,
+            reasons: w.reasons.into_iter().map(WhyReason::from).collect(),
+        }
+    }
+}
+
 /// How an agent works with ayo tickets (markdown): the text `ayo ticket guide` prints.
 #[napi]
 pub fn guide() -> &'static str {
@@ -101,53 +110,30 @@ impl Tickets {
     /// Defers a ticket until `until` (a `Date`, an RFC 3339 string, or a duration from now such
     /// as `"90s"`, `"30m"`, `"2h"`, `"3d"`): neither ready nor claimable before then; `null`
     /// ends the deferral.
-    #[napi(ts_args_type = "id: string, until: Date | string | null")]
+    #[napi(catch_unwind, ts_args_type = "id: string, until: Date | string | null")]
     pub fn defer(&self, env: &Env, id: Unknown<'_>, until: Unknown<'_>) -> napi::Result<Ticket> {
-        let r = (|| {
-            let id: String = required("defer", "id", id)?;
-            let until: Option<When> = optional("defer", "until", until)?;
-            self.inner.defer(&id, until.map(|w| w.0))
-        })();
-        check(env, r).map(Ticket::from)
+        self.now(env, calls::defer(id, until))
     }
 
     /// Why a ticket is not ready, or not claimable by `agent` (without: by its assignee, or
     /// anyone).
-    #[napi(ts_args_type = "id: string, options?: WhyOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, options?: WhyOptions | undefined | null"
+    )]
     pub fn why(&self, env: &Env, id: Unknown<'_>, options: Unknown<'_>) -> napi::Result<Why> {
-        let r = (|| {
-            let id: String = required("why", "id", id)?;
-            let o = options_arg::<WhyOptions>("why", "options", options)?;
-            self.inner.why(&id, o.agent.as_deref())
-        })();
-        check(env, r).map(|w| Why {
-            id: w.id,
-            ready: w.ready,
-            claimable: w.claimable,
-            reasons: w.reasons.into_iter().map(WhyReason::from).collect(),
-        })
+        self.now(env, calls::why(id, options))
     }
 
     /// Links `id` with each of `others`, both ways (tk's `links`); returns `id`'s ticket.
-    #[napi(ts_args_type = "id: string, others: Array<string>")]
+    #[napi(catch_unwind, ts_args_type = "id: string, others: Array<string>")]
     pub fn link(&self, env: &Env, id: Unknown<'_>, others: Unknown<'_>) -> napi::Result<Ticket> {
-        let r = (|| {
-            let id: String = required("link", "id", id)?;
-            let others: Vec<String> = required("link", "others", others)?;
-            let others: Vec<&str> = others.iter().map(String::as_str).collect();
-            self.inner.link(&id, &others)
-        })();
-        check(env, r).map(Ticket::from)
+        self.now(env, calls::link(id, others))
     }
 
     /// Removes the link between `id` and `other`, both ways; returns `id`'s ticket.
-    #[napi(ts_args_type = "id: string, other: string")]
+    #[napi(catch_unwind, ts_args_type = "id: string, other: string")]
     pub fn unlink(&self, env: &Env, id: Unknown<'_>, other: Unknown<'_>) -> napi::Result<Ticket> {
-        let r = (|| {
-            let id: String = required("unlink", "id", id)?;
-            let other: String = required("unlink", "other", other)?;
-            self.inner.unlink(&id, &other)
-        })();
-        check(env, r).map(Ticket::from)
+        self.now(env, calls::unlink(id, other))
     }
 }

@@ -1,7 +1,8 @@
 //! `tickets.promises`: every blocking method of `Tickets` as a method of the same name that
-//! returns a promise, like `fs.promises`. The arguments are read on the JavaScript thread (a bad
-//! one rejects the promise); the core call runs on a thread of its own, so lock waits, fsyncs and
-//! database round trips never block the event loop. The sync methods stay as they are.
+//! returns a promise, like `fs.promises`. The arguments are read on the JavaScript thread by the
+//! same function as the sync method's ([`crate::calls`]; a bad one rejects the promise); the core
+//! call runs on a thread of its own, so lock waits, fsyncs and database round trips never block
+//! the event loop. The sync methods stay as they are.
 
 use std::sync::Arc;
 
@@ -10,12 +11,7 @@ use napi::Env;
 use napi::bindgen_prelude::{Object, ToNapiValue, Unknown};
 use napi_derive::napi;
 
-use crate::args::{optional, options_arg, required, required_options_arg};
-use crate::convert::{self, Closed, DepTree, LogEntry, Problem, Ticket};
-use crate::options::{
-    AgentOptions, CloseOptions, CreateOptions, DeleteOptions, GraphOptions, HeartbeatOptions,
-    ListOptions, ReleaseOptions, StartOptions, UpdateOptions,
-};
+use crate::calls::{self, Call};
 use crate::wait;
 
 /// The promise methods of one `Tickets` handle (`tickets.promises`): the same names, arguments
@@ -31,24 +27,18 @@ impl TicketsPromises {
         TicketsPromises { inner }
     }
 
-    /// A promise of `call(core)`, run on a thread of its own; `args` (read here, on the
-    /// JavaScript thread) rejects it when it fails.
-    fn run<'e, A, T>(
-        &self,
-        env: &'e Env,
-        args: ayo::Result<A>,
-        call: impl FnOnce(&ayo::Tickets, A) -> ayo::Result<T> + Send + 'static,
-    ) -> napi::Result<Object<'e>>
+    /// A promise of the operation's `call`, run on a thread of its own; an argument it could
+    /// not read (on the JavaScript thread) rejects it.
+    fn run<'e, T>(&self, env: &'e Env, call: ayo::Result<impl Call<T>>) -> napi::Result<Object<'e>>
     where
-        A: Send + 'static,
         T: ToNapiValue + Send + 'static,
     {
-        let args = match args {
-            Ok(a) => a,
+        let call = match call {
+            Ok(c) => c,
             Err(e) => return wait::rejected::<T>(env, e),
         };
         let inner = Arc::clone(&self.inner);
-        wait::spawn(env, None, move |_| call(&inner, args))
+        wait::spawn(env, None, move |_| call(&inner))
     }
 }
 
@@ -66,11 +56,7 @@ impl TicketsPromises {
         title: Unknown<'_>,
         options: Unknown<'_>,
     ) -> napi::Result<Object<'e>> {
-        let args = (|| {
-            let title: String = required("create", "title", title)?;
-            options_arg::<CreateOptions>("create", "options", options)?.into_new(title)
-        })();
-        self.run(env, args, |t, new| t.create(new).map(Ticket::from))
+        self.run(env, calls::create(title, options))
     }
 
     /// `get`, as a promise.
@@ -80,8 +66,7 @@ impl TicketsPromises {
         ts_return_type = "Promise<Ticket>"
     )]
     pub fn get<'e>(&self, env: &'e Env, id: Unknown<'_>) -> napi::Result<Object<'e>> {
-        let args = required::<String>("get", "id", id);
-        self.run(env, args, |t, id| t.get(&id).map(Ticket::from))
+        self.run(env, calls::get(id))
     }
 
     /// `list`, as a promise.
@@ -91,9 +76,32 @@ impl TicketsPromises {
         ts_return_type = "Promise<Array<Ticket>>"
     )]
     pub fn list<'e>(&self, env: &'e Env, options: Unknown<'_>) -> napi::Result<Object<'e>> {
-        let args = options_arg::<ListOptions>("list", "options", options)
-            .and_then(ListOptions::into_filter);
-        self.run(env, args, |t, f| t.list(&f).map(convert::tickets))
+        self.run(env, calls::list(options))
+    }
+
+    /// `search`, as a promise.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "text: string, options?: ListOptions | undefined | null",
+        ts_return_type = "Promise<Array<Ticket>>"
+    )]
+    pub fn search<'e>(
+        &self,
+        env: &'e Env,
+        text: Unknown<'_>,
+        options: Unknown<'_>,
+    ) -> napi::Result<Object<'e>> {
+        self.run(env, calls::search(text, options))
+    }
+
+    /// `importBeads`, as a promise.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "path: string",
+        ts_return_type = "Promise<BeadsImport>"
+    )]
+    pub fn import_beads<'e>(&self, env: &'e Env, path: Unknown<'_>) -> napi::Result<Object<'e>> {
+        self.run(env, calls::import_beads(path))
     }
 
     /// `ready`, as a promise.
@@ -103,10 +111,7 @@ impl TicketsPromises {
         ts_return_type = "Promise<Array<Ticket>>"
     )]
     pub fn ready<'e>(&self, env: &'e Env, options: Unknown<'_>) -> napi::Result<Object<'e>> {
-        let args = options_arg::<AgentOptions>("ready", "options", options).map(|o| o.assignee);
-        self.run(env, args, |t, a| {
-            t.ready(a.as_deref()).map(convert::tickets)
-        })
+        self.run(env, calls::ready(options))
     }
 
     /// `blocked`, as a promise.
@@ -116,10 +121,7 @@ impl TicketsPromises {
         ts_return_type = "Promise<Array<Ticket>>"
     )]
     pub fn blocked<'e>(&self, env: &'e Env, options: Unknown<'_>) -> napi::Result<Object<'e>> {
-        let args = options_arg::<AgentOptions>("blocked", "options", options).map(|o| o.assignee);
-        self.run(env, args, |t, a| {
-            t.blocked(a.as_deref()).map(convert::tickets)
-        })
+        self.run(env, calls::blocked(options))
     }
 
     /// `update`, as a promise.
@@ -134,12 +136,7 @@ impl TicketsPromises {
         id: Unknown<'_>,
         changes: Unknown<'_>,
     ) -> napi::Result<Object<'e>> {
-        let args = (|| {
-            let id: String = required("update", "id", id)?;
-            let u: UpdateOptions = required_options_arg("update", "changes", changes)?;
-            Ok((id, u.into_update()?))
-        })();
-        self.run(env, args, |t, (id, u)| t.update(&id, u).map(Ticket::from))
+        self.run(env, calls::update(id, changes))
     }
 
     /// `start`, as a promise.
@@ -154,14 +151,7 @@ impl TicketsPromises {
         id: Unknown<'_>,
         options: Unknown<'_>,
     ) -> napi::Result<Object<'e>> {
-        let args = (|| {
-            let id: String = required("start", "id", id)?;
-            let o = options_arg::<StartOptions>("start", "options", options)?;
-            Ok((id, o.agent, o.force.unwrap_or(false)))
-        })();
-        self.run(env, args, |t, (id, agent, force)| {
-            t.start(&id, agent.as_deref(), force).map(Ticket::from)
-        })
+        self.run(env, calls::start(id, options))
     }
 
     /// `heartbeat`, as a promise.
@@ -177,15 +167,7 @@ impl TicketsPromises {
         agent: Unknown<'_>,
         options: Unknown<'_>,
     ) -> napi::Result<Object<'e>> {
-        let args = (|| {
-            let id: String = required("heartbeat", "id", id)?;
-            let agent: String = required("heartbeat", "agent", agent)?;
-            let o = options_arg::<HeartbeatOptions>("heartbeat", "options", options)?;
-            Ok((id, agent, o.lease.map(ayo::lease_from_secs).transpose()?))
-        })();
-        self.run(env, args, |t, (id, agent, lease)| {
-            t.heartbeat(&id, &agent, lease).map(Ticket::from)
-        })
+        self.run(env, calls::heartbeat(id, agent, options))
     }
 
     /// `release`, as a promise.
@@ -200,14 +182,7 @@ impl TicketsPromises {
         id: Unknown<'_>,
         options: Unknown<'_>,
     ) -> napi::Result<Object<'e>> {
-        let args = (|| {
-            let id: String = required("release", "id", id)?;
-            let o = options_arg::<ReleaseOptions>("release", "options", options)?;
-            Ok((id, o.agent))
-        })();
-        self.run(env, args, |t, (id, agent)| {
-            t.release(&id, agent.as_deref()).map(Ticket::from)
-        })
+        self.run(env, calls::release(id, options))
     }
 
     /// `close`, as a promise.
@@ -222,14 +197,7 @@ impl TicketsPromises {
         id: Unknown<'_>,
         options: Unknown<'_>,
     ) -> napi::Result<Object<'e>> {
-        let args = (|| {
-            let id: String = required("close", "id", id)?;
-            let o = options_arg::<CloseOptions>("close", "options", options)?;
-            Ok((id, o.reason))
-        })();
-        self.run(env, args, |t, (id, reason)| {
-            t.close(&id, reason.as_deref()).map(Closed::from)
-        })
+        self.run(env, calls::close(id, options))
     }
 
     /// `reopen`, as a promise.
@@ -239,8 +207,7 @@ impl TicketsPromises {
         ts_return_type = "Promise<Ticket>"
     )]
     pub fn reopen<'e>(&self, env: &'e Env, id: Unknown<'_>) -> napi::Result<Object<'e>> {
-        let args = required::<String>("reopen", "id", id);
-        self.run(env, args, |t, id| t.reopen(&id).map(Ticket::from))
+        self.run(env, calls::reopen(id))
     }
 
     /// `note`, as a promise.
@@ -255,14 +222,7 @@ impl TicketsPromises {
         id: Unknown<'_>,
         text: Unknown<'_>,
     ) -> napi::Result<Object<'e>> {
-        let args = (|| {
-            let id: String = required("note", "id", id)?;
-            let text: String = required("note", "text", text)?;
-            Ok((id, text))
-        })();
-        self.run(env, args, |t, (id, text)| {
-            t.note(&id, &text).map(Ticket::from)
-        })
+        self.run(env, calls::note(id, text))
     }
 
     /// `assign`, as a promise.
@@ -277,14 +237,7 @@ impl TicketsPromises {
         id: Unknown<'_>,
         agent: Unknown<'_>,
     ) -> napi::Result<Object<'e>> {
-        let args = (|| {
-            let id: String = required("assign", "id", id)?;
-            let agent: Option<String> = optional("assign", "agent", agent)?;
-            Ok((id, agent))
-        })();
-        self.run(env, args, |t, (id, agent)| {
-            t.assign(&id, agent.as_deref()).map(Ticket::from)
-        })
+        self.run(env, calls::assign(id, agent))
     }
 
     /// `addDep`, as a promise.
@@ -299,14 +252,7 @@ impl TicketsPromises {
         id: Unknown<'_>,
         dep: Unknown<'_>,
     ) -> napi::Result<Object<'e>> {
-        let args = (|| {
-            let id: String = required("addDep", "id", id)?;
-            let dep: String = required("addDep", "dep", dep)?;
-            Ok((id, dep))
-        })();
-        self.run(env, args, |t, (id, dep)| {
-            t.add_dep(&id, &dep).map(Ticket::from)
-        })
+        self.run(env, calls::add_dep(id, dep))
     }
 
     /// `removeDep`, as a promise.
@@ -321,14 +267,7 @@ impl TicketsPromises {
         id: Unknown<'_>,
         dep: Unknown<'_>,
     ) -> napi::Result<Object<'e>> {
-        let args = (|| {
-            let id: String = required("removeDep", "id", id)?;
-            let dep: String = required("removeDep", "dep", dep)?;
-            Ok((id, dep))
-        })();
-        self.run(env, args, |t, (id, dep)| {
-            t.remove_dep(&id, &dep).map(Ticket::from)
-        })
+        self.run(env, calls::remove_dep(id, dep))
     }
 
     /// `depTree`, as a promise.
@@ -338,8 +277,7 @@ impl TicketsPromises {
         ts_return_type = "Promise<DepTree>"
     )]
     pub fn dep_tree<'e>(&self, env: &'e Env, id: Unknown<'_>) -> napi::Result<Object<'e>> {
-        let args = required::<String>("depTree", "id", id);
-        self.run(env, args, |t, id| t.dep_tree(&id).map(DepTree::from))
+        self.run(env, calls::dep_tree(id))
     }
 
     /// `delete`, as a promise.
@@ -354,14 +292,7 @@ impl TicketsPromises {
         id: Unknown<'_>,
         options: Unknown<'_>,
     ) -> napi::Result<Object<'e>> {
-        let args = (|| {
-            let id: String = required("delete", "id", id)?;
-            let o = options_arg::<DeleteOptions>("delete", "options", options)?;
-            Ok((id, o.force.unwrap_or(false)))
-        })();
-        self.run(env, args, |t, (id, force)| {
-            t.delete(&id, force).map(Ticket::from)
-        })
+        self.run(env, calls::delete(id, options))
     }
 
     /// `history`, as a promise.
@@ -371,11 +302,7 @@ impl TicketsPromises {
         ts_return_type = "Promise<Array<LogEntry>>"
     )]
     pub fn history<'e>(&self, env: &'e Env, id: Unknown<'_>) -> napi::Result<Object<'e>> {
-        let args = optional::<String>("history", "id", id);
-        self.run(env, args, |t, id| {
-            let log = t.history(id.as_deref())?;
-            Ok(log.into_iter().map(LogEntry::from).collect::<Vec<_>>())
-        })
+        self.run(env, calls::history(id))
     }
 
     /// `graph`, as a promise.
@@ -385,24 +312,106 @@ impl TicketsPromises {
         ts_return_type = "Promise<string>"
     )]
     pub fn graph<'e>(&self, env: &'e Env, options: Unknown<'_>) -> napi::Result<Object<'e>> {
-        let args = (|| {
-            let o = options_arg::<GraphOptions>("graph", "options", options)?;
-            let format = o
-                .format
-                .as_deref()
-                .unwrap_or("mermaid")
-                .parse::<ayo::GraphFormat>()?;
-            Ok((format, o.id))
-        })();
-        self.run(env, args, |t, (format, id)| t.graph(format, id.as_deref()))
+        self.run(env, calls::graph(options))
+    }
+
+    /// `defer`, as a promise.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, until: Date | string | null",
+        ts_return_type = "Promise<Ticket>"
+    )]
+    pub fn defer<'e>(
+        &self,
+        env: &'e Env,
+        id: Unknown<'_>,
+        until: Unknown<'_>,
+    ) -> napi::Result<Object<'e>> {
+        self.run(env, calls::defer(id, until))
+    }
+
+    /// `why`, as a promise.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, options?: WhyOptions | undefined | null",
+        ts_return_type = "Promise<Why>"
+    )]
+    pub fn why<'e>(
+        &self,
+        env: &'e Env,
+        id: Unknown<'_>,
+        options: Unknown<'_>,
+    ) -> napi::Result<Object<'e>> {
+        self.run(env, calls::why(id, options))
+    }
+
+    /// `link`, as a promise.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, others: Array<string>",
+        ts_return_type = "Promise<Ticket>"
+    )]
+    pub fn link<'e>(
+        &self,
+        env: &'e Env,
+        id: Unknown<'_>,
+        others: Unknown<'_>,
+    ) -> napi::Result<Object<'e>> {
+        self.run(env, calls::link(id, others))
+    }
+
+    /// `unlink`, as a promise.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string, other: string",
+        ts_return_type = "Promise<Ticket>"
+    )]
+    pub fn unlink<'e>(
+        &self,
+        env: &'e Env,
+        id: Unknown<'_>,
+        other: Unknown<'_>,
+    ) -> napi::Result<Object<'e>> {
+        self.run(env, calls::unlink(id, other))
+    }
+
+    /// `archive`, as a promise.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "ids: Array<string>",
+        ts_return_type = "Promise<Array<Ticket>>"
+    )]
+    pub fn archive<'e>(&self, env: &'e Env, ids: Unknown<'_>) -> napi::Result<Object<'e>> {
+        self.run(env, calls::archive(ids))
+    }
+
+    /// `archiveOlderThan`, as a promise.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "age: number | string",
+        ts_return_type = "Promise<Array<Ticket>>"
+    )]
+    pub fn archive_older_than<'e>(
+        &self,
+        env: &'e Env,
+        age: Unknown<'_>,
+    ) -> napi::Result<Object<'e>> {
+        self.run(env, calls::archive_older_than(age))
+    }
+
+    /// `unarchive`, as a promise.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "id: string",
+        ts_return_type = "Promise<Ticket>"
+    )]
+    pub fn unarchive<'e>(&self, env: &'e Env, id: Unknown<'_>) -> napi::Result<Object<'e>> {
+        self.run(env, calls::unarchive(id))
     }
 
     /// `check`, as a promise.
     #[napi(catch_unwind, ts_return_type = "Promise<Array<Problem>>")]
     pub fn check<'e>(&self, env: &'e Env) -> napi::Result<Object<'e>> {
-        self.run(env, Ok(()), |t, ()| {
-            let problems = t.check()?;
-            Ok(problems.into_iter().map(Problem::from).collect::<Vec<_>>())
-        })
+        self.run(env, Ok(calls::check()))
     }
 }

@@ -1,6 +1,7 @@
 //! The `Tickets` class: one method per operation of the contract. Each converts its arguments
-//! (all through [`crate::args`], so bad input is `INVALID` everywhere), calls the core and maps
-//! the error; the core holds every rule. Arguments arrive untyped, so each method states its
+//! (all through [`crate::args`], so bad input is `INVALID` everywhere; an operation's own in
+//! [`crate::calls`], shared with its promise twin), calls the core and maps the error; the core
+//! holds every rule. Arguments arrive untyped, so each method states its
 //! TypeScript signature.
 
 use std::sync::Arc;
@@ -10,16 +11,13 @@ use napi::bindgen_prelude::{JavaScriptClassExt, Object, This, ToNapiValue, Unkno
 use napi::{Env, JsValue};
 use napi_derive::napi;
 
-use crate::args::{function, optional, options_arg, required, required_options_arg};
+use crate::args::{function, optional, options_arg, required};
 use crate::beads::BeadsImport;
-use crate::convert::{self, Closed, DepTree, LogEntry, Problem, Ticket};
+use crate::calls::{self, Call};
+use crate::convert::{Closed, DepTree, LogEntry, Problem, Ticket};
 use crate::error::{check, to_js};
 use crate::job::Job;
-use crate::options::{
-    AgentOptions, ClaimOptions, CloseOptions, CreateOptions, DeleteOptions, GraphOptions,
-    HeartbeatOptions, ListOptions, OpenOptions, ReleaseOptions, StartOptions, UpdateOptions,
-    WaitOptions, WatchOptions,
-};
+use crate::options::{ClaimOptions, OpenOptions, WaitOptions, WatchOptions};
 use crate::wait;
 use crate::watch::Watcher;
 
@@ -52,6 +50,14 @@ impl Tickets {
         wait::spawn(env, o.signal, move |interrupt| {
             run(&inner, &agent, parsed?, interrupt)
         })
+    }
+}
+
+impl Tickets {
+    /// Runs an operation's call at once, on this thread: a bad argument or the core's error
+    /// throws.
+    pub(crate) fn now<T>(&self, env: &Env, call: ayo::Result<impl Call<T>>) -> napi::Result<T> {
+        check(env, call.and_then(|c| c(&self.inner)))
     }
 }
 
@@ -207,19 +213,13 @@ impl Tickets {
         title: Unknown<'_>,
         options: Unknown<'_>,
     ) -> napi::Result<Ticket> {
-        let r = (|| {
-            let title: String = required("create", "title", title)?;
-            let o = options_arg::<CreateOptions>("create", "options", options)?;
-            self.inner.create(o.into_new(title)?)
-        })();
-        check(env, r).map(Ticket::from)
+        self.now(env, calls::create(title, options))
     }
 
     /// One ticket, by exact id or a unique prefix of one.
     #[napi(catch_unwind, ts_args_type = "id: string")]
     pub fn get(&self, env: &Env, id: Unknown<'_>) -> napi::Result<Ticket> {
-        let r = required::<String>("get", "id", id).and_then(|id| self.inner.get(&id));
-        check(env, r).map(Ticket::from)
+        self.now(env, calls::get(id))
     }
 
     /// Every ticket that matches the filter, oldest first.
@@ -228,36 +228,29 @@ impl Tickets {
         ts_args_type = "options?: ListOptions | undefined | null"
     )]
     pub fn list(&self, env: &Env, options: Unknown<'_>) -> napi::Result<Vec<Ticket>> {
-        let r = options_arg::<ListOptions>("list", "options", options)
-            .and_then(ListOptions::into_filter)
-            .and_then(|f| self.inner.list(&f));
-        check(env, r).map(convert::tickets)
+        self.now(env, calls::list(options))
     }
 
     /// The tickets whose title, description, notes or tags hold `text` (any case) and that
     /// pass the filter: title matches first, then the rest, each oldest first.
-    #[napi(ts_args_type = "text: string, options?: ListOptions | undefined | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "text: string, options?: ListOptions | undefined | null"
+    )]
     pub fn search(
         &self,
         env: &Env,
         text: Unknown<'_>,
         options: Unknown<'_>,
     ) -> napi::Result<Vec<Ticket>> {
-        let r = (|| {
-            let text: String = required("search", "text", text)?;
-            let filter = options_arg::<ListOptions>("search", "options", options)?.into_filter()?;
-            self.inner.search(&text, &filter)
-        })();
-        check(env, r).map(convert::tickets)
+        self.now(env, calls::search(text, options))
     }
 
     /// Imports beads' `issues.jsonl` at `path`, all or nothing: how many tickets, and what
     /// could not be mapped.
-    #[napi(ts_args_type = "path: string")]
+    #[napi(catch_unwind, ts_args_type = "path: string")]
     pub fn import_beads(&self, env: &Env, path: Unknown<'_>) -> napi::Result<BeadsImport> {
-        let r = required::<String>("importBeads", "path", path)
-            .and_then(|p| self.inner.import_beads_file(std::path::Path::new(&p)));
-        check(env, r).map(BeadsImport::from)
+        self.now(env, calls::import_beads(path))
     }
 
     /// Open tickets with no `blockedBy`, by priority, then created, then id; only the
@@ -267,9 +260,7 @@ impl Tickets {
         ts_args_type = "options?: AgentOptions | undefined | null"
     )]
     pub fn ready(&self, env: &Env, options: Unknown<'_>) -> napi::Result<Vec<Ticket>> {
-        let r = options_arg::<AgentOptions>("ready", "options", options)
-            .and_then(|o| self.inner.ready(o.assignee.as_deref()));
-        check(env, r).map(convert::tickets)
+        self.now(env, calls::ready(options))
     }
 
     /// Open or in-progress tickets with a non-empty `blockedBy`, oldest first.
@@ -278,20 +269,13 @@ impl Tickets {
         ts_args_type = "options?: AgentOptions | undefined | null"
     )]
     pub fn blocked(&self, env: &Env, options: Unknown<'_>) -> napi::Result<Vec<Ticket>> {
-        let r = options_arg::<AgentOptions>("blocked", "options", options)
-            .and_then(|o| self.inner.blocked(o.assignee.as_deref()));
-        check(env, r).map(convert::tickets)
+        self.now(env, calls::blocked(options))
     }
 
     /// Edits the given fields and keeps the rest; `parent: null` clears the parent.
     #[napi(catch_unwind, ts_args_type = "id: string, changes: UpdateOptions")]
     pub fn update(&self, env: &Env, id: Unknown<'_>, changes: Unknown<'_>) -> napi::Result<Ticket> {
-        let r = (|| {
-            let id: String = required("update", "id", id)?;
-            let u: UpdateOptions = required_options_arg("update", "changes", changes)?;
-            self.inner.update(&id, u.into_update()?)
-        })();
-        check(env, r).map(Ticket::from)
+        self.now(env, calls::update(id, changes))
     }
 
     /// open → in_progress; sets `started`, and the assignee when `agent` is given. A blocked
@@ -301,13 +285,7 @@ impl Tickets {
         ts_args_type = "id: string, options?: StartOptions | undefined | null"
     )]
     pub fn start(&self, env: &Env, id: Unknown<'_>, options: Unknown<'_>) -> napi::Result<Ticket> {
-        let r = (|| {
-            let id: String = required("start", "id", id)?;
-            let o = options_arg::<StartOptions>("start", "options", options)?;
-            self.inner
-                .start(&id, o.agent.as_deref(), o.force.unwrap_or(false))
-        })();
-        check(env, r).map(Ticket::from)
+        self.now(env, calls::start(id, options))
     }
 
     /// Atomically claims the first ticket claimable by `agent` and starts it for `agent`;
@@ -400,14 +378,7 @@ impl Tickets {
         agent: Unknown<'_>,
         options: Unknown<'_>,
     ) -> napi::Result<Ticket> {
-        let r = (|| {
-            let id: String = required("heartbeat", "id", id)?;
-            let agent: String = required("heartbeat", "agent", agent)?;
-            let o = options_arg::<HeartbeatOptions>("heartbeat", "options", options)?;
-            let lease = o.lease.map(ayo::lease_from_secs).transpose()?;
-            self.inner.heartbeat(&id, &agent, lease)
-        })();
-        check(env, r).map(Ticket::from)
+        self.now(env, calls::heartbeat(id, agent, options))
     }
 
     /// in_progress → open, keeping the assignee: gives a claim back.
@@ -421,12 +392,7 @@ impl Tickets {
         id: Unknown<'_>,
         options: Unknown<'_>,
     ) -> napi::Result<Ticket> {
-        let r = (|| {
-            let id: String = required("release", "id", id)?;
-            let o = options_arg::<ReleaseOptions>("release", "options", options)?;
-            self.inner.release(&id, o.agent.as_deref())
-        })();
-        check(env, r).map(Ticket::from)
+        self.now(env, calls::release(id, options))
     }
 
     /// open/in_progress → closed; the reason, if any, becomes a note. Returns the ticket and
@@ -436,30 +402,19 @@ impl Tickets {
         ts_args_type = "id: string, options?: CloseOptions | undefined | null"
     )]
     pub fn close(&self, env: &Env, id: Unknown<'_>, options: Unknown<'_>) -> napi::Result<Closed> {
-        let r = (|| {
-            let id: String = required("close", "id", id)?;
-            let o = options_arg::<CloseOptions>("close", "options", options)?;
-            self.inner.close(&id, o.reason.as_deref())
-        })();
-        check(env, r).map(Closed::from)
+        self.now(env, calls::close(id, options))
     }
 
     /// closed → open.
     #[napi(catch_unwind, ts_args_type = "id: string")]
     pub fn reopen(&self, env: &Env, id: Unknown<'_>) -> napi::Result<Ticket> {
-        let r = required::<String>("reopen", "id", id).and_then(|id| self.inner.reopen(&id));
-        check(env, r).map(Ticket::from)
+        self.now(env, calls::reopen(id))
     }
 
     /// Appends a timestamped note by the actor.
     #[napi(catch_unwind, ts_args_type = "id: string, text: string")]
     pub fn note(&self, env: &Env, id: Unknown<'_>, text: Unknown<'_>) -> napi::Result<Ticket> {
-        let r = (|| {
-            let id: String = required("note", "id", id)?;
-            let text: String = required("note", "text", text)?;
-            self.inner.note(&id, &text)
-        })();
-        check(env, r).map(Ticket::from)
+        self.now(env, calls::note(id, text))
     }
 
     /// Sets the assignee (`@` is added), or clears it with `null`.
@@ -468,41 +423,47 @@ impl Tickets {
         ts_args_type = "id: string, agent?: string | undefined | null"
     )]
     pub fn assign(&self, env: &Env, id: Unknown<'_>, agent: Unknown<'_>) -> napi::Result<Ticket> {
-        let r = (|| {
-            let id: String = required("assign", "id", id)?;
-            let agent: Option<String> = optional("assign", "agent", agent)?;
-            self.inner.assign(&id, agent.as_deref())
-        })();
-        check(env, r).map(Ticket::from)
+        self.now(env, calls::assign(id, agent))
     }
 
     /// Makes `id` depend on `dep`; refuses a self-dep and any cycle (`CYCLE`, with `cycle`).
     #[napi(catch_unwind, ts_args_type = "id: string, dep: string")]
     pub fn add_dep(&self, env: &Env, id: Unknown<'_>, dep: Unknown<'_>) -> napi::Result<Ticket> {
-        let r = (|| {
-            let id: String = required("addDep", "id", id)?;
-            let dep: String = required("addDep", "dep", dep)?;
-            self.inner.add_dep(&id, &dep)
-        })();
-        check(env, r).map(Ticket::from)
+        self.now(env, calls::add_dep(id, dep))
     }
 
     /// Removes the dep `dep` from `id`.
     #[napi(catch_unwind, ts_args_type = "id: string, dep: string")]
     pub fn remove_dep(&self, env: &Env, id: Unknown<'_>, dep: Unknown<'_>) -> napi::Result<Ticket> {
-        let r = (|| {
-            let id: String = required("removeDep", "id", id)?;
-            let dep: String = required("removeDep", "dep", dep)?;
-            self.inner.remove_dep(&id, &dep)
-        })();
-        check(env, r).map(Ticket::from)
+        self.now(env, calls::remove_dep(id, dep))
+    }
+
+    /// Archives closed tickets, all or none (`INVALID_TRANSITION` names one that is not closed):
+    /// `list`, `ready` and `search` no longer read them (`list({ archived: true })` does),
+    /// `get`, `history` and `depTree` still find them, and a dep on one counts as closed.
+    /// Returns them, in the order given.
+    #[napi(catch_unwind, ts_args_type = "ids: Array<string>")]
+    pub fn archive(&self, env: &Env, ids: Unknown<'_>) -> napi::Result<Vec<Ticket>> {
+        self.now(env, calls::archive(ids))
+    }
+
+    /// Archives every ticket closed at least `age` ago (seconds, or `"30d"`, `"12h"`, ...);
+    /// returns them, oldest closed first (none is not an error).
+    #[napi(catch_unwind, ts_args_type = "age: number | string")]
+    pub fn archive_older_than(&self, env: &Env, age: Unknown<'_>) -> napi::Result<Vec<Ticket>> {
+        self.now(env, calls::archive_older_than(age))
+    }
+
+    /// Brings an archived ticket (by its exact id) back among the active ones, still closed.
+    #[napi(catch_unwind, ts_args_type = "id: string")]
+    pub fn unarchive(&self, env: &Env, id: Unknown<'_>) -> napi::Result<Ticket> {
+        self.now(env, calls::unarchive(id))
     }
 
     /// The dependency tree below a ticket.
     #[napi(catch_unwind, ts_args_type = "id: string")]
     pub fn dep_tree(&self, env: &Env, id: Unknown<'_>) -> napi::Result<DepTree> {
-        let r = required::<String>("depTree", "id", id).and_then(|id| self.inner.dep_tree(&id));
-        check(env, r).map(DepTree::from)
+        self.now(env, calls::dep_tree(id))
     }
 
     /// Deletes a ticket and returns it. Refused (`CONFLICT`) while others depend on it, unless
@@ -512,12 +473,7 @@ impl Tickets {
         ts_args_type = "id: string, options?: DeleteOptions | undefined | null"
     )]
     pub fn delete(&self, env: &Env, id: Unknown<'_>, options: Unknown<'_>) -> napi::Result<Ticket> {
-        let r = (|| {
-            let id: String = required("delete", "id", id)?;
-            let o = options_arg::<DeleteOptions>("delete", "options", options)?;
-            self.inner.delete(&id, o.force.unwrap_or(false))
-        })();
-        check(env, r).map(Ticket::from)
+        self.now(env, calls::delete(id, options))
     }
 
     /// Waits (on a thread of its own) until `ready({ assignee })` is non-empty and resolves to
@@ -544,9 +500,7 @@ impl Tickets {
     /// The audit log, oldest first: one ticket's (also after it was deleted), or all.
     #[napi(catch_unwind, ts_args_type = "id?: string | undefined | null")]
     pub fn history(&self, env: &Env, id: Unknown<'_>) -> napi::Result<Vec<LogEntry>> {
-        let r = optional::<String>("history", "id", id)
-            .and_then(|id| self.inner.history(id.as_deref()));
-        check(env, r).map(|l| l.into_iter().map(LogEntry::from).collect())
+        self.now(env, calls::history(id))
     }
 
     /// The store's changes as they happen, woken by the store's change signal: an async
@@ -589,23 +543,14 @@ impl Tickets {
         ts_args_type = "options?: GraphOptions | undefined | null"
     )]
     pub fn graph(&self, env: &Env, options: Unknown<'_>) -> napi::Result<String> {
-        let r = (|| {
-            let o = options_arg::<GraphOptions>("graph", "options", options)?;
-            let format = o
-                .format
-                .as_deref()
-                .unwrap_or("mermaid")
-                .parse::<ayo::GraphFormat>()?;
-            self.inner.graph(format, o.id.as_deref())
-        })();
-        check(env, r)
+        self.now(env, calls::graph(options))
     }
 
     /// Everything wrong in the store: unreadable files, deps on missing tickets, cycles made by
     /// hand edits, ids that disagree with file names.
     #[napi(catch_unwind)]
     pub fn check(&self, env: &Env) -> napi::Result<Vec<Problem>> {
-        check(env, self.inner.check()).map(|l| l.into_iter().map(Problem::from).collect())
+        self.now(env, Ok(calls::check()))
     }
 
     /// Runs `fn` as one batch: its writes are committed together when it returns, and dropped

@@ -145,6 +145,29 @@ test('update keeps its meaning of null: "keep" for fields, "clear" for parent; a
   assert.equal(t.assign(a.id, null).assignee, null);
 });
 
+test('update takes deferUntil as create does (a Date, RFC 3339, "2h"); null ends the deferral', () => {
+  const t = Tickets.inMemory();
+  const a = t.create('A', { priority: 2 });
+  const at = new Date('2030-01-02T03:04:05.678Z');
+  let u = t.update(a.id, { deferUntil: at, title: 'B' });
+  assert.equal(u.deferUntil.getTime(), at.getTime());
+  assert.equal(u.ready, false);
+  assert.equal(u.title, 'B');
+  u = t.update(a.id, { priority: 1 });
+  assert.equal(u.deferUntil.getTime(), at.getTime(), 'left out, it is kept');
+  u = t.update(a.id, { deferUntil: '2030-06-01T00:00:00Z' });
+  assert.equal(u.deferUntil.toISOString(), '2030-06-01T00:00:00.000Z');
+  u = t.update(a.id, { deferUntil: '2h' });
+  assert.ok(u.deferUntil.getTime() > Date.now() + 3_500_000);
+  const e = throwsCode(() => t.update(a.id, { deferUntil: 'tomorrow', title: 'C' }), 'INVALID');
+  assert.match(e.message, /^update: option 'deferUntil' must be a Date, an RFC 3339 string or a duration/);
+  throwsCode(() => t.update(a.id, { deferUntil: 5 }), 'INVALID');
+  assert.equal(t.get(a.id).title, 'B');
+  u = t.update(a.id, { deferUntil: null });
+  assert.equal(u.deferUntil, null);
+  assert.equal(u.ready, true);
+});
+
 test('leases are checked by the core, with its one message', async () => {
   const message = /^lease must be a whole number of seconds, at least 1, not /;
   for (const bad of [0, -1, 1.5]) {

@@ -82,6 +82,8 @@ async function run(t, op, a, signal) {
     case 'why': return t.why(a.id, options(a, ['id']));
     case 'link': return t.link(a.id, a.others);
     case 'unlink': return t.unlink(a.id, a.other);
+    case 'archive': return 'older_than' in a ? t.archiveOlderThan(a.older_than) : t.archive(a.ids);
+    case 'unarchive': return t.unarchive(a.id);
     default: throw new Error(`the table names an operation the runner does not know: ${op}`);
   }
 }

@@ -7,7 +7,7 @@ import { Tickets, rejectsCode, throwsCode, tmp } from './support/helpers.mjs';
 const KEYS = [
   'id', 'title', 'status', 'assignee', 'deps', 'blockedBy', 'ready', 'priority', 'type', 'tags',
   'parent', 'links', 'externalRef', 'description', 'notes', 'created', 'started', 'closed', 'leaseUntil',
-  'deferUntil',
+  'deferUntil', 'archived',
 ].sort();
 
 const STORES = {

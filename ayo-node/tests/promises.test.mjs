@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
 import { SUPPORT, Tickets, TicketsPromises, childEnv, rejectsCode, runNode, tmp } from './support/helpers.mjs';
 
@@ -39,6 +40,57 @@ test('every promise method resolves to what its sync twin returns', async (t) =>
   // Bad arguments and the core's errors reject, with the contract's code.
   await rejectsCode(p.get(42), 'INVALID');
   await rejectsCode(p.get('nope'), 'NOT_FOUND');
+});
+
+test('every sync method that touches the store has a promise twin', () => {
+  const own = (proto) => Object.getOwnPropertyNames(proto).filter((n) => n !== 'constructor');
+  // Not twinned: the getters, the handles and waits that are promises already, and batch (its
+  // function runs synchronously, inside the write).
+  const apart = new Set([
+    'actor', 'location', 'promises', 'claim', 'claimJob', 'work', 'waitReady', 'watch', 'watcher', 'batch',
+  ]);
+  const sync = own(Tickets.prototype).filter((n) => !apart.has(n)).sort();
+  assert.deepEqual(own(TicketsPromises.prototype).sort(), sync);
+});
+
+test('the newer operations as promises: search, importBeads, defer, why, link, unlink', async (t) => {
+  const tickets = Tickets.inMemory({ actor: '@w' });
+  const p = tickets.promises;
+  const a = await p.create('Extract invoice data', { tags: ['finance'] });
+  const b = await p.create('Validate totals', { description: 'the invoice sums', deps: [a.id] });
+  assert.deepEqual((await p.search('INVOICE')).map((x) => x.id), [a.id, b.id]);
+  assert.deepEqual((await p.search('invoice', { tag: 'finance' })).map((x) => x.id), [a.id]);
+  const deferred = await p.defer(a.id, '2h');
+  assert.ok(deferred.deferUntil instanceof Date && deferred.ready === false);
+  assert.deepEqual(await p.defer(a.id, null), tickets.get(a.id));
+  const why = await p.why(b.id, { agent: '@v' });
+  assert.deepEqual(why, tickets.why(b.id, { agent: '@v' }));
+  assert.equal(why.ready, false);
+  assert.deepEqual(why.reasons.find((r) => r.kind === 'blocked').deps, [a.id]);
+  const c = await p.create('Report');
+  assert.deepEqual((await p.link(c.id, [a.id, b.id])).links.sort(), [a.id, b.id].sort());
+  assert.deepEqual(tickets.get(a.id).links, [c.id]);
+  assert.deepEqual((await p.unlink(c.id, a.id)).links, [b.id]);
+  assert.deepEqual(tickets.get(a.id).links, []);
+  const u = await p.update(c.id, { deferUntil: '1h', priority: 0 });
+  assert.ok(u.deferUntil instanceof Date && u.ready === false && u.priority === 0);
+  assert.equal((await p.update(c.id, { deferUntil: null })).deferUntil, null);
+  const beads = path.resolve(
+    path.dirname(fileURLToPath(import.meta.url)),
+    '..', '..', 'ayo-tickets', 'tests', 'fixtures', 'beads',
+  );
+  const other = Tickets.inMemory().promises;
+  const done = await other.importBeads(path.join(beads, 'issues.jsonl'));
+  assert.equal(done.imported, 9);
+  assert.equal(done.notMapped.filter((n) => n.kind === 'ephemeral').length, 2);
+  // Bad arguments and the core's errors reject, with the contract's code.
+  await rejectsCode(p.search(' '), 'INVALID');
+  await rejectsCode(p.defer(a.id, 'tomorrow'), 'INVALID');
+  await rejectsCode(p.why('nope'), 'NOT_FOUND');
+  await rejectsCode(p.link(a.id, 'not a list'), 'INVALID');
+  await rejectsCode(p.unlink(a.id), 'INVALID');
+  await rejectsCode(other.importBeads(path.join(beads, 'cycle.jsonl')), 'CYCLE');
+  await rejectsCode(other.importBeads(42), 'INVALID');
 });
 
 test('a write waiting on a lock held by another process leaves the event loop running', async (t) => {

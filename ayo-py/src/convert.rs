@@ -45,19 +45,19 @@ pub fn to_dict<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<
 /// the default of its keyword is [`Clearable::Keep`], and `None` passed explicitly is
 /// [`Clearable::Clear`]. The core's `Update` says what clearing means.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum Clearable {
+pub enum Clearable<T = String> {
     /// Not given: keep the field.
     #[default]
     Keep,
     /// `None`: clear the field.
     Clear,
     /// A value.
-    Set(String),
+    Set(T),
 }
 
-impl Clearable {
+impl<T> Clearable<T> {
     /// The core's shape: `None` keeps, `Some(None)` clears.
-    pub fn into_core(self) -> Option<Option<String>> {
+    pub fn into_core(self) -> Option<Option<T>> {
         match self {
             Clearable::Keep => None,
             Clearable::Clear => Some(None),
@@ -66,14 +66,18 @@ impl Clearable {
     }
 }
 
-impl<'a, 'py> FromPyObject<'a, 'py> for Clearable {
+impl<'a, 'py, T> FromPyObject<'a, 'py> for Clearable<T>
+where
+    T: FromPyObject<'a, 'py>,
+    T::Error: Into<PyErr>,
+{
     type Error = PyErr;
 
     fn extract(ob: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         if ob.is_none() {
             Ok(Clearable::Clear)
         } else {
-            ob.extract::<String>().map(Clearable::Set)
+            ob.extract::<T>().map(Clearable::Set).map_err(Into::into)
         }
     }
 }
@@ -92,6 +96,32 @@ impl<'a, 'py> FromPyObject<'a, 'py> for When {
                 .map(When)
                 .map_err(|e| crate::errors::to_py(ob.py(), e)),
             Err(_) => ob.extract::<chrono::DateTime<chrono::Utc>>().map(When),
+        }
+    }
+}
+
+/// An age as Python gives one: a `timedelta`, or text the core reads with
+/// [`ayo_tickets::duration_from_text`] (`90s`, `30m`, `2h`, `3d`). A negative one is invalid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Age(pub std::time::Duration);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Age {
+    type Error = PyErr;
+
+    fn extract(ob: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let to_py = |e| crate::errors::to_py(ob.py(), e);
+        match ob.extract::<String>() {
+            Ok(text) => ayo_tickets::duration_from_text(&text)
+                .map(Age)
+                .map_err(to_py),
+            Err(_) => {
+                let delta = ob.extract::<chrono::TimeDelta>()?;
+                delta.to_std().map(Age).map_err(|_| {
+                    to_py(ayo_tickets::Error::invalid(format!(
+                        "an age cannot be negative: {delta}"
+                    )))
+                })
+            }
         }
     }
 }

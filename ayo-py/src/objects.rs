@@ -130,6 +130,12 @@ impl PyTicket {
     fn defer_until(&self) -> Option<DateTime<Utc>> {
         self.0.defer_until
     }
+    /// Whether it is archived (see `Tickets.archive`); `to_dict()` has `"archived": True` only
+    /// then, as the JSON does.
+    #[getter]
+    fn archived(&self) -> bool {
+        self.0.archived
+    }
     /// The contract's JSON shape (times as RFC 3339 strings).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_dict(py, &self.0)

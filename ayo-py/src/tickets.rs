@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use crate::aio::{Interrupt, Payload};
 use crate::batch::PyBatch;
 use crate::call::{Effect, call, call_waiting, warning_handler, write};
-use crate::convert::{Clearable, When, to_dict};
+use crate::convert::{Age, Clearable, When, to_dict};
 use crate::errors::to_py;
 use crate::job::PyJob;
 use crate::objects::{PyClosed, PyDepTree, PyLogEntry, PyProblem, PyTicket};
@@ -242,8 +242,10 @@ impl PyTickets {
         call(py, || self.core.get(id)).map(PyTicket)
     }
 
-    /// Every ticket that matches all the given filters, oldest first.
-    #[pyo3(signature = (*, status=None, assignee=None, tag=None, r#type=None, parent=None))]
+    /// Every ticket that matches all the given filters, oldest first; `archived=True` lists
+    /// the archived tickets instead of the active ones.
+    #[pyo3(signature = (*, status=None, assignee=None, tag=None, r#type=None, parent=None, archived=false))]
+    #[allow(clippy::too_many_arguments)]
     fn list(
         &self,
         py: Python<'_>,
@@ -252,14 +254,16 @@ impl PyTickets {
         tag: Option<String>,
         r#type: Option<String>,
         parent: Option<String>,
+        archived: bool,
     ) -> PyResult<Vec<PyTicket>> {
-        let filter = filter(py, status, assignee, tag, r#type, parent)?;
+        let filter = filter(py, status, assignee, tag, r#type, parent, archived)?;
         call(py, || self.core.list(&filter)).map(tickets)
     }
 
     /// The tickets whose title, description, notes or tags hold `text` (any case) and that
-    /// match all the given filters: title matches first, then the rest, each oldest first.
-    #[pyo3(signature = (text, *, status=None, assignee=None, tag=None, r#type=None, parent=None))]
+    /// match all the given filters: title matches first, then the rest, each oldest first;
+    /// `archived=True` searches the archived tickets instead.
+    #[pyo3(signature = (text, *, status=None, assignee=None, tag=None, r#type=None, parent=None, archived=false))]
     #[allow(clippy::too_many_arguments)]
     fn search(
         &self,
@@ -270,8 +274,9 @@ impl PyTickets {
         tag: Option<String>,
         r#type: Option<String>,
         parent: Option<String>,
+        archived: bool,
     ) -> PyResult<Vec<PyTicket>> {
-        let filter = filter(py, status, assignee, tag, r#type, parent)?;
+        let filter = filter(py, status, assignee, tag, r#type, parent, archived)?;
         call(py, || self.core.search(text, &filter)).map(tickets)
     }
 
@@ -296,8 +301,8 @@ impl PyTickets {
     }
 
     /// Edits the given fields and keeps the rest; `parent=None` clears the parent (an empty
-    /// one is invalid).
-    #[pyo3(signature = (id, *, title=None, description=None, priority=None, r#type=None, tags=None, parent=Clearable::Keep))]
+    /// one is invalid); `defer_until=None` ends a deferral, as `defer(id, None)` does.
+    #[pyo3(signature = (id, *, title=None, description=None, priority=None, r#type=None, tags=None, parent=Clearable::Keep, defer_until=Clearable::Keep))]
     #[allow(clippy::too_many_arguments)]
     fn update(
         &self,
@@ -309,6 +314,7 @@ impl PyTickets {
         r#type: Option<String>,
         tags: Option<Vec<String>>,
         parent: Clearable,
+        defer_until: Clearable<When>,
     ) -> PyResult<PyTicket> {
         let changes = Update {
             title,
@@ -317,6 +323,7 @@ impl PyTickets {
             kind: r#type,
             tags,
             parent: parent.into_core(),
+            defer_until: defer_until.into_core().map(|d| d.map(|w| w.0)),
         };
         write(py, || self.core.update(id, changes)).map(PyTicket)
     }
@@ -510,6 +517,25 @@ impl PyTickets {
         write(py, || self.core.unlink(id, other)).map(PyTicket)
     }
 
+    /// Archives closed tickets, all or none: `list`, `ready` and `search` no longer read them,
+    /// `get`, `history` and `dep_tree` still find them, and a dep on one counts as closed.
+    /// Returns them, in the order given.
+    fn archive(&self, py: Python<'_>, ids: Vec<String>) -> PyResult<Vec<PyTicket>> {
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        write(py, || self.core.archive(&ids)).map(tickets)
+    }
+
+    /// Archives every closed ticket closed at least `age` ago (a `timedelta`, or `"30d"`,
+    /// `"12h"`, ...); returns them, oldest closed first (none is not an error).
+    fn archive_older_than(&self, py: Python<'_>, age: Age) -> PyResult<Vec<PyTicket>> {
+        write(py, || self.core.archive_older_than(age.0)).map(tickets)
+    }
+
+    /// Brings an archived ticket (by its exact id) back among the active ones, still closed.
+    fn unarchive(&self, py: Python<'_>, id: &str) -> PyResult<PyTicket> {
+        write(py, || self.core.unarchive(id)).map(PyTicket)
+    }
+
     /// The dependency tree below a ticket.
     fn dep_tree(&self, py: Python<'_>, id: &str) -> PyResult<PyDepTree> {
         call(py, || self.core.dep_tree(id)).map(PyDepTree)
@@ -602,6 +628,7 @@ impl PyTickets {
 }
 
 /// The core's filter from a call's keyword arguments (`list` and `search`).
+#[allow(clippy::too_many_arguments)]
 fn filter(
     py: Python<'_>,
     status: Option<&str>,
@@ -609,6 +636,7 @@ fn filter(
     tag: Option<String>,
     kind: Option<String>,
     parent: Option<String>,
+    archived: bool,
 ) -> PyResult<Filter> {
     let status = status
         .map(str::parse::<Status>)
@@ -620,6 +648,6 @@ fn filter(
         tag,
         kind,
         parent,
-        archived: false,
+        archived,
     })
 }

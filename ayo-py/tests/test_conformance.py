@@ -44,6 +44,8 @@ POSITIONAL: dict[str, list[str]] = {
     "defer": ["id", "until"],
     "why": ["id"],
     "unlink": ["id", "other"],
+    "archive": ["ids"],
+    "unarchive": ["id"],
 }
 
 
@@ -80,6 +82,8 @@ def run(t: Tickets, op: str, args: dict[str, Any]) -> Any:
     """Calls the operation as a Python user would."""
     if op == "link":
         return to_json(t.link(args["id"], *args["others"]))
+    if op == "archive" and "older_than" in args:
+        return to_json(t.archive_older_than(args["older_than"]))
     names = POSITIONAL.get(op, [])
     positional = [args[n] for n in names if n in args]
     keywords = {k: v for k, v in args.items() if k not in names}

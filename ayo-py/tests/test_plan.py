@@ -27,6 +27,27 @@ def test_defer_keeps_a_ticket_out_of_ready_and_claim(t: Tickets) -> None:
         t.defer(a.id, "tomorrow")
 
 
+def test_update_defers_keeps_and_ends_a_deferral(t: Tickets) -> None:
+    a = t.create("Renew the certificate", priority=2)
+    at = datetime(2030, 1, 2, 3, 4, 5, 678000, tzinfo=timezone.utc)
+    u = t.update(a.id, title="Renew it", defer_until=at)
+    assert (u.title, u.defer_until, u.ready) == ("Renew it", at, False)
+    assert t.update(a.id, priority=1).defer_until == at, "left out, it is kept"
+    later = t.update(a.id, defer_until="2h").defer_until
+    assert later is not None and later > datetime.now(timezone.utc) + timedelta(minutes=110)
+    assert t.update(a.id, defer_until="2030-06-01T00:00:00Z").to_dict()["defer_until"] == (
+        "2030-06-01T00:00:00.000Z"
+    )
+    with pytest.raises(InvalidInput):
+        t.update(a.id, title="Never", defer_until="tomorrow")
+    with pytest.raises(TypeError):
+        t.update(a.id, defer_until=5)  # type: ignore[arg-type]
+    assert t.get(a.id).title == "Renew it"
+    cleared = t.update(a.id, defer_until=None)
+    assert cleared.defer_until is None and cleared.ready
+    assert [e.detail for e in t.history(a.id) if e.action == "update"][-1] == "defer_until"
+
+
 def test_a_waiting_claim_wakes_when_the_deferral_ends(t: Tickets) -> None:
     a = t.create("Soon", defer_until=datetime.now(timezone.utc) + timedelta(milliseconds=600))
     started = time.monotonic()

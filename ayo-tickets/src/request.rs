@@ -185,6 +185,9 @@ pub struct Update {
     pub tags: Option<Vec<String>>,
     /// A new parent; `Some(None)` clears it.
     pub parent: Option<Option<String>>,
+    /// A new deferral time (kept to the millisecond, as [`crate::Tickets::defer`] keeps it);
+    /// `Some(None)` ends the deferral.
+    pub defer_until: Option<Option<DateTime<Utc>>>,
 }
 
 /// What `close` returns: the closed ticket and the tickets that became ready.

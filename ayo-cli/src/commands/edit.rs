@@ -15,11 +15,14 @@ use crate::input;
 #[derive(Debug, Args)]
 #[command(
     group(ArgGroup::new("change").required(true).multiple(true)
-        .args(["title", "description", "priority", "kind", "tags", "parent", "no_parent"])),
+        .args(["title", "description", "priority", "kind", "tags", "parent", "no_parent",
+            "defer_until", "no_defer"])),
     after_help = "Examples:
   ayo ticket edit abc123 --title \"Validate all extracted data\"
   ayo ticket edit abc123 -p 0 --tags finance,urgent
   ayo ticket edit abc123 --tags ''          # no tags
+  ayo ticket edit abc123 -p 1 --defer-until 2h
+  ayo ticket edit abc123 --no-defer          # as `defer abc123 --clear`
   ayo ticket edit abc123 -d - < notes.md"
 )]
 pub(crate) struct EditArgs {
@@ -54,12 +57,26 @@ pub(crate) struct EditArgs {
     /// Remove the parent.
     #[arg(long)]
     no_parent: bool,
+
+    /// Defer the ticket until WHEN, as `defer ID WHEN` does: an RFC 3339 time, or a duration
+    /// from now (90s, 30m, 2h, 3d).
+    #[arg(long, value_name = "WHEN", conflicts_with = "no_defer")]
+    defer_until: Option<String>,
+
+    /// End the deferral, as `defer ID --clear` does.
+    #[arg(long, visible_alias = "clear-defer")]
+    no_defer: bool,
 }
 
 /// Runs `ayo ticket edit`.
 pub(crate) fn run(args: EditArgs, ctx: &Ctx) -> Result<(), CliError> {
     let parent = match (args.parent, args.no_parent) {
         (Some(p), _) => Some(Some(p)),
+        (None, true) => Some(None),
+        (None, false) => None,
+    };
+    let defer_until = match (args.defer_until, args.no_defer) {
+        (Some(w), _) => Some(Some(ayo_tickets::when_from_text(&w)?)),
         (None, true) => Some(None),
         (None, false) => None,
     };
@@ -74,6 +91,7 @@ pub(crate) fn run(args: EditArgs, ctx: &Ctx) -> Result<(), CliError> {
         kind: args.kind,
         tags: args.tags.map(|t| input::list(&[t])),
         parent,
+        defer_until,
     };
     let ticket = ctx.tickets()?.update(&args.id, update)?;
     print_ticket(&ticket, ctx)

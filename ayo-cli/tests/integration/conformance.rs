@@ -92,6 +92,10 @@ fn command_line(op: &str, a: &Value) -> Vec<String> {
                 Some(Value::Null) => rest.push(Some("--no-parent".into())),
                 _ => rest.push(flag("parent", text(a, "parent"))),
             }
+            match a.get("defer_until") {
+                Some(Value::Null) => rest.push(Some("--no-defer".into())),
+                _ => rest.push(flag("defer-until", text(a, "defer_until"))),
+            }
         }
         "start" => {
             rest.push(Some(positional("id")));

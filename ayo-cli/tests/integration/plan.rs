@@ -60,6 +60,66 @@ fn defer_keeps_a_ticket_out_of_ready_and_claim_and_list_shows_it() {
 }
 
 #[test]
+fn edit_defers_with_other_fields_and_no_defer_ends_it() {
+    let ayo = Ayo::new();
+    let a = ayo.ok(&["ticket", "create", "Renew the certificate"]);
+    let u = ayo.json(&[
+        "ticket",
+        "edit",
+        &a,
+        "-p",
+        "1",
+        "--defer-until",
+        "2030-01-02T03:04:05+01:00",
+    ]);
+    assert_eq!(
+        (
+            u["defer_until"].clone(),
+            u["priority"].clone(),
+            u["ready"].clone()
+        ),
+        (json!("2030-01-02T02:04:05.000Z"), json!(1), json!(false))
+    );
+    let kept = ayo.json(&["ticket", "edit", &a, "--title", "Renew it"]);
+    assert_eq!(kept["defer_until"], "2030-01-02T02:04:05.000Z");
+    let error = ayo.json_fails(
+        1,
+        "INVALID",
+        &[
+            "ticket",
+            "edit",
+            &a,
+            "--title",
+            "X",
+            "--defer-until",
+            "tomorrow",
+        ],
+    );
+    assert!(
+        error["message"].as_str().unwrap().contains("90s"),
+        "{error}"
+    );
+    assert_eq!(ayo.json(&["ticket", "show", &a])["title"], "Renew it");
+    ayo.fails(
+        2,
+        &["ticket", "edit", &a, "--defer-until", "2h", "--no-defer"],
+    );
+    let cleared = ayo.json(&["ticket", "edit", &a, "--no-defer"]);
+    assert_eq!(
+        (cleared["defer_until"].clone(), cleared["ready"].clone()),
+        (json!(null), json!(true))
+    );
+    ayo.ok(&["ticket", "edit", &a, "--defer-until", "3d"]);
+    let alias = ayo.json(&["ticket", "edit", &a, "--clear-defer"]);
+    assert_eq!(alias["defer_until"], json!(null));
+    let help = ayo.ok(&["ticket", "edit", "--help"]);
+    assert!(
+        help.contains("--defer-until <WHEN>") && help.contains("--no-defer"),
+        "{help}"
+    );
+}
+
+#[test]
 fn a_waiting_claim_wakes_when_a_deferral_ends() {
     let ayo = Ayo::new();
     let a = ayo.ok(&["ticket", "create", "Soon", "--defer-until", "1s"]);

@@ -1,6 +1,6 @@
 // Type-checked against index.d.ts by `tsc --noEmit -p tests/types` (never run). The
 // `@ts-expect-error` lines must stay errors: they prove the declarations reject misuse.
-import { Tickets, type Job, type Closed, type DepTree, type LogEntry, type Problem, type Status, type Ticket } from 'ayo-tickets';
+import { Tickets, type Job, type Closed, type DepTree, type LogEntry, type Problem, type Status, type Ticket, type Why } from 'ayo-tickets';
 
 export async function agentLoop(dir: string, signal: AbortSignal): Promise<number> {
   const t: Tickets = Tickets.open(dir, { actor: 'worker' });
@@ -39,7 +39,20 @@ export async function agentLoop(dir: string, signal: AbortSignal): Promise<numbe
   const promised: Ticket = await t.promises.create('Later', { deps: [a.id] });
   const closedLater: Closed = await t.promises.close(promised.id);
   const treeLater: DepTree = await t.promises.depTree(b.id);
-  void [cut, closedLater, treeLater];
+  const found: Ticket[] = await t.promises.search('later', { status: 'open' });
+  const held: Ticket = await t.promises.defer(a.id, new Date());
+  const why: Why = await t.promises.why(a.id, { agent: '@w' });
+  const linked: Ticket = await t.promises.link(a.id, [b.id]);
+  const unlinked: Ticket = await t.promises.unlink(a.id, b.id);
+  const deferred: Ticket = t.update(a.id, { deferUntil: '2h' });
+  const undeferred: Ticket = await t.promises.update(a.id, { deferUntil: null });
+  const archived: Ticket[] = t.archive([a.id]);
+  const aged: Ticket[] = await t.promises.archiveOlderThan('30d');
+  const agedSecs: Ticket[] = t.archiveOlderThan(3600);
+  const back: Ticket = await t.promises.unarchive(a.id);
+  const inArchive: Ticket[] = t.list({ archived: true });
+  const isArchived: boolean = back.archived;
+  void [cut, closedLater, treeLater, found, held, why, linked, unlinked, deferred, undeferred, archived, aged, agedSecs, inArchive, isArchived];
   const log: LogEntry[] = t.history(b.id);
   const problems: Problem[] = t.check();
   const text: string = t.graph({ format: 'dot', id: b.id });

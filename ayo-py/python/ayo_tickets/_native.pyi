@@ -2,7 +2,7 @@
 
 import builtins
 from collections.abc import Coroutine
-from datetime import datetime
+from datetime import datetime, timedelta
 from os import PathLike
 from pathlib import Path
 from types import TracebackType
@@ -86,6 +86,8 @@ class Ticket:
     def lease_until(self) -> Optional[datetime]: ...
     @property
     def defer_until(self) -> Optional[datetime]: ...
+    @property
+    def archived(self) -> bool: ...
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON shape (times as RFC 3339 strings)."""
 
@@ -293,6 +295,7 @@ class Tickets:
         tag: Optional[str] = None,
         type: Optional[str] = None,
         parent: Optional[str] = None,
+        archived: bool = False,
     ) -> builtins.list[Ticket]: ...
     def ready(self, *, assignee: Optional[str] = None) -> builtins.list[Ticket]: ...
     def blocked(self, *, assignee: Optional[str] = None) -> builtins.list[Ticket]: ...
@@ -305,6 +308,7 @@ class Tickets:
         tag: Optional[str] = None,
         type: Optional[str] = None,
         parent: Optional[str] = None,
+        archived: bool = False,
     ) -> builtins.list[Ticket]: ...
     def import_beads(self, path: Union[str, PathLike[str]]) -> dict[str, Any]: ...
     def update(
@@ -317,9 +321,10 @@ class Tickets:
         type: Optional[str] = None,
         tags: Optional[Sequence[str]] = None,
         parent: Optional[str] = ...,
+        defer_until: Union[str, datetime, None] = ...,
     ) -> Ticket:
         """Edits the given fields and keeps the rest; ``parent=None`` clears the parent (an
-        empty one is ``InvalidInput``)."""
+        empty one is ``InvalidInput``); ``defer_until=None`` ends a deferral."""
     def start(self, id: str, *, agent: Optional[str] = None, force: bool = False) -> Ticket: ...
     def claim(
         self,
@@ -367,6 +372,11 @@ class Tickets:
         """``{"id", "ready", "claimable", "reasons": [{"kind", ...}]}``."""
     def link(self, id: str, *others: str) -> Ticket: ...
     def unlink(self, id: str, other: str) -> Ticket: ...
+    def archive(self, ids: Sequence[str]) -> builtins.list[Ticket]:
+        """Archives closed tickets, all or none; returns them in the order given."""
+    def archive_older_than(self, age: Union[str, timedelta]) -> builtins.list[Ticket]:
+        """Archives the tickets closed at least ``age`` ago ("30d", a timedelta)."""
+    def unarchive(self, id: str) -> Ticket: ...
     def dep_tree(self, id: str) -> DepTree: ...
     def delete(self, id: str, *, force: bool = False) -> Ticket: ...
     def wait_ready(

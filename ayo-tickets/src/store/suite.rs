@@ -420,6 +420,7 @@ pub(crate) fn edits_notes_assign(t: &Tickets) {
                 kind: Some("chore".into()),
                 tags: Some(vec!["x".into(), "x".into(), "y".into()]),
                 parent: Some(Some(p.id.clone())),
+                defer_until: None,
             },
         )
         .unwrap();
@@ -953,6 +954,7 @@ macro_rules! store_suite {
                 p,
                 [],
                 deferrals,
+                update_defers,
                 waits_wake_when_a_deferral_ends,
                 links,
                 why,

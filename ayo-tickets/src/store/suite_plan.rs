@@ -8,7 +8,7 @@ use chrono::{SubsecRound, Utc};
 use crate::Tickets;
 use crate::error::Error;
 use crate::options::ClaimOptions;
-use crate::request::{Filter, NewTicket};
+use crate::request::{Filter, NewTicket, Update};
 use crate::store::suite::mk;
 
 /// A deferral round-trips through the store, keeps the ticket out of `ready`, `claim` and
@@ -47,6 +47,53 @@ pub(crate) fn deferrals(t: &Tickets) {
     assert_eq!(t.ready(None).unwrap().len(), 1);
     let log = t.history(Some(&a.id)).unwrap();
     assert_eq!(log.iter().filter(|e| e.action == "defer").count(), 2);
+}
+
+/// `update` sets a deferral (to the millisecond, as `defer` does) with other fields, keeps it
+/// when it is not given, and ends it with `Some(None)`; a year past 9999 is refused whole.
+pub(crate) fn update_defers(t: &Tickets) {
+    let a = mk(t, "Renew", &[]);
+    let later = Utc::now() + chrono::Duration::hours(3);
+    let set = Update {
+        priority: Some(1),
+        defer_until: Some(Some(later)),
+        ..Update::default()
+    };
+    let u = t.update(&a.id, set).unwrap();
+    assert_eq!(
+        (u.defer_until, u.priority),
+        (Some(later.trunc_subsecs(3)), 1)
+    );
+    assert!(!u.ready && t.ready(None).unwrap().is_empty());
+    let again = Tickets::with_store(t.store().clone()).unwrap();
+    assert_eq!(again.get(&a.id).unwrap().defer_until, u.defer_until);
+    let retitle = Update {
+        title: Some("Renew it".into()),
+        ..Update::default()
+    };
+    assert_eq!(t.update(&a.id, retitle).unwrap().defer_until, u.defer_until);
+    let far = chrono::DateTime::parse_from_rfc3339("9999-12-31T23:00:00Z").unwrap();
+    let too_far = Update {
+        title: Some("Never".into()),
+        defer_until: Some(Some(far.to_utc() + chrono::Duration::days(2))),
+        ..Update::default()
+    };
+    assert_eq!(t.update(&a.id, too_far).unwrap_err().code(), "INVALID");
+    assert_eq!(t.get(&a.id).unwrap().title, "Renew it");
+    let clear = Update {
+        defer_until: Some(None),
+        ..Update::default()
+    };
+    let cleared = t.update(&a.id, clear).unwrap();
+    assert_eq!((cleared.defer_until, cleared.ready), (None, true));
+    assert_eq!(again.get(&a.id).unwrap().defer_until, None);
+    let log = t.history(Some(&a.id)).unwrap();
+    let updates: Vec<&str> = log
+        .iter()
+        .filter(|e| e.action == "update")
+        .map(|e| e.detail.as_str())
+        .collect();
+    assert_eq!(updates, ["priority, defer_until", "title", "defer_until"]);
 }
 
 /// `claim` and `wait_ready` that wait wake by themselves when a deferral ends (no change is

@@ -217,6 +217,8 @@ impl Tickets {
         if let Some(d) = &changes.description {
             validate_description(d)?;
         }
+        let defer_until = changes.defer_until.map(|d| d.map(super::defer::to_millis));
+        super::defer::check_year(defer_until.flatten())?;
         self.write(|txn| {
             let mut t = (*resolve_active(txn, id)?).clone();
             let mut what = Vec::new();
@@ -246,6 +248,10 @@ impl Tickets {
                     None => None,
                 };
                 what.push("parent");
+            }
+            if let Some(d) = defer_until {
+                t.defer_until = d;
+                what.push("defer_until");
             }
             crate::format::check_size(&t)?;
             txn.put(&t)?;

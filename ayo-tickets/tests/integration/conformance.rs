@@ -95,17 +95,23 @@ fn run(t: &Tickets, op: &str, a: &Value, interrupt_after: Option<f64>) -> Result
         )?),
         "ready" => json(t.ready(text(a, "assignee").as_deref())?),
         "blocked" => json(t.blocked(text(a, "assignee").as_deref())?),
-        "update" => json(t.update(
-            &id(),
-            Update {
-                title: text(a, "title"),
-                description: text(a, "description"),
-                priority: a.get("priority").and_then(Value::as_i64),
-                kind: text(a, "type"),
-                tags: strings(a, "tags"),
-                parent: clearable(a, "parent"),
-            },
-        )?),
+        "update" => {
+            let defer_until = clearable(a, "defer_until")
+                .map(|w| w.as_deref().map(ayo_tickets::when_from_text).transpose())
+                .transpose()?;
+            json(t.update(
+                &id(),
+                Update {
+                    title: text(a, "title"),
+                    description: text(a, "description"),
+                    priority: a.get("priority").and_then(Value::as_i64),
+                    kind: text(a, "type"),
+                    tags: strings(a, "tags"),
+                    parent: clearable(a, "parent"),
+                    defer_until,
+                },
+            )?)
+        }
         "start" => json(t.start(&id(), text(a, "agent").as_deref(), flag(a, "force"))?),
         "claim" => {
             let options =

@@ -18,6 +18,8 @@ mod lock_timeout;
 mod markdown_index;
 mod markdown_index_table;
 #[cfg(feature = "postgres")]
+mod postgres_beads;
+#[cfg(feature = "postgres")]
 mod postgres_claim_prop;
 #[cfg(feature = "postgres")]
 mod postgres_client_cert;
