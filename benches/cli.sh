@@ -10,6 +10,8 @@
 #                                      # default 10000); tk is wedow/ticket's `ticket` script:
 #                                      # git clone https://github.com/wedow/ticket
 #   AYO_BENCH_PYTHON=.venv/bin/python benches/cli.sh   # also 10k creates in one Python batch
+#   AYO_BENCH_FIFO=1 benches/cli.sh    # every timed command under `chrt -f 50` (root): on a
+#                                      # shared machine, no other process preempts the one timed
 #
 # Builds the release CLI and the bench tools (benches/src/bin) into $CARGO_TARGET_DIR (default
 # target/), and the datasets (the bench project graph: chains with cross edges, a third
@@ -54,7 +56,9 @@ for n in $sizes; do
     dir=$work/tk-$n/.tickets
     tk=
     if [ "$n" -le "$tk_max" ]; then tk=${TK:-}; fi
-    TK=$tk "$bin/bench-cli" "$ayo" "$dir" "$n" "$runs"
+    fifo=()
+    if [ -n "${AYO_BENCH_FIFO:-}" ]; then fifo=(chrt -f 50); fi
+    TK=$tk "${fifo[@]}" "$bin/bench-cli" "$ayo" "$dir" "$n" "$runs"
     if [ -e "$dir/.ayo" ]; then
         echo "error: the reads wrote $dir/.ayo" >&2
         exit 1
