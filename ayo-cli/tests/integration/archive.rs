@@ -141,33 +141,16 @@ fn archive_unarchive_and_list_archived_in_postgres() {
 /// The `archive` tool of `ayo mcp`: ids, `older_than`, `restore`, and `list` with `archived`.
 #[test]
 fn the_mcp_archive_tool_archives_lists_and_restores() {
-    use std::io::BufReader;
-    use std::process::Stdio;
-
     use serde_json::{Value, json};
 
-    use crate::mcp::{request, send};
+    use crate::mcp::request;
 
     let ayo = Ayo::new();
     let a = ayo.create(&["Extract data"]);
     let b = ayo.create(&["Validate data", "--deps", &a]);
     ayo.ok(&["ticket", "close", &a]);
-    let mut child = ayo
-        .command(&["mcp", "--actor", "@agent"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("ayo mcp runs");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let hello = json!({"protocolVersion": "2025-06-18", "capabilities": {},
-                       "clientInfo": {"name": "test", "version": "1"}});
-    request(&mut stdin, &mut stdout, 1, "initialize", hello);
-    send(
-        &mut stdin,
-        r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
-    );
+    let (mut child, mut stdin, mut stdout) =
+        crate::mcp::session(&ayo, &["mcp", "--actor", "@agent"]);
     let mut n = 1;
     let mut call = |name: &str, arguments: Value| -> Value {
         n += 1;

@@ -3,7 +3,7 @@
 //! closes. (The tests with real MCP client SDKs are in `ayo-cli/tests/mcp/`.)
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{ChildStdin, ChildStdout, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Stdio};
 
 use serde_json::{Value, json};
 
@@ -39,6 +39,27 @@ pub(crate) fn request(
             return message;
         }
     }
+}
+
+/// `ayo mcp` started with `args` (stderr dropped) and initialized: the process and its pipes.
+pub(crate) fn session(ayo: &Ayo, args: &[&str]) -> (Child, ChildStdin, BufReader<ChildStdout>) {
+    let mut child = ayo
+        .command(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("ayo mcp runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let hello = json!({"protocolVersion": "2025-06-18", "capabilities": {},
+                       "clientInfo": {"name": "test", "version": "1"}});
+    request(&mut stdin, &mut stdout, 1, "initialize", hello);
+    send(
+        &mut stdin,
+        r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+    );
+    (child, stdin, stdout)
 }
 
 #[test]

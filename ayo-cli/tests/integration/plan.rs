@@ -1,14 +1,12 @@
 //! `defer`, `why`, `link`/`unlink` and `guide` through the real binary, and the guide served
 //! by `ayo mcp` as `ayo://guide`.
 
-use std::io::BufReader;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
 
 use crate::common::Ayo;
-use crate::mcp::{request, send};
+use crate::mcp::request;
 
 #[test]
 fn defer_keeps_a_ticket_out_of_ready_and_claim_and_list_shows_it() {
@@ -190,22 +188,7 @@ fn the_guide_of_the_cli_and_of_mcp_is_the_core_text() {
     assert_eq!(printed.code, 0);
     assert_eq!(printed.stdout, ayo_tickets::GUIDE);
     assert_eq!(ayo.json(&["ticket", "guide"]), json!(ayo_tickets::GUIDE));
-    let mut child = ayo
-        .command(&["mcp"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("ayo mcp runs");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let hello = json!({"protocolVersion": "2025-06-18", "capabilities": {},
-                       "clientInfo": {"name": "test", "version": "1"}});
-    request(&mut stdin, &mut stdout, 1, "initialize", hello);
-    send(
-        &mut stdin,
-        r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
-    );
+    let (mut child, mut stdin, mut stdout) = crate::mcp::session(&ayo, &["mcp"]);
     let read = request(
         &mut stdin,
         &mut stdout,

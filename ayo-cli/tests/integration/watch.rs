@@ -167,9 +167,8 @@ fn watch_filters_by_agent_and_prints_text_rows() {
 /// process's change (and gives `{entries: []}` when the timeout passes first).
 #[test]
 fn the_mcp_changes_tool_replays_then_waits_for_the_next_change() {
-    use crate::mcp::{request, send};
+    use crate::mcp::request;
     use serde_json::json;
-    use std::process::Stdio;
 
     let ayo = Ayo::new();
     let dir = tempfile::tempdir().unwrap();
@@ -177,22 +176,7 @@ fn the_mcp_changes_tool_replays_then_waits_for_the_next_change() {
     let d = d.to_str().unwrap().to_string();
     let since = chrono::Utc::now().to_rfc3339();
     let first = ayo.create(&["--dir", &d, "First"]);
-    let mut child = ayo
-        .command(&["--dir", &d, "mcp"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let hello = json!({"protocolVersion": "2025-06-18", "capabilities": {},
-                       "clientInfo": {"name": "test", "version": "1"}});
-    request(&mut stdin, &mut stdout, 1, "initialize", hello);
-    send(
-        &mut stdin,
-        r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
-    );
+    let (mut child, mut stdin, mut stdout) = crate::mcp::session(&ayo, &["--dir", &d, "mcp"]);
     let mut call = |id: u64, arguments: Value| {
         let r = request(
             &mut stdin,
