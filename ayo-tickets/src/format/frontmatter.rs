@@ -123,29 +123,68 @@ fn check_depth(lines: &[&str], close: usize) -> Result<(), Failure> {
 
 /// Reads the frontmatter `lines[1..close]`.
 pub(super) fn read(lines: &[&str], close: usize) -> Result<Front, Failure> {
-    let items = segment(lines, close)?;
-    check_depth(lines, close)?;
-    let yaml = lines[1..close].join("\n");
-    let mapping = match serde_yaml::from_str::<Value>(&yaml) {
-        Ok(Value::Mapping(m)) => m,
-        Ok(Value::Null) => Mapping::new(),
-        Ok(_) => {
-            return Err(Failure::at(
-                1.min(close),
-                "the frontmatter must be a YAML mapping of keys to values",
-            ));
+    read_with(lines, close, true)
+}
+
+/// [`read`] with the YAML parser only (the fast reader off), for the tests that compare both.
+#[cfg(test)]
+pub(super) fn read_yaml_only(lines: &[&str], close: usize) -> Result<Front, Failure> {
+    read_with(lines, close, false)
+}
+
+/// The frontmatter's values of the keys ayo-tickets reads.
+enum Values {
+    /// As YAML read them.
+    Yaml(Mapping),
+    /// As the fast reader read them (see [`fast`](super::fast)).
+    Fast(Vec<(&'static str, Value)>),
+}
+
+impl Values {
+    fn get(&self, key: &str) -> Option<&Value> {
+        match self {
+            Values::Yaml(m) => m.get(key),
+            Values::Fast(v) => v.iter().find(|(k, _)| *k == key).map(|(_, v)| v),
         }
+    }
+}
+
+/// The name in [`ORDER`] or [`OTHER_KEYS`] equal to `key`.
+fn known_key(key: &str) -> Option<&'static str> {
+    ORDER.into_iter().chain(OTHER_KEYS).find(|k| *k == key)
+}
+
+/// The frontmatter's values: by the fast reader when `fast` and it can, else by YAML.
+fn values(lines: &[&str], close: usize, fast: bool) -> Result<Values, Failure> {
+    if fast && let Some(v) = super::fast::values(lines, close, known_key) {
+        return Ok(Values::Fast(v));
+    }
+    let yaml = lines[1..close].join("\n");
+    match serde_yaml::from_str::<Value>(&yaml) {
+        Ok(Value::Mapping(m)) => Ok(Values::Yaml(m)),
+        Ok(Value::Null) => Ok(Values::Yaml(Mapping::new())),
+        Ok(_) => Err(Failure::at(
+            1.min(close),
+            "the frontmatter must be a YAML mapping of keys to values",
+        )),
         Err(e) => {
             let mut message = e.to_string();
             if let Some(i) = message.find(" at line ") {
                 message.truncate(i);
             }
-            return Err(Failure {
+            Err(Failure {
                 line: e.location().map(|l| l.line() + 1),
                 message: format!("invalid YAML in the frontmatter: {message}"),
-            });
+            })
         }
-    };
+    }
+}
+
+/// [`read`], with the fast reader when `fast`.
+fn read_with(lines: &[&str], close: usize, fast: bool) -> Result<Front, Failure> {
+    let items = segment(lines, close)?;
+    check_depth(lines, close)?;
+    let mapping = values(lines, close, fast)?;
     let by_key: HashMap<&str, &Item> = items
         .iter()
         .filter_map(|it| it.key.as_ref().map(|k| (k.name.as_str(), it)))

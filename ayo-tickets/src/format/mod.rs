@@ -46,6 +46,7 @@
 //! tk file is written in tk's style ([`writes_tk_notes`]).
 
 mod body;
+mod fast;
 mod fence;
 mod frontmatter;
 mod lenient;
