@@ -11,8 +11,8 @@ const MAX_KEY: usize = 128;
 
 /// The values of `lines[1..close]` for the keys `wanted` keeps (with its name for them), in
 /// order; `None` when the frontmatter is not simple enough.
-pub(super) fn values<'a>(
-    lines: &[&'a str],
+pub(super) fn values(
+    lines: &[&str],
     close: usize,
     wanted: impl Fn(&str) -> Option<&'static str>,
 ) -> Option<Vec<(&'static str, Value)>> {
