@@ -468,6 +468,35 @@ mod tests {
         }
     }
 
+    /// Every fixture file (tk's, ayo's, the corpus) reads the same with the fast reader.
+    #[test]
+    fn fixtures_read_as_yaml() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut dirs = vec![root];
+        let (mut files, mut taken) = (0, 0);
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                let Ok(close) = super::super::find_close(&text) else {
+                    continue;
+                };
+                let (lines, _) = super::super::split_lines(&text);
+                files += 1;
+                if same(&lines[1..close].join("\n")) {
+                    taken += 1;
+                }
+            }
+        }
+        assert!(files > 20 && taken > 10, "{taken} of {files}");
+    }
+
     #[test]
     fn takes_what_tk_and_ayo_write() {
         let tk = "id: a00a7p\nstatus: closed\ndeps: [a0evlu, 'x y']\nlinks: []\n\
