@@ -56,7 +56,7 @@ fn split_key(line: &str) -> Option<(&str, &str)> {
         || !bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         || key.len() > MAX_KEY
         || parse_null(key)
-        || parse_bool(key)
+        || bool_of(key).is_some()
     {
         return None;
     }
@@ -162,9 +162,12 @@ fn flow_list(v: &str) -> Option<Value> {
     }
 }
 
-/// The value YAML gives a plain scalar `v` (not empty), as serde_norway resolves it (its
-/// `visit_untagged_scalar`): null, a boolean, a 64-bit integer or a string; `None` for the
-/// numbers this reader leaves to YAML (wider integers, floats).
+/// The value YAML gives a plain scalar `v` (not empty): null, a boolean, a decimal integer
+/// or a string. Digits with a leading zero stay a string (`007`, as an id may be). A scalar
+/// that might be another kind of number (a sign, a decimal point, an exponent, `0x`, `0o`,
+/// `0b`, a digit group) is left to YAML (`None`). Anything else is a string: what starts
+/// otherwise than a number can, or holds a character no number holds
+/// (`2026-01-01T00:00:00Z`, `7f3a2b`, `P1`, `@agent`).
 fn resolve(v: &str) -> Option<Value> {
     if parse_null(v) {
         return Some(Value::Null);
@@ -172,90 +175,39 @@ fn resolve(v: &str) -> Option<Value> {
     if let Some(b) = bool_of(v) {
         return Some(Value::Bool(b));
     }
-    if let Some(n) = parse_unsigned_int(v, u64::from_str_radix) {
-        return Some(Value::Number(Number::from(n)));
+    let bytes = v.as_bytes();
+    if !(bytes[0].is_ascii_digit() || matches!(bytes[0], b'+' | b'-' | b'.')) {
+        return Some(Value::String(v.to_string()));
     }
-    if let Some(n) = parse_negative_int(v, i64::from_str_radix) {
-        return Some(Value::Number(Number::from(n)));
+    if bytes.iter().all(u8::is_ascii_digit) {
+        if bytes.len() > 1 && bytes[0] == b'0' {
+            return Some(Value::String(v.to_string()));
+        }
+        return v
+            .parse::<u64>()
+            .ok()
+            .map(|n| Value::Number(Number::from(n)));
     }
-    if parse_unsigned_int(v, u128::from_str_radix).is_some()
-        || parse_negative_int(v, i128::from_str_radix).is_some()
-        || (!digits_but_not_number(v) && parse_f64(v))
-    {
-        return None;
-    }
-    Some(Value::String(v.to_string()))
+    let body = v.trim_start_matches(['+', '-']);
+    let radix = ["0x", "0X", "0o", "0O", "0b", "0B"]
+        .iter()
+        .any(|p| body.starts_with(p));
+    let number_like = bytes.iter().all(|b| b"0123456789.eE+-_".contains(b));
+    (!radix && !number_like).then(|| Value::String(v.to_string()))
 }
 
-// The rules below are serde_norway 0.9's (`de.rs`), kept as they are there.
-
+/// The words YAML reads as null.
 fn parse_null(v: &str) -> bool {
     matches!(v, "null" | "Null" | "NULL" | "~")
 }
 
-fn parse_bool(v: &str) -> bool {
-    bool_of(v).is_some()
-}
-
+/// The words YAML reads as a boolean.
 fn bool_of(v: &str) -> Option<bool> {
     match v {
         "true" | "True" | "TRUE" => Some(true),
         "false" | "False" | "FALSE" => Some(false),
         _ => None,
     }
-}
-
-type Radix<T> = fn(&str, u32) -> Result<T, std::num::ParseIntError>;
-
-fn parse_unsigned_int<T>(scalar: &str, from_str_radix: Radix<T>) -> Option<T> {
-    let unpositive = scalar.strip_prefix('+').unwrap_or(scalar);
-    for (prefix, radix) in [("0x", 16), ("0o", 8), ("0b", 2)] {
-        if let Some(rest) = unpositive.strip_prefix(prefix) {
-            if rest.starts_with(['+', '-']) {
-                return None;
-            }
-            if let Ok(int) = from_str_radix(rest, radix) {
-                return Some(int);
-            }
-        }
-    }
-    if unpositive.starts_with(['+', '-']) || digits_but_not_number(scalar) {
-        return None;
-    }
-    from_str_radix(unpositive, 10).ok()
-}
-
-fn parse_negative_int<T>(scalar: &str, from_str_radix: Radix<T>) -> Option<T> {
-    for (prefix, radix) in [("-0x", 16), ("-0o", 8), ("-0b", 2)] {
-        if let Some(rest) = scalar.strip_prefix(prefix)
-            && let Ok(int) = from_str_radix(&format!("-{rest}"), radix)
-        {
-            return Some(int);
-        }
-    }
-    if digits_but_not_number(scalar) {
-        return None;
-    }
-    from_str_radix(scalar, 10).ok()
-}
-
-fn parse_f64(scalar: &str) -> bool {
-    let unpositive = match scalar.strip_prefix('+') {
-        Some(u) if u.starts_with(['+', '-']) => return false,
-        Some(u) => u,
-        None => scalar,
-    };
-    matches!(unpositive, ".inf" | ".Inf" | ".INF")
-        || matches!(
-            scalar,
-            "-.inf" | "-.Inf" | "-.INF" | ".nan" | ".NaN" | ".NAN"
-        )
-        || unpositive.parse::<f64>().is_ok_and(f64::is_finite)
-}
-
-fn digits_but_not_number(scalar: &str) -> bool {
-    let scalar = scalar.strip_prefix(['-', '+']).unwrap_or(scalar);
-    scalar.len() > 1 && scalar.starts_with('0') && scalar[1..].bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -323,7 +275,7 @@ mod tests {
         "Null",
     ];
 
-    const VALUES: [&str; 84] = [
+    const VALUES: [&str; 100] = [
         "open",
         "in_progress",
         "closed",
@@ -408,6 +360,22 @@ mod tests {
         "a\u{2028}b",
         "%x",
         "?x",
+        "12:30",
+        "1_000",
+        "0",
+        "00",
+        "5.",
+        "1e",
+        "Infinity",
+        "-inf",
+        "0xZ",
+        "2026-01-02T03:04:05+02:00",
+        "7f3a2b",
+        "12ab34",
+        "1e5x",
+        "0x",
+        "-007",
+        "0e5",
     ];
 
     const OTHER_LINES: [&str; 12] = [
