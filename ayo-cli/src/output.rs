@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 
-use ayo_tickets::{DepTree, LogEntry, Problem, Status, Ticket};
+use ayo_tickets::{DepTree, LogEntry, Problem, Status, Ticket, TicketLine};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
@@ -152,30 +152,75 @@ impl Output {
         parts.join("  ")
     }
 
-    /// Prints tickets one a line: id, status, assignee, title, and "(blocked by <ids>)".
+    /// Prints tickets one a line, as [`Output::lines`] does.
     pub(crate) fn tickets(&self, tickets: &[Ticket]) -> Result<(), CliError> {
-        let rows = tickets
-            .iter()
-            .map(|t| {
-                let assignee = match &t.assignee {
-                    Some(a) => Cell::new(a.as_str(), Paint::Agent),
-                    None => Cell::new("-", Paint::Dim),
-                };
-                let suffix = self.blocked_suffix(t);
-                let last: Cow<'_, str> = if suffix.is_empty() {
-                    t.title.as_str().into()
-                } else {
-                    format!("{}  {suffix}", t.title).into()
-                };
-                vec![
-                    Cell::new(t.id.as_str(), Paint::Id),
-                    Cell::new(t.status.as_str(), Paint::status(&t.status)),
-                    assignee,
-                    Cell::painted(last),
-                ]
-            })
-            .collect();
-        self.table(rows)
+        let lines: Vec<TicketLine> = tickets.iter().map(TicketLine::from).collect();
+        self.lines(&lines)
+    }
+
+    /// Prints listing lines: id, status and assignee padded to their widest, then the title
+    /// and "(blocked by <ids>)", "(deferred until <time>)", "(archived)". Written into one
+    /// buffer (thousands of lines for `blocked` on a big store).
+    pub(crate) fn lines(&self, lines: &[TicketLine]) -> Result<(), CliError> {
+        let (mut id_w, mut status_w, mut agent_w) = (0, 0, 0);
+        for l in lines {
+            id_w = id_w.max(l.id.chars().count());
+            status_w = status_w.max(l.status.as_str().chars().count());
+            agent_w = agent_w.max(l.assignee.as_deref().unwrap_or("-").chars().count());
+        }
+        let now = Utc::now();
+        let mut text = String::with_capacity(lines.len() * 80);
+        for l in lines {
+            let start = text.len();
+            self.cell(&mut text, Paint::Id, &l.id, id_w);
+            let status = l.status.as_str();
+            self.cell(&mut text, Paint::status(&l.status), status, status_w);
+            match &l.assignee {
+                Some(a) => self.cell(&mut text, Paint::Agent, a, agent_w),
+                None => self.cell(&mut text, Paint::Dim, "-", agent_w),
+            }
+            text.push_str(&l.title);
+            self.line_suffix(&mut text, l, now);
+            let kept = text[start..].trim_end().len();
+            text.truncate(start + kept);
+            text.push('\n');
+        }
+        self.write(&text)
+    }
+
+    /// Appends a padded table cell: its text coloured, then spaces to `width` and two more.
+    fn cell(&self, text: &mut String, paint: Paint, cell: &str, width: usize) {
+        self.style.paint_into(paint, cell, text);
+        let pad = width - cell.chars().count() + 2;
+        text.extend(std::iter::repeat_n(' ', pad));
+    }
+
+    /// Appends a line's "  (blocked by a, b)", "  (deferred until …)" and "  (archived)",
+    /// coloured, as [`Output::blocked_suffix`] gives them.
+    fn line_suffix(&self, text: &mut String, l: &TicketLine, now: DateTime<Utc>) {
+        let open = l.status != Status::Closed;
+        if open && !l.blocked_by.is_empty() {
+            text.push_str("  ");
+            self.style.start(Paint::Blocked, text);
+            text.push_str("(blocked by ");
+            for (i, id) in l.blocked_by.iter().enumerate() {
+                if i > 0 {
+                    text.push_str(", ");
+                }
+                text.push_str(id);
+            }
+            text.push(')');
+            self.style.end(text);
+        }
+        if let Some(until) = l.defer_until.filter(|_| open && l.is_deferred(now)) {
+            text.push_str("  ");
+            let deferred = format!("(deferred until {})", time(&until));
+            self.style.paint_into(Paint::Dim, &deferred, text);
+        }
+        if l.archived {
+            text.push_str("  ");
+            self.style.paint_into(Paint::Dim, "(archived)", text);
+        }
     }
 
     /// Prints one ticket in full: fields, description and notes.

@@ -80,6 +80,34 @@ impl Style {
         self.on
     }
 
+    /// Appends the text to `out`, coloured when colour is on (as [`Style::paint`] gives it).
+    pub(crate) fn paint_into(&self, paint: Paint, text: &str, out: &mut String) {
+        if self.on && !text.is_empty() {
+            self.start(paint, out);
+            out.push_str(text);
+            self.end(out);
+        } else {
+            out.push_str(text);
+        }
+    }
+
+    /// Appends the start of `paint`'s colour when colour is on (for non-empty text that
+    /// [`Style::end`] closes).
+    pub(crate) fn start(&self, paint: Paint, out: &mut String) {
+        if self.on {
+            out.push_str("\x1b[");
+            out.push_str(paint.sgr());
+            out.push('m');
+        }
+    }
+
+    /// Appends the end of a colour when colour is on.
+    pub(crate) fn end(&self, out: &mut String) {
+        if self.on {
+            out.push_str("\x1b[0m");
+        }
+    }
+
     /// The text, coloured when colour is on.
     pub(crate) fn paint(&self, paint: Paint, text: &str) -> String {
         if self.on && !text.is_empty() {

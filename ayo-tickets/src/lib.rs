@@ -46,7 +46,7 @@ pub use ticket::{
 };
 pub use tickets::{
     BeadsImport, Copied, DEFAULT_WORK_LEASE, Interrupt, Job, JobWatch, LostHandler, NotMapped,
-    Reason, Tickets, WarningHandler, Watch, WatchOptions, Why,
+    Reason, TicketLine, Tickets, WarningHandler, Watch, WatchOptions, Why,
 };
 pub use when::{duration_from_text, when_from_text, when_from_text_at};
 

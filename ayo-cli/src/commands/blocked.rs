@@ -19,9 +19,18 @@ pub(crate) struct BlockedArgs {
 
 /// Runs `ayo ticket blocked`.
 pub(crate) fn run(args: BlockedArgs, ctx: &Ctx) -> Result<(), CliError> {
-    let tickets = ctx.tickets()?.blocked(args.assignee.as_deref())?;
-    print_tickets(&tickets, ctx)?;
-    // The process ends next: freeing thousands of tickets one by one would only cost time.
-    std::mem::forget(tickets);
+    let tickets = ctx.tickets()?;
+    let assignee = args.assignee.as_deref();
+    if ctx.out.is_json() {
+        let blocked = tickets.blocked(assignee)?;
+        print_tickets(&blocked, ctx)?;
+        // The process ends next: freeing thousands of tickets one by one would only cost time.
+        std::mem::forget(blocked);
+        return Ok(());
+    }
+    let lines = tickets.blocked_lines(assignee)?;
+    ctx.out.lines(&lines)?;
+    // As above: the process ends next.
+    std::mem::forget(lines);
     Ok(())
 }

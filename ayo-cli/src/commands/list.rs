@@ -61,6 +61,9 @@ impl From<ListArgs> for Filter {
 
 /// Runs `ayo ticket list`.
 pub(crate) fn run(args: ListArgs, ctx: &Ctx) -> Result<(), CliError> {
-    let tickets = ctx.tickets()?.list(&args.into())?;
-    print_tickets(&tickets, ctx)
+    let filter = args.into();
+    if ctx.out.is_json() {
+        return print_tickets(&ctx.tickets()?.list(&filter)?, ctx);
+    }
+    ctx.out.lines(&ctx.tickets()?.list_lines(&filter)?)
 }

@@ -37,6 +37,11 @@ pub(crate) struct ReadyArgs {
 pub(crate) fn run(args: ReadyArgs, ctx: &Ctx) -> Result<(), CliError> {
     let tickets = ctx.tickets()?;
     if !args.wait {
+        if !ctx.out.is_json() {
+            return ctx
+                .out
+                .lines(&tickets.ready_lines(args.assignee.as_deref())?);
+        }
         let ready = tickets.ready(args.assignee.as_deref())?;
         return print_tickets(&ready, ctx);
     }

@@ -13,6 +13,7 @@ mod conformance;
 mod errors;
 mod existing_dirs;
 mod import_export;
+mod listing;
 mod mcp;
 mod odd_entries;
 mod output;

@@ -9,6 +9,7 @@
 //! format: a backend implements [`Records`].
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::fmt::Debug;
 use std::sync::Arc;
 
@@ -50,6 +51,9 @@ pub(crate) trait Records: Debug + Send + Sync + Any {
     fn to_ticket(&self, i: u32) -> Result<Ticket>;
     /// String `k` of the pool that list fields are runs of.
     fn list_item(&self, k: usize) -> &str;
+    /// Its title, read without decoding the rest of its text (borrowed from the record set
+    /// where it can be).
+    fn title(&self, i: u32) -> Result<Cow<'_, str>>;
 }
 
 /// One ticket of a scan: its rule fields at hand, the whole ticket on demand.
@@ -213,6 +217,16 @@ impl Brief {
         match &self.0 {
             Repr::Full(t) => t.defer_until,
             Repr::Indexed(x, i) => x.defer_until(*i),
+        }
+    }
+
+    /// The title, without decoding the rest of the ticket's text: for an indexed brief only
+    /// the title is decoded (after the record's checksum is checked), so listing thousands of
+    /// tickets does not decode their descriptions and notes. Fails as [`Brief::ticket`] does.
+    pub fn title(&self) -> Result<Cow<'_, str>> {
+        match &self.0 {
+            Repr::Full(t) => Ok(Cow::Borrowed(&t.title)),
+            Repr::Indexed(x, i) => x.title(*i),
         }
     }
 

@@ -57,6 +57,8 @@ pub(crate) mod suite;
 #[cfg(test)]
 pub(crate) mod suite_archive;
 #[cfg(test)]
+pub(crate) mod suite_lines;
+#[cfg(test)]
 pub(crate) mod suite_plan;
 
 /// What a transaction may do.

@@ -971,6 +971,8 @@ macro_rules! store_suite {
                 archive_survives_a_copy,
                 a_cycle_through_an_archived_ticket_is_refused,
             );
+            use $crate::store::suite_lines as l;
+            $crate::store::suite::backend_cases!($available, $make, l, [], lines_equal_whole_tickets,);
         }
     };
     ($make:expr) => {

@@ -20,6 +20,7 @@ mod check;
 mod copy;
 mod defer;
 mod lifecycle;
+mod lines;
 mod links;
 mod read;
 mod search;
@@ -31,6 +32,7 @@ mod write;
 
 pub use beads::{BeadsImport, NotMapped};
 pub use copy::Copied;
+pub use lines::TicketLine;
 pub use wait::Interrupt;
 pub use watch::{Watch, WatchOptions};
 pub use why::{Reason, Why};

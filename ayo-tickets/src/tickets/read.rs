@@ -105,7 +105,7 @@ pub(super) fn whole(b: &Brief, is_closed: impl Fn(&str) -> bool) -> Result<Ticke
 /// "closed"), in `order`, and the closed ids. One pass collects the closed ids and the briefs
 /// that pass `first`, so that each ticket is looked at once (the memory store's tickets are
 /// scattered over the heap).
-fn select<'b>(
+pub(super) fn select<'b>(
     briefs: &'b Briefs,
     first: impl Fn(&Brief) -> bool,
     then: impl Fn(&Brief, &dyn Fn(&str) -> bool) -> bool,
@@ -137,7 +137,7 @@ fn select<'b>(
 }
 
 /// A brief with its creation time looked up, for sorting.
-struct Keyed<'a> {
+pub(super) struct Keyed<'a> {
     created: Option<DateTime<Utc>>,
     brief: &'a Brief,
 }
@@ -154,6 +154,21 @@ impl Ordered for Keyed<'_> {
     }
 }
 
+/// [`select`], each made into a `T` by `make` (given a test for "closed"): only the briefs
+/// kept are read further.
+pub(super) fn pick_with<'b, T>(
+    briefs: &'b Briefs,
+    first: impl Fn(&Brief) -> bool,
+    then: impl Fn(&Brief, &dyn Fn(&str) -> bool) -> bool,
+    order: fn(&Keyed<'b>, &Keyed<'b>) -> Ordering,
+    make: impl Fn(&Brief, &dyn Fn(&str) -> bool) -> Result<T>,
+) -> Result<Vec<T>> {
+    let (kept, closed) = select(briefs, first, then, order);
+    kept.into_iter()
+        .map(|b| make(b, &|id| closed.contains(id)))
+        .collect()
+}
+
 /// [`select`], whole and with their derived fields: only these are decoded in full.
 fn pick<'b>(
     briefs: &'b Briefs,
@@ -161,10 +176,9 @@ fn pick<'b>(
     then: impl Fn(&Brief, &dyn Fn(&str) -> bool) -> bool,
     order: fn(&Keyed<'b>, &Keyed<'b>) -> Ordering,
 ) -> Result<Vec<Ticket>> {
-    let (kept, closed) = select(briefs, first, then, order);
-    kept.into_iter()
-        .map(|b| whole(b, |id| closed.contains(id)))
-        .collect()
+    pick_with(briefs, first, then, order, |b, is_closed| {
+        whole(b, is_closed)
+    })
 }
 
 /// A ready ticket with its derived fields: every dep closed, so nothing blocks it.
@@ -179,19 +193,29 @@ fn as_ready(t: &Ticket) -> Ticket {
 /// Every agent's `ready` list for one version of a store ([`Txn::version`]), whole and in the
 /// `ready` order: asked again before the store changes, `ready` only copies out the tickets.
 pub(super) struct ReadyView {
-    version: u64,
+    pub(super) version: u64,
     /// As the store holds them (their derived fields are set when copied out).
-    tickets: Arc<Vec<Arc<Ticket>>>,
+    pub(super) tickets: Arc<Vec<Arc<Ticket>>>,
 }
 
 /// The first test of `ready`: open.
-fn is_open(b: &Brief) -> bool {
+pub(super) fn is_open(b: &Brief) -> bool {
     b.status() == Status::Open
 }
 
 /// The second test of `ready`: every dep closed.
-fn unblocked(b: &Brief, is_closed: &dyn Fn(&str) -> bool) -> bool {
+pub(super) fn unblocked(b: &Brief, is_closed: &dyn Fn(&str) -> bool) -> bool {
     b.deps().all(is_closed)
+}
+
+/// The first test of `blocked`: not closed, and `agent`'s when given.
+pub(super) fn active(agent: Option<&str>) -> impl Fn(&Brief) -> bool {
+    move |b| b.status() != Status::Closed && assigned(b.assignee(), agent)
+}
+
+/// The second test of `blocked`: a dep not closed.
+pub(super) fn is_blocked(b: &Brief, is_closed: &dyn Fn(&str) -> bool) -> bool {
+    b.deps().any(|d| !is_closed(d))
 }
 
 /// Refuses an agent filter that names nobody: empty, blank or a bare `@`.
@@ -232,7 +256,7 @@ pub(super) fn passes(filter: &Filter, b: &Brief) -> bool {
 }
 
 /// True when `agent` is none or holds the ticket.
-fn assigned(assignee: Option<&str>, agent: Option<&str>) -> bool {
+pub(super) fn assigned(assignee: Option<&str>, agent: Option<&str>) -> bool {
     agent.is_none_or(|a| agent_matches(assignee, a))
 }
 
@@ -351,11 +375,7 @@ impl Tickets {
         agent_filter(assignee)?;
         self.read(|txn| {
             let briefs = self.scan_briefs(txn)?;
-            let active =
-                |b: &Brief| b.status() != Status::Closed && assigned(b.assignee(), assignee);
-            let blocked =
-                |b: &Brief, is_closed: &dyn Fn(&str) -> bool| b.deps().any(|d| !is_closed(d));
-            pick(&briefs, active, blocked, age_order)
+            pick(&briefs, active(assignee), is_blocked, age_order)
         })
     }
 

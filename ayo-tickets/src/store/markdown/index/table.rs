@@ -26,6 +26,7 @@
 //! (a temp file renamed into place), never written in place, so a mapping keeps the version it
 //! was made of.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io;
 use std::ops::Range;
@@ -253,6 +254,9 @@ impl Records for Table {
         let at = self.count * RECORD + k * 8;
         self.str_at(&self.head()[at..at + 8])
     }
+    fn title(&self, i: u32) -> Result<Cow<'_, str>> {
+        Table::title(self, i)
+    }
 }
 
 impl Table {
@@ -408,6 +412,22 @@ impl Table {
         match self.decoded.get().and_then(|c| c[i as usize].get()) {
             Some(t) => Ok((**t).clone()),
             None => self.decode(i),
+        }
+    }
+
+    /// A ticket's title: only the first field of its text is decoded (borrowed from the
+    /// table), after the text's checksum is checked; from the whole ticket when the text is
+    /// damaged (which reads the file).
+    pub(crate) fn title(&self, i: u32) -> Result<Cow<'_, str>> {
+        if let Some(t) = self.decoded.get().and_then(|c| c[i as usize].get()) {
+            return Ok(Cow::Borrowed(&t.title));
+        }
+        match self
+            .raw_text(i)
+            .and_then(|raw| postcard::take_from_bytes::<&str>(raw).ok())
+        {
+            Some((title, _)) => Ok(Cow::Borrowed(title)),
+            None => Ok(Cow::Owned(self.decode(i)?.title)),
         }
     }
 
