@@ -42,6 +42,15 @@ impl<'a> Cell<'a> {
     }
 }
 
+/// A cell's width as the tables count it: its characters (its bytes when all are ASCII).
+fn width(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
+    }
+}
+
 /// A time as people read it: RFC 3339 UTC to the second.
 pub(crate) fn time(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -164,9 +173,9 @@ impl Output {
     pub(crate) fn lines(&self, lines: &[TicketLine]) -> Result<(), CliError> {
         let (mut id_w, mut status_w, mut agent_w) = (0, 0, 0);
         for l in lines {
-            id_w = id_w.max(l.id.chars().count());
-            status_w = status_w.max(l.status.as_str().chars().count());
-            agent_w = agent_w.max(l.assignee.as_deref().unwrap_or("-").chars().count());
+            id_w = id_w.max(width(&l.id));
+            status_w = status_w.max(width(l.status.as_str()));
+            agent_w = agent_w.max(width(l.assignee.as_deref().unwrap_or("-")));
         }
         let now = Utc::now();
         let mut text = String::with_capacity(lines.len() * 80);
@@ -191,7 +200,7 @@ impl Output {
     /// Appends a padded table cell: its text coloured, then spaces to `width` and two more.
     fn cell(&self, text: &mut String, paint: Paint, cell: &str, width: usize) {
         self.style.paint_into(paint, cell, text);
-        let pad = width - cell.chars().count() + 2;
+        let pad = width - self::width(cell) + 2;
         text.extend(std::iter::repeat_n(' ', pad));
     }
 

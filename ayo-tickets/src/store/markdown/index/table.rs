@@ -955,7 +955,39 @@ mod tests {
             let _ = table.lease_until(i);
             let _ = (table.deps(i).count(), table.tags(i).count());
             let _ = table.to_ticket(i);
+            let _ = table.title(i);
             let _ = table.ticket(i);
+        }
+    }
+
+    /// The title read alone is the whole ticket's; from a text whose checksum fails it is not
+    /// read (the whole ticket is asked for, from the file: here gone, so both fail alike).
+    #[test]
+    fn a_title_is_read_alone_and_only_from_a_sound_text() {
+        let root = Arc::new(PathBuf::from("/nonexistent-ayo-dir"));
+        let bytes = real_index();
+        let table = Table::from_bytes(bytes.clone(), &root).unwrap();
+        let mut titles = 0;
+        for i in 0..table.len() as u32 {
+            if table.unreadable(i).is_none() {
+                let whole = table.to_ticket(i).unwrap().title;
+                assert_eq!(table.title(i).unwrap(), whole);
+                assert!(matches!(table.title(i).unwrap(), Cow::Borrowed(_)));
+                titles += 1;
+            }
+        }
+        assert_eq!(titles, 2);
+        let texts = table.texts.clone();
+        let mut damaged = bytes;
+        for b in &mut damaged[texts] {
+            *b ^= 0x55;
+        }
+        let table = Table::from_bytes(damaged, &root).unwrap();
+        for i in 0..table.len() as u32 {
+            if table.unreadable(i).is_none() {
+                assert_eq!(table.title(i).unwrap_err().code(), "PARSE");
+                assert_eq!(table.to_ticket(i).unwrap_err().code(), "PARSE");
+            }
         }
     }
 
