@@ -123,12 +123,13 @@ pub(super) fn select<'b>(
         }
     }
     kept.retain(|b| then(b, &|id| closed.contains(id)));
-    // Each brief's time is read once, not at every comparison (an indexed brief's time is a
-    // conversion from the index's microseconds).
+    // Each brief's time and id are read once, not at every comparison (an indexed brief's time
+    // is a conversion from the index's microseconds).
     let mut keyed: Vec<Keyed<'b>> = kept
         .into_iter()
         .map(|brief| Keyed {
             created: brief.created(),
+            id: brief.id(),
             brief,
         })
         .collect();
@@ -139,12 +140,14 @@ pub(super) fn select<'b>(
 /// A brief with its creation time looked up, for sorting.
 pub(super) struct Keyed<'a> {
     created: Option<DateTime<Utc>>,
+    /// The id, looked up once too (tickets created in the same microsecond sort by it).
+    id: &'a str,
     brief: &'a Brief,
 }
 
 impl Ordered for Keyed<'_> {
     fn id(&self) -> &str {
-        self.brief.id()
+        self.id
     }
     fn priority(&self) -> u8 {
         self.brief.priority()
