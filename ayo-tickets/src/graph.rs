@@ -406,11 +406,17 @@ fn dot_escape(s: &str) -> String {
 
 /// The deps of `ticket` that are not closed, given a test for "closed".
 pub fn blocked_by(ticket: &Ticket, is_closed: impl Fn(&str) -> bool) -> Vec<String> {
-    ticket
-        .deps
-        .iter()
+    not_closed(ticket.deps.iter().map(String::as_str), is_closed)
+}
+
+/// The ids of `deps` that are not closed, given a test for "closed": a ticket's `blocked_by`.
+pub(crate) fn not_closed<'a>(
+    deps: impl IntoIterator<Item = &'a str>,
+    is_closed: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    deps.into_iter()
         .filter(|d| !is_closed(d))
-        .cloned()
+        .map(str::to_string)
         .collect()
 }
 

@@ -49,11 +49,7 @@ impl TicketLine {
             status: b.status(),
             assignee: b.assignee().map(str::to_string),
             title: b.title()?.into_owned(),
-            blocked_by: b
-                .deps()
-                .filter(|d| !is_closed(d))
-                .map(str::to_string)
-                .collect(),
+            blocked_by: crate::graph::not_closed(b.deps(), is_closed),
             defer_until: b.defer_until(),
             archived: false,
         })
@@ -119,12 +115,7 @@ impl Tickets {
         agent_filter(assignee)?;
         let now = Utc::now();
         self.read(|txn| {
-            let kept = txn.version().and_then(|version| {
-                let view = self.ready_view.lock().unwrap_or_else(|e| e.into_inner());
-                view.as_ref()
-                    .filter(|v| v.version == version)
-                    .map(|v| v.tickets.clone())
-            });
+            let kept = txn.version().and_then(|v| self.kept_candidates(v));
             if let Some(all) = kept {
                 return Ok(all
                     .iter()

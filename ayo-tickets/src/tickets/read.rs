@@ -323,6 +323,14 @@ impl Tickets {
         Ok((None, all.iter().filter_map(|t| t.defer_until).min()))
     }
 
+    /// The candidates of `ready` (all agents') kept for this store version, if any.
+    pub(super) fn kept_candidates(&self, version: u64) -> Option<Arc<Vec<Arc<Ticket>>>> {
+        let view = self.ready_view.lock().unwrap_or_else(|e| e.into_inner());
+        view.as_ref()
+            .filter(|v| v.version == version)
+            .map(|v| v.tickets.clone())
+    }
+
     /// Open tickets with no `blocked_by`, deferred or not, in the `ready` order; only
     /// `assignee`'s when given (an empty one is Invalid). Kept per store version: a deferral
     /// ends with time, not with a change, so it is tested when the list is read.
@@ -332,13 +340,7 @@ impl Tickets {
             let Some(version) = txn.version() else {
                 return self.compute_candidates(txn, assignee);
             };
-            let kept = {
-                let view = self.ready_view.lock().unwrap_or_else(|e| e.into_inner());
-                view.as_ref()
-                    .filter(|v| v.version == version)
-                    .map(|v| v.tickets.clone())
-            };
-            let all = match kept {
+            let all = match self.kept_candidates(version) {
                 Some(all) => all,
                 None => {
                     let briefs = self.scan_briefs(txn)?;
