@@ -8,7 +8,7 @@ use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command};
+use std::process::Child;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
@@ -109,25 +109,7 @@ impl Board {
 
     /// Sends SIGINT; the exit code, within 5 s.
     fn stop(mut self) -> i32 {
-        let pid = self.child.id().to_string();
-        assert!(
-            Command::new("kill")
-                .args(["-INT", &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
-        let start = Instant::now();
-        loop {
-            if let Some(s) = self.child.try_wait().unwrap() {
-                return s.code().unwrap_or(-1);
-            }
-            if start.elapsed() > Duration::from_secs(5) {
-                let _ = self.child.kill();
-                panic!("ayo board still running 5 s after SIGINT");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        common::stop_child(&mut self.child, "INT", "ayo board")
     }
 }
 

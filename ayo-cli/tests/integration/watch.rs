@@ -5,9 +5,9 @@
 use crate::common;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command};
+use std::process::Child;
 use std::sync::mpsc::{Receiver, channel};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::Ayo;
 use serde_json::Value;
@@ -55,25 +55,7 @@ impl Watcher {
 
     /// Sends `signal` and returns the exit code (within 5 s).
     fn stop(mut self, signal: &str) -> i32 {
-        let pid = self.child.id().to_string();
-        assert!(
-            Command::new("kill")
-                .args([&format!("-{signal}"), &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
-        let start = Instant::now();
-        loop {
-            if let Some(s) = self.child.try_wait().unwrap() {
-                return s.code().unwrap_or(-1);
-            }
-            if start.elapsed() > Duration::from_secs(5) {
-                let _ = self.child.kill();
-                panic!("watch still running 5 s after SIG{signal}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        common::stop_child(&mut self.child, signal, "watch")
     }
 }
 
