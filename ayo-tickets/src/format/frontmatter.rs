@@ -12,7 +12,7 @@ use crate::ticket::{DEFAULT_PRIORITY, Status, Ticket};
 
 /// ayo's order of the keys: new files use it, and a key added to an existing file goes after
 /// the nearest key before it in this order that the file has.
-const ORDER: [&str; 16] = [
+pub(super) const ORDER: [&str; 16] = [
     "id",
     "status",
     "deps",
@@ -33,7 +33,7 @@ const ORDER: [&str; 16] = [
 
 /// The keys read besides those of [`ORDER`]: the title of ayo's older tool, and tk's spelling
 /// of `external_ref`.
-const OTHER_KEYS: [&str; 2] = ["title", TK_EXTERNAL_REF];
+pub(super) const OTHER_KEYS: [&str; 2] = ["title", TK_EXTERNAL_REF];
 
 /// tk's spelling of `external_ref`.
 const TK_EXTERNAL_REF: &str = "external-ref";
