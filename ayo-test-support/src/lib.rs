@@ -23,6 +23,18 @@ pub fn base_url() -> String {
         .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_string())
 }
 
+/// `url` with its host and port replaced by 127.0.0.1:`port` (a proxy's, in front of the test
+/// server).
+pub fn via_port(url: &str, port: u16) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap();
+    let (authority, path) = rest.split_once('/').unwrap();
+    let user = authority
+        .rsplit_once('@')
+        .map(|(u, _)| format!("{u}@"))
+        .unwrap_or_default();
+    format!("{scheme}://{user}127.0.0.1:{port}/{path}")
+}
+
 /// A client of the test server, outside any store (for setting up and checking).
 pub fn client() -> postgres::Client {
     postgres::Client::connect(&base_url(), postgres::NoTls).expect("connect to the test server")

@@ -416,17 +416,6 @@ fn forward_frontend(
     }
 }
 
-/// `url` with its host and port replaced by 127.0.0.1:`port`.
-fn via_port(url: &str, port: u16) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap();
-    let (authority, path) = rest.split_once('/').unwrap();
-    let user = authority
-        .rsplit_once('@')
-        .map(|(u, _)| format!("{u}@"))
-        .unwrap_or_default();
-    format!("{scheme}://{user}127.0.0.1:{port}/{path}")
-}
-
 /// The test server's address, when it is reached over TCP.
 fn upstream() -> Option<String> {
     let url = base_url();
@@ -453,7 +442,10 @@ fn through_a_cutting_proxy(cut: Cut) {
     };
     let schema = Schema::new("cut_proxy");
     let (port, cuts) = commit_cutting_proxy(upstream, cut, 5);
-    let url = format!("{}&sslmode=disable", via_port(&schema.url, port));
+    let url = format!(
+        "{}&sslmode=disable",
+        ayo_test_support::via_port(&schema.url, port)
+    );
     let ayo = Ayo::new();
     let ops = run_load(&ayo, &url, &Load::from_env(40, 4));
     let t = tally(&schema.name, &ops);

@@ -120,17 +120,6 @@ fn pipe(mut from: TcpStream, mut to: TcpStream) {
     });
 }
 
-/// `url` with its host and port replaced by 127.0.0.1:`port`.
-fn via_port(url: &str, port: u16) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap();
-    let (authority, path) = rest.split_once('/').unwrap();
-    let user = authority
-        .rsplit_once('@')
-        .map(|(u, _)| format!("{u}@"))
-        .unwrap_or_default();
-    format!("{scheme}://{user}127.0.0.1:{port}/{path}")
-}
-
 #[test]
 fn prefer_tries_plain_when_the_tls_handshake_fails() {
     if !available() {
@@ -149,7 +138,7 @@ fn prefer_tries_plain_when_the_tls_handshake_fails() {
     );
     let (port, asked) = broken_tls_proxy(upstream);
     let schema = Schema::new("tls_broken");
-    let url = via_port(&schema.url, port);
+    let url = ayo_test_support::via_port(&schema.url, port);
 
     let store = PgStore::connect(&url).unwrap();
     assert_eq!(asked.load(Ordering::SeqCst), 1, "TLS was tried first");
