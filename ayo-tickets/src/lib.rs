@@ -23,6 +23,7 @@ pub mod format;
 mod graph;
 mod hooks;
 mod options;
+mod parallel;
 mod request;
 mod scope;
 pub mod store;

@@ -158,17 +158,18 @@ impl Ordered for Keyed<'_> {
 }
 
 /// [`select`], each made into a `T` by `make` (given a test for "closed"): only the briefs
-/// kept are read further.
-pub(super) fn pick_with<'b, T>(
+/// kept are read further, spread over the cores when they are many (`blocked` may list most
+/// of a store).
+pub(super) fn pick_with<'b, T: Send>(
     briefs: &'b Briefs,
     first: impl Fn(&Brief) -> bool,
     then: impl Fn(&Brief, &dyn Fn(&str) -> bool) -> bool,
     order: fn(&Keyed<'b>, &Keyed<'b>) -> Ordering,
-    make: impl Fn(&Brief, &dyn Fn(&str) -> bool) -> Result<T>,
+    make: impl Fn(&Brief, &dyn Fn(&str) -> bool) -> Result<T> + Sync,
 ) -> Result<Vec<T>> {
     let (kept, closed) = select(briefs, first, then, order);
-    kept.into_iter()
-        .map(|b| make(b, &|id| closed.contains(id)))
+    crate::parallel::map(&kept, 1024, |b| make(b, &|id| closed.contains(id)))?
+        .into_iter()
         .collect()
 }
 

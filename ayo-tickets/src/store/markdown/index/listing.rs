@@ -7,8 +7,8 @@
 
 use std::io;
 use std::path::Path;
+use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, channel};
-use std::sync::{Mutex, OnceLock};
 
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::fs::{AtFlags, Mode, OFlags};
@@ -126,19 +126,6 @@ fn stamp(st: &rustix::fs::Stat) -> Stamp {
     }
 }
 
-/// The threads worth using: the available cores, at most two (beyond that the directory
-/// lock in the kernel, not the cores, sets the pace). Asked once per process: the answer
-/// takes reading the cgroup's files.
-pub(super) fn threads() -> usize {
-    static THREADS: OnceLock<usize> = OnceLock::new();
-    *THREADS.get_or_init(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .min(2)
-    })
-}
-
 /// Every ticket file of `dir` with its stamp, in chunks; runs `meanwhile` on this thread
 /// while another lists the directory.
 pub(super) fn list(dir: &Path, meanwhile: Option<&mut dyn FnMut()>) -> io::Result<Vec<Chunk>> {
@@ -155,7 +142,7 @@ pub(super) fn list(dir: &Path, meanwhile: Option<&mut dyn FnMut()>) -> io::Resul
         Some(_) => names.next_chunk()?,
         None => None,
     };
-    if second.is_none() || threads() < 2 {
+    if second.is_none() || crate::parallel::threads() < 2 {
         // A small directory, or one core: no thread.
         if let Some(f) = meanwhile {
             f();

@@ -27,13 +27,15 @@
 #![allow(clippy::mutable_key_type)]
 
 use std::borrow::Borrow;
-use std::cell::Cell;
 use std::fs::{self, File};
 use std::hash::{Hash, Hasher};
 use std::io;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
 
 use crate::error::{Error, Result};
 use crate::format;
@@ -113,8 +115,9 @@ enum Slot {
 #[derive(Debug)]
 struct Entry {
     slot: Slot,
-    /// The last scan that found the file (see [`Index::generation`]).
-    generation: Cell<u32>,
+    /// The last scan that found the file (see [`Index::generation`]); atomic, so that the
+    /// threads of a scan can mark the entries they find.
+    generation: AtomicU32,
 }
 
 impl Entry {
@@ -135,6 +138,17 @@ impl Entry {
     /// True when its stamp is old enough to identify the file's content (see the module doc).
     fn trusted(&self) -> bool {
         self.stamp().mtime_ns + RACY_MARGIN_NS < self.seen_ns()
+    }
+
+    /// When its ticket was created (none for an unreadable file).
+    fn created(&self) -> Option<DateTime<Utc>> {
+        match &self.slot {
+            Slot::Indexed(t, i) => t.created(*i),
+            Slot::Read(r) => match &r.outcome {
+                Outcome::Ticket { brief, .. } => brief.created(),
+                Outcome::Unreadable { .. } => None,
+            },
+        }
     }
 
     /// The file name without `.md`: the key of the index.
@@ -330,25 +344,35 @@ pub(crate) fn scan(
     };
     index.generation = index.generation.wrapping_add(1);
     let generation = index.generation;
-    let mut found = 0usize;
-    let mut changed: Vec<&str> = Vec::new();
-    for chunk in &chunks {
+    // Each listed file is matched with its entry, the chunks spread over the cores.
+    let entries = &index.entries;
+    let matched = crate::parallel::map(&chunks, 4, |chunk| {
+        let mut found = 0usize;
+        let mut changed: Vec<&str> = Vec::new();
         for (name, seen) in chunk.iter() {
             match seen {
                 Seen::Gone => {}
                 // Read as any changed file: one that cannot be read is reported unreadable.
                 Seen::Failed => changed.push(name),
-                Seen::Stamp(stamp) => match index.entries.get(name) {
+                Seen::Stamp(stamp) => match entries.get(name) {
                     Some(e) if e.stamp() == *stamp && e.trusted() => {
-                        e.generation.set(generation);
+                        e.generation.store(generation, Relaxed);
                         found += 1;
                     }
                     _ => changed.push(name),
                 },
             }
         }
+        (found, changed)
+    })?;
+    let mut found = 0usize;
+    let mut changed: Vec<&str> = Vec::new();
+    for (n, names) in matched {
+        found += n;
+        changed.extend(names);
     }
-    let reads = run_parallel(&changed, |name| read_one(dir, name, started))?;
+    // Reading a file costs enough to spread even a few dozen over the cores.
+    let reads = crate::parallel::map(&changed, 32, |name| read_one(dir, name, started))?;
     for read in reads {
         let Some((stamp, seen_ns, outcome)) = read else {
             continue; // gone since it was listed
@@ -359,7 +383,7 @@ pub(crate) fn scan(
                 seen_ns,
                 outcome,
             })),
-            generation: Cell::new(generation),
+            generation: AtomicU32::new(generation),
         };
         // A young entry is re-read at every scan until it is old enough: saving it before
         // saves nobody a read.
@@ -371,7 +395,9 @@ pub(crate) fn scan(
     }
     if index.entries.len() != found {
         let before = index.entries.len();
-        index.entries.retain(|e| e.generation.get() == generation);
+        index
+            .entries
+            .retain(|e| e.generation.load(Relaxed) == generation);
         index.unsaved += before - index.entries.len();
     }
     let mut briefs = briefs(dir, &index.entries);
@@ -399,42 +425,6 @@ pub(crate) fn scan(
     Ok(briefs)
 }
 
-/// Runs `f` over `items` on up to all available cores, keeping the order. A thread that
-/// panicked fails the whole run (its part is never dropped silently).
-fn run_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Result<Vec<R>> {
-    let threads = listing::threads();
-    if threads < 2 || items.len() < 64 {
-        return Ok(items.iter().map(&f).collect());
-    }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| s.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
-            .collect();
-        let mut out = Vec::with_capacity(items.len());
-        for h in handles {
-            let part = h.join().map_err(|panic| {
-                Error::storage(format!(
-                    "a thread reading ticket files panicked: {}",
-                    panic_message(&*panic)
-                ))
-            })?;
-            out.extend(part);
-        }
-        Ok(out)
-    })
-}
-
-/// What a panic said, when it said it with a string.
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
-    panic
-        .downcast_ref::<&str>()
-        .copied()
-        .or(panic.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("no message")
-}
-
 /// The entries of a loaded index file (none without one).
 fn entries_of(table: Option<Table>) -> FastSet<Entry> {
     let Some(table) = table else {
@@ -445,16 +435,37 @@ fn entries_of(table: Option<Table>) -> FastSet<Entry> {
     for i in 0..table.len() as u32 {
         out.insert(Entry {
             slot: Slot::Indexed(table.clone(), i),
-            generation: Cell::new(0),
+            generation: AtomicU32::new(0),
         });
     }
     out
 }
 
+/// The entries in their index table's order, then those this process read. The table is
+/// written oldest first ([`encode`]), the order of most listings, so a scan's briefs read its
+/// records one after the other, and sorting them finds them mostly sorted.
+fn in_table_order(entries: &FastSet<Entry>) -> Vec<&Entry> {
+    let table = entries.iter().find_map(|e| match &e.slot {
+        Slot::Indexed(t, _) => Some(t.clone()),
+        Slot::Read(_) => None,
+    });
+    let mut placed: Vec<Option<&Entry>> = vec![None; table.as_ref().map_or(0, |t| t.len())];
+    let mut rest = Vec::new();
+    for e in entries {
+        match (&e.slot, &table) {
+            (Slot::Indexed(t, i), Some(table)) if Arc::ptr_eq(t, table) => {
+                placed[*i as usize] = Some(e)
+            }
+            _ => rest.push(e),
+        }
+    }
+    placed.into_iter().flatten().chain(rest).collect()
+}
+
 fn briefs(dir: &Path, entries: &FastSet<Entry>) -> Briefs {
     let mut out = Briefs::default();
     out.tickets.reserve(entries.len());
-    for e in entries {
+    for e in in_table_order(entries) {
         match &e.slot {
             Slot::Indexed(table, i) => match table.unreadable(*i) {
                 None => {
@@ -533,7 +544,12 @@ fn save(
 /// The bytes of an index file holding `entries`.
 fn encode(entries: &FastSet<Entry>) -> io::Result<Vec<u8>> {
     let mut w = Writer::default();
-    for e in entries {
+    // Oldest first, then by name: the order of most listings, so that the records a long
+    // listing returns lie one after the other (see `in_table_order`).
+    let mut ordered: Vec<(Option<DateTime<Utc>>, &Entry)> =
+        entries.iter().map(|e| (e.created(), e)).collect();
+    ordered.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name().cmp(b.1.name())));
+    for (_, e) in ordered {
         match &e.slot {
             Slot::Indexed(table, i) => {
                 let (stamp, seen_ns) = (table.stamp(*i), table.seen_ns(*i));
@@ -580,27 +596,4 @@ pub(crate) fn ticket_stem(name: &str) -> Option<&str> {
         return None;
     }
     name.strip_suffix(".md")
-}
-
-#[cfg(test)]
-mod tests {
-    /// A reader thread that panics fails the scan: its part of the files is not dropped
-    /// (with one core the panic reaches the caller itself, which is not silent either).
-    #[test]
-    fn a_panicking_reader_thread_fails_the_run() {
-        let items: Vec<u32> = (0..200).collect();
-        let run = std::panic::catch_unwind(|| {
-            super::run_parallel(&items, |&i| {
-                assert!(i != 150, "reader {i} broke");
-                i
-            })
-        });
-        match run {
-            Ok(Ok(got)) => panic!("{} results, no error", got.len()),
-            Ok(Err(e)) => assert!(e.to_string().contains("reader 150 broke"), "{e}"),
-            Err(_) => assert!(super::listing::threads() < 2),
-        }
-        let all = super::run_parallel(&items, |&i| i).unwrap();
-        assert_eq!(all, items);
-    }
 }

@@ -16,9 +16,12 @@
 //! A string is (offset into the pool, length), the length `NONE` for none; a list is (first
 //! ref, count). Every reference is checked at load, so the accessors can slice freely; a
 //! checksum guards the header (a damaged one is rebuilt) and each record holds its text's
-//! checksum (a damaged text is read from the ticket's file), so a damaged index is never
-//! believed. Checking a text only when it is decoded keeps a call that returns a few hundred
-//! tickets from reading the texts of all the others.
+//! checksum and its title's (the text's first field; a damaged text is read from the ticket's
+//! file), so a damaged index is never believed. Checking a text only when it is decoded keeps
+//! a call that returns a few hundred tickets from reading the texts of all the others, and a
+//! listing that shows only titles reads only those.
+//!
+//! Records are written oldest first ([`super::encode`]), the order of most listings.
 //!
 //! The file is mapped, not read: a call that needs a few hundred of 10 000 tickets' texts
 //! touches only their pages and copies nothing (reading it whole cost a warm `ready` some 15%
@@ -42,9 +45,9 @@ use crate::store::Brief;
 use crate::store::brief::{Records, Strs as BriefStrs};
 use crate::ticket::{Note, Status, Ticket};
 
-const MAGIC: &[u8; 8] = b"AYOIDX\0\x07";
+const MAGIC: &[u8; 8] = b"AYOIDX\0\x08";
 const PREAMBLE: usize = 48;
-const RECORD: usize = 152;
+const RECORD: usize = 160;
 const NONE: u32 = u32::MAX;
 
 /// Where each field of a record lies.
@@ -80,6 +83,8 @@ mod at {
     pub const DEFER_UNTIL: usize = 136;
     /// The checksum of the ticket's text.
     pub const TEXT_SUM: usize = 144;
+    /// The checksum of the text's first field, the title: a listing reads it alone.
+    pub const TITLE_SUM: usize = 152;
 }
 
 /// The [`at::STATUS`] of a ticket whose status is another word ([`Status::Other`]).
@@ -394,6 +399,19 @@ impl Table {
         (checksum(text) == u64_at(rec, at::TEXT_SUM)).then_some(text)
     }
 
+    /// A ticket's title, the first field of its text, checked against its own checksum (so
+    /// that a listing reads no more of the text); `None` when it is out of place or damaged.
+    fn raw_title(&self, i: u32) -> Option<&str> {
+        let rec = self.rec(i);
+        let start = usize::try_from(u64_at(rec, at::TEXT_AT)).ok()?;
+        let end = start.checked_add(u32_at(rec, at::TEXT_LEN) as usize)?;
+        let text = self.bytes[self.texts.clone()].get(start..end)?;
+        let field = title_field(text)?;
+        (checksum(field) == u64_at(rec, at::TITLE_SUM))
+            .then(|| postcard::from_bytes::<&str>(field).ok())
+            .flatten()
+    }
+
     /// The whole ticket (decoded once, then kept).
     pub(crate) fn ticket(&self, i: u32) -> Result<Arc<Ticket>> {
         let cache = self
@@ -415,18 +433,15 @@ impl Table {
         }
     }
 
-    /// A ticket's title: only the first field of its text is decoded (borrowed from the
-    /// table), after the text's checksum is checked; from the whole ticket when the text is
-    /// damaged (which reads the file).
+    /// A ticket's title: only the first field of its text is read and decoded (borrowed from
+    /// the table), after its own checksum is checked; from the whole ticket when it is damaged
+    /// (which reads the file).
     pub(crate) fn title(&self, i: u32) -> Result<Cow<'_, str>> {
         if let Some(t) = self.decoded.get().and_then(|c| c[i as usize].get()) {
             return Ok(Cow::Borrowed(&t.title));
         }
-        match self
-            .raw_text(i)
-            .and_then(|raw| postcard::take_from_bytes::<&str>(raw).ok())
-        {
-            Some((title, _)) => Ok(Cow::Borrowed(title)),
+        match self.raw_title(i) {
+            Some(title) => Ok(Cow::Borrowed(title)),
             None => Ok(Cow::Owned(self.decode(i)?.title)),
         }
     }
@@ -721,7 +736,10 @@ impl Writer {
                 let len = u32::try_from(self.texts.len() - start).map_err(io::Error::other)?;
                 put(at::TEXT_AT, &(start as u64).to_le_bytes());
                 put(at::TEXT_LEN, &len.to_le_bytes());
-                put(at::TEXT_SUM, &checksum(&self.texts[start..]).to_le_bytes());
+                let text = &self.texts[start..];
+                put(at::TEXT_SUM, &checksum(text).to_le_bytes());
+                let title = title_field(text).ok_or_else(|| io::Error::other("no title"))?;
+                put(at::TITLE_SUM, &checksum(title).to_le_bytes());
             }
         }
         self.records.extend_from_slice(&rec);
@@ -789,6 +807,13 @@ struct TextIn {
     lease_secs: Option<u64>,
     links: Vec<String>,
     external_ref: Option<String>,
+}
+
+/// The bytes of a text's first field, the title (its postcard length, then its bytes); `None`
+/// when they do not fit in the text.
+fn title_field(text: &[u8]) -> Option<&[u8]> {
+    let (_, rest) = postcard::take_from_bytes::<&[u8]>(text).ok()?;
+    Some(&text[..text.len() - rest.len()])
 }
 
 fn micros(t: Option<DateTime<Utc>>) -> Option<i64> {
@@ -939,6 +964,10 @@ mod tests {
             let end = start.saturating_add(u32_at(rec, at::TEXT_LEN) as usize);
             if let Some(text) = texts.get(start..end) {
                 rec[at::TEXT_SUM..at::TEXT_SUM + 8].copy_from_slice(&checksum(text).to_le_bytes());
+                if let Some(title) = title_field(text) {
+                    rec[at::TITLE_SUM..at::TITLE_SUM + 8]
+                        .copy_from_slice(&checksum(title).to_le_bytes());
+                }
             }
         }
         let sum = mix(mix(checksum(&pre[24..]), checksum(head)), checksum(pool));
@@ -989,6 +1018,76 @@ mod tests {
                 assert_eq!(table.to_ticket(i).unwrap_err().code(), "PARSE");
             }
         }
+    }
+
+    /// A title has its own checksum: a damaged byte after it (in the description, the notes)
+    /// leaves it readable alone while the whole ticket is not; a damaged byte in it makes it
+    /// unreadable alone too (the file is asked for: here gone).
+    #[test]
+    fn a_title_is_checked_on_its_own() {
+        let root = Arc::new(PathBuf::from("/nonexistent-ayo-dir"));
+        let bytes = real_index();
+        let table = Table::from_bytes(bytes.clone(), &root).unwrap();
+        let mut checked = 0;
+        for i in 0..table.len() as u32 {
+            if table.unreadable(i).is_some() {
+                continue;
+            }
+            let title = table.to_ticket(i).unwrap().title;
+            let rec = table.rec(i);
+            let start = table.texts.start + u64_at(rec, at::TEXT_AT) as usize;
+            let len = u32_at(rec, at::TEXT_LEN) as usize;
+            let field = title_field(&bytes[start..start + len]).unwrap().len();
+            assert!(field > title.len() && field < len, "{field} of {len}");
+            let mut after = bytes.clone();
+            after[start + field] ^= 0x55;
+            let damaged = Table::from_bytes(after, &root).unwrap();
+            assert_eq!(damaged.title(i).unwrap(), title);
+            assert_eq!(damaged.to_ticket(i).unwrap_err().code(), "PARSE");
+            let mut inside = bytes.clone();
+            inside[start + field - 1] ^= 0x01;
+            let damaged = Table::from_bytes(inside, &root).unwrap();
+            assert_eq!(damaged.title(i).unwrap_err().code(), "PARSE");
+            checked += 1;
+        }
+        assert_eq!(checked, 2);
+    }
+
+    /// The index file holds its records oldest first (then by id), whatever order the files
+    /// were found in: the order listings show, so that a long listing reads them in turn.
+    #[test]
+    fn records_are_written_oldest_first() {
+        use crate::Tickets;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(".ayo")).unwrap();
+        // Names in another order than their times; two made in the same second.
+        let made = [
+            ("a", "2024-03-01T00:00:00Z"),
+            ("b", "2021-01-01T00:00:00Z"),
+            ("c", "2023-05-05T00:00:00Z"),
+            ("d", "2021-01-01T00:00:00Z"),
+            ("e", "2022-02-02T00:00:00Z"),
+        ];
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1 << 30);
+        for (id, created) in made {
+            let p = dir.path().join(format!("{id}.md"));
+            let text = format!("---\nid: {id}\nstatus: open\ncreated: {created}\n---\n# {id}\n");
+            std::fs::write(&p, text).unwrap();
+            File::options()
+                .write(true)
+                .open(&p)
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+        }
+        Tickets::open(dir.path())
+            .unwrap()
+            .list(&crate::Filter::default())
+            .unwrap();
+        let bytes = std::fs::read(dir.path().join(".ayo/index.bin")).unwrap();
+        let table = Table::from_bytes(bytes, &Arc::new(dir.path().to_path_buf())).unwrap();
+        let names: Vec<&str> = (0..table.len() as u32).map(|i| table.name(i)).collect();
+        assert_eq!(names, ["b", "d", "e", "c", "a"]);
     }
 
     proptest! {

@@ -1,0 +1,86 @@
+//! Work spread over the machine's cores: a scan's stats and file reads, the lines of a long
+//! listing.
+
+use std::sync::OnceLock;
+
+use crate::error::{Error, Result};
+
+/// The threads worth using: the available cores, at most two (beyond that the directory
+/// lock in the kernel, not the cores, sets the pace of a scan). Asked once per process: the
+/// answer takes reading the cgroup's files.
+pub(crate) fn threads() -> usize {
+    static THREADS: OnceLock<usize> = OnceLock::new();
+    *THREADS.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(2)
+    })
+}
+
+/// `f` of each item, in order: on up to [`threads`] threads when each gets at least `min`
+/// items (starting a thread costs some tens of microseconds), else on this one. A thread that
+/// panicked fails the whole run (its part is never dropped silently).
+pub(crate) fn map<'a, T: Sync, R: Send>(
+    items: &'a [T],
+    min: usize,
+    f: impl Fn(&'a T) -> R + Sync,
+) -> Result<Vec<R>> {
+    let threads = threads();
+    if threads < 2 || items.len() < 2 * min.max(1) {
+        return Ok(items.iter().map(&f).collect());
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| s.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for h in handles {
+            let part = h.join().map_err(|panic| {
+                Error::storage(format!(
+                    "a worker thread panicked: {}",
+                    panic_message(&*panic)
+                ))
+            })?;
+            out.extend(part);
+        }
+        Ok(out)
+    })
+}
+
+/// What a panic said, when it said it with a string.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or(panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("no message")
+}
+
+#[cfg(test)]
+mod tests {
+    /// A worker thread that panics fails the run: its part of the items is not dropped (with
+    /// one core the panic reaches the caller itself, which is not silent either).
+    #[test]
+    fn a_panicking_worker_thread_fails_the_run() {
+        let items: Vec<u32> = (0..200).collect();
+        let run = std::panic::catch_unwind(|| {
+            super::map(&items, 32, |&i| {
+                assert!(i != 150, "worker {i} broke");
+                i
+            })
+        });
+        match run {
+            Ok(Ok(got)) => panic!("{} results, no error", got.len()),
+            Ok(Err(e)) => assert!(e.to_string().contains("worker 150 broke"), "{e}"),
+            Err(_) => assert!(super::threads() < 2),
+        }
+        let all = super::map(&items, 32, |&i| i).unwrap();
+        assert_eq!(all, items);
+        // Too few items for two threads: all on this one, in order all the same.
+        let few = super::map(&items[..10], 32, |&i| i * 2).unwrap();
+        assert_eq!(few, (0..10).map(|i| i * 2).collect::<Vec<_>>());
+    }
+}
