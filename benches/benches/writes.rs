@@ -1,65 +1,36 @@
 //! Writes: a batch pays for durability once; a single write pays for it every time.
 //!
 //! - `batch_create/{memory,markdown}/10k`: 10 000 `Tickets::create` calls in one
-//!   `Tickets::batch`, into an empty store (markdown: a new temp dir each time; the batch skips
-//!   the per-file fsync and calls `syncfs` once at commit). `independent`: no deps;
-//!   `chained`: each ticket depends on the one created before it (so each create checks its
-//!   dep exists and its edge for a cycle, against the batch's uncommitted tickets too).
+//!   `Tickets::batch` (`ayo_benches::batch_create`), into an empty store (markdown: a new temp
+//!   dir each time; the batch skips the per-file fsync and syncs with `syncfs`).
+//!   `independent`: no deps; `chained`: in chains of ten, each ticket depending on the one
+//!   created before it (so each create checks its dep exists and its edge for a cycle, against
+//!   the batch's uncommitted tickets too).
 //!   The directories of the markdown runs are removed only when the group ends: ext4 without
 //!   a journal (as on the VMs these figures come from) skips inodes freed in the last minutes
 //!   when it allocates one, and creating 10k files right after removing 10k takes seconds.
-//! - `batch_create/floor/10k`: the floor of any durable batch of files on this disk, run in this
-//!   process, in the same kind of temp dir (the same file system), before the markdown runs:
-//!   write 10 000 temp files of a ticket's size, rename each into place, `syncfs` once. At the
-//!   end the bench prints the ratio of each markdown batch's median to the floor's (the bar:
-//!   at most 1.3).
+//! - `batch_create/floor/10k`: the floor of any durable batch of files on this disk
+//!   (`ayo_benches::batch_floor`), run in this process, in the same kind of temp dir (the same
+//!   file system), before the markdown runs: write 10 000 temp files of a ticket's size, rename
+//!   each into place, `syncfs` once. At the end the bench prints the ratio of each markdown
+//!   batch's median to the floor's (the bar: at most 1.3). Its samples all come before the
+//!   batches' samples, so a file system that slows down or speeds up meanwhile skews the
+//!   ratio: `bench-batch` (`benches/src/bin/bench-batch.rs`) interleaves them, round by round,
+//!   and is the one to trust for the bar.
 //! - `durable/markdown/*`: one write in a markdown store of 1 000 tickets, each durable when
 //!   it returns (temp file, fsync, rename, directory fsync; audit log append, fsync):
 //!   `create`, `note`, and `close` + `reopen` (two writes).
 
-use std::fs::File;
-use std::io::Write as _;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ayo_benches::{markdown_project, ticket_id};
+use ayo_benches::{batch_create, batch_floor, markdown_project, ticket_id};
 use ayo_tickets::store::markdown::MarkdownStore;
 use ayo_tickets::store::memory::MemoryStore;
-use ayo_tickets::{NewTicket, Result, Store, Tickets};
+use ayo_tickets::{NewTicket, Store, Tickets};
 use criterion::{BenchmarkId, Criterion, SamplingMode};
 
 const BATCH: usize = 10_000;
-
-/// Creates `BATCH` tickets in one batch; chained: each depending on the one before.
-fn batch_create(t: &Tickets, chained: bool) -> Result<()> {
-    t.batch(|t| {
-        let mut last: Option<String> = None;
-        for i in 0..BATCH {
-            let mut new = NewTicket::new(format!("Invoice {i}: extract, validate, import"))
-                .assignee(format!("@agent-{}", i % 8));
-            if let Some(dep) = last.as_deref().filter(|_| chained) {
-                new = new.dep(dep);
-            }
-            last = Some(t.create(new)?.id);
-        }
-        Ok(())
-    })
-}
-
-/// The floor: `BATCH` temp files written in `dir/.tmp`, each renamed into `dir`, one `syncfs`.
-fn floor(dir: &Path) -> std::io::Result<()> {
-    let tmp = dir.join(".tmp");
-    std::fs::create_dir(&tmp)?;
-    let text = [b'x'; 300];
-    for i in 0..BATCH {
-        let temp = tmp.join(format!("tmp-{i}.md"));
-        File::create(&temp)?.write_all(&text)?;
-        std::fs::rename(&temp, dir.join(format!("t{i}.md")))?;
-    }
-    rustix::fs::syncfs(&File::open(dir)?)?;
-    Ok(())
-}
 
 fn median(times: &mut [Duration]) -> Duration {
     times.sort();
@@ -82,7 +53,7 @@ fn batches(c: &mut Criterion) {
                 .map(|_| {
                     let dir = tempfile::tempdir().unwrap();
                     let start = Instant::now();
-                    floor(dir.path()).unwrap();
+                    batch_floor(dir.path(), BATCH).unwrap();
                     let took = start.elapsed();
                     floors.push(took);
                     kept.push(dir);
@@ -99,7 +70,7 @@ fn batches(c: &mut Criterion) {
                     .map(|_| {
                         let t = Tickets::with_store(Arc::new(MemoryStore::new())).unwrap();
                         let start = Instant::now();
-                        batch_create(&t, chained).unwrap();
+                        batch_create(&t, BATCH, chained).unwrap();
                         start.elapsed()
                     })
                     .sum()
@@ -113,7 +84,7 @@ fn batches(c: &mut Criterion) {
                         let store: Arc<dyn Store> = Arc::new(MarkdownStore::new(dir.path()));
                         let t = Tickets::with_store(store).unwrap();
                         let start = Instant::now();
-                        batch_create(&t, chained).unwrap();
+                        batch_create(&t, BATCH, chained).unwrap();
                         let took = start.elapsed();
                         times.push(took);
                         kept.push(dir);

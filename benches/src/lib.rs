@@ -7,12 +7,13 @@
 //! progress, half assigned to one of eight agents, priorities 0 to 4, a few tags, a short
 //! description; files of about 400 bytes, like hand-written tickets.
 
+use std::io::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 
 use ayo_tickets::store::markdown::MarkdownStore;
 use ayo_tickets::store::memory::MemoryStore;
-use ayo_tickets::{Access, Note, Result, Status, Store, Ticket, Tickets};
+use ayo_tickets::{Access, NewTicket, Note, Result, Status, Store, Ticket, Tickets};
 use chrono::{DateTime, Duration, Utc};
 
 /// The agents tickets are assigned to: `@agent-0` to `@agent-7`.
@@ -259,6 +260,63 @@ pub fn memory_project(n: usize) -> Result<Tickets> {
     let store = MemoryStore::new();
     fill(&store, Project::new(n))?;
     Tickets::with_store(Arc::new(store))
+}
+
+/// Creates `n` tickets in one [`Tickets::batch`], as the batch benches do (and as
+/// `benches/python_batch.py` does from Python): each titled and assigned to one of the agents;
+/// `chained`: in chains of ten, each depending on the one created before it but every tenth
+/// (so each create checks its dep exists and its edge for a cycle, against the batch's
+/// uncommitted tickets too).
+pub fn batch_create(t: &Tickets, n: usize, chained: bool) -> Result<()> {
+    t.batch(|t| {
+        let mut last: Option<String> = None;
+        for i in 0..n {
+            let mut new = NewTicket::new(format!("Invoice {i}: extract, validate, import"))
+                .assignee(agent(i));
+            if chained && i % 10 != 0 {
+                new = new.dep(last.as_deref().expect("ticket i - 1 was created"));
+            }
+            last = Some(t.create(new)?.id);
+        }
+        Ok(())
+    })
+}
+
+/// The floor of any durable batch of `n` files: the plain loop with no ticket logic, which a
+/// batch of `n` creates cannot beat on the same file system: `n` temp files of a ticket's size
+/// (300 bytes) written in `dir/.tmp`, each renamed into `dir`, then one `syncfs`.
+pub fn batch_floor(dir: &Path, n: usize) -> std::io::Result<()> {
+    let tmp = dir.join(".tmp");
+    std::fs::create_dir(&tmp)?;
+    let text = [b'x'; 300];
+    for i in 0..n {
+        let temp = tmp.join(format!("tmp-{i}.md"));
+        std::fs::File::create(&temp)?.write_all(&text)?;
+        std::fs::rename(&temp, dir.join(format!("t{i}.md")))?;
+    }
+    rustix::fs::syncfs(std::fs::File::open(dir)?)?;
+    Ok(())
+}
+
+/// [`batch_floor`] in the order an all-or-nothing batch must follow: all `n` temp files
+/// written first (so `dir/.tmp` holds `n` of them at once), then each renamed into `dir`, one
+/// `syncfs`. Not the bar's floor: it shows what writing every file before the first rename
+/// costs by itself.
+pub fn batch_floor_all_first(dir: &Path, n: usize) -> std::io::Result<()> {
+    let tmp = dir.join(".tmp");
+    std::fs::create_dir(&tmp)?;
+    let text = [b'x'; 300];
+    for i in 0..n {
+        std::fs::File::create(tmp.join(format!("tmp-{i}.md")))?.write_all(&text)?;
+    }
+    for i in 0..n {
+        std::fs::rename(
+            tmp.join(format!("tmp-{i}.md")),
+            dir.join(format!("t{i}.md")),
+        )?;
+    }
+    rustix::fs::syncfs(std::fs::File::open(dir)?)?;
+    Ok(())
 }
 
 #[cfg(test)]

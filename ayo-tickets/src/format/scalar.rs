@@ -4,8 +4,10 @@
 //! The raw text matters only for values YAML would read as numbers, booleans or null
 //! (`id: 123`, `deps: [007, 1e3]`): those are kept as the text the file shows.
 
+use std::cell::RefCell;
 use std::fmt::Write as _;
 
+use rustc_hash::FxHashMap;
 use serde_yaml::Value;
 
 /// Writes `s` as a YAML scalar that reads back as exactly `s`, in a block mapping value and
@@ -39,7 +41,31 @@ fn is_plain_safe(s: &str) -> bool {
         && s.chars().all(|c| {
             c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '/' | '+' | '@' | '-' | ' ')
         })
-        && matches!(serde_yaml::from_str::<Value>(s), Ok(Value::String(v)) if v == s)
+        && reads_back_as_itself(s)
+}
+
+/// At most this many answers of [`reads_back_as_itself`] are kept per thread.
+const READ_BACK_MEMO: usize = 1024;
+
+/// True when YAML reads `s`, written plain, as exactly the string `s`. The answers are kept
+/// per thread (a batch renders the same statuses, types and dep ids again and again, and
+/// starting the YAML parser costs more than the rest of a scalar's writing); the memo is
+/// emptied when full.
+fn reads_back_as_itself(s: &str) -> bool {
+    thread_local! {
+        static MEMO: RefCell<FxHashMap<String, bool>> = RefCell::default();
+    }
+    if let Some(known) = MEMO.with_borrow(|m| m.get(s).copied()) {
+        return known;
+    }
+    let answer = matches!(serde_yaml::from_str::<Value>(s), Ok(Value::String(v)) if v == s);
+    MEMO.with_borrow_mut(|m| {
+        if m.len() >= READ_BACK_MEMO {
+            m.clear();
+        }
+        m.insert(s.to_string(), answer);
+    });
+    answer
 }
 
 /// Characters that must be escaped in a double-quoted scalar: YAML either forbids them or
@@ -253,6 +279,28 @@ mod tests {
             let w = yaml_scalar(s);
             assert_eq!(w, want, "{s:?}");
             assert_eq!(reads_back(&w), Value::String(s.into()), "{s:?}");
+        }
+    }
+
+    /// The memo of read-back answers gives what YAML gives, before it fills, once it was
+    /// emptied, and for strings it does not hold.
+    #[test]
+    fn remembered_answers_are_the_answers() {
+        let cases = [
+            "open", "task", "yes", "Off", "a b", "x/y", "_z", "null", "Null",
+        ];
+        let first: Vec<String> = cases.iter().map(|s| yaml_scalar(s)).collect();
+        for i in 0..2 * READ_BACK_MEMO + 7 {
+            let s = format!("filler{i}");
+            assert_eq!(yaml_scalar(&s), s);
+            if i % 100 == 0 {
+                let again: Vec<String> = cases.iter().map(|s| yaml_scalar(s)).collect();
+                assert_eq!(again, first);
+            }
+        }
+        for (s, w) in cases.iter().zip(&first) {
+            assert_eq!(reads_back(w), Value::String(s.to_string()), "{s:?}");
+            assert!(w != s || reads_back_as_itself(s), "{s:?}");
         }
     }
 

@@ -175,6 +175,7 @@ impl Store for MarkdownStore {
             created: FastSet::default(),
             lookups: 0,
             committed: None,
+            archived_ids: None,
             read_at,
         }))
     }
@@ -213,9 +214,12 @@ struct MarkdownTxn {
     /// Ids this transaction created: no file had them when it looked, under the lock.
     created: FastSet<String>,
     /// How often this transaction asked whether an id is taken, and, in a batch that asked
-    /// often, the ids of the files there (read once: the batch holds the lock throughout).
+    /// often, the ids of the files there and in `archive/` (read once: the batch holds the
+    /// lock throughout).
     lookups: usize,
     committed: Option<FastSet<String>>,
+    /// With `committed`: the ids of the files in `archive/` (`None`: asked one by one).
+    archived_ids: Option<FastSet<String>>,
     /// A read: the commit counter when it began (see `markdown/seq.rs`).
     read_at: Option<u64>,
 }
@@ -291,6 +295,33 @@ impl MarkdownTxn {
         Ok(ids)
     }
 
+    /// The ids of the files in `archive/` (none when there is no `archive/`); `None` when it
+    /// cannot be listed, so that each id is asked by a stat.
+    fn archived_ids(&self) -> Option<FastSet<String>> {
+        let archive = self.store.dir.join(ARCHIVE_DIR);
+        let entries = match std::fs::read_dir(&archive) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Some(FastSet::default()),
+            Err(_) => return None,
+        };
+        let mut ids = FastSet::default();
+        for entry in entries {
+            let name = entry.ok()?.file_name();
+            if let Some(stem) = name.to_str().and_then(ticket_stem) {
+                ids.insert(stem.to_string());
+            }
+        }
+        Some(ids)
+    }
+
+    /// Whether a file `archive/<id>.md` is there (any entry: a dangling link takes its id).
+    fn archived_file(&self, id: &str) -> bool {
+        match &self.archived_ids {
+            Some(ids) => ids.contains(id),
+            None => std::fs::symlink_metadata(self.archived_path(id)).is_ok(),
+        }
+    }
+
     fn exists(&mut self, id: &str) -> Result<bool> {
         if let Some(t) = self.overlay.get(id) {
             return Ok(t.is_some());
@@ -298,6 +329,7 @@ impl MarkdownTxn {
         self.lookups += 1;
         if self.committed.is_none() && !self.durable && self.lookups > BATCH_LOOKUPS {
             self.committed = Some(self.committed_ids()?.into_iter().collect());
+            self.archived_ids = self.archived_ids();
         }
         Ok(match &self.committed {
             Some(ids) => ids.contains(id),
@@ -541,7 +573,7 @@ impl Txn for MarkdownTxn {
         }
         let archived = match self.overlay.get_archived(&ticket.id) {
             Some(t) => t.is_some(),
-            None => std::fs::symlink_metadata(self.archived_path(&ticket.id)).is_ok(),
+            None => self.archived_file(&ticket.id),
         };
         if archived {
             return Ok(false);
@@ -710,20 +742,26 @@ mod tests {
         assert!(store.dir().is_absolute());
     }
 
-    /// A batch that asked often whether ids are taken answers from the directory's ids, read
-    /// once: still every file counts, a dangling link named like a ticket too.
+    /// A batch that asked often whether ids are taken answers from the directory's ids, and
+    /// from `archive/`'s, read once: still every file counts, an archived one and a dangling
+    /// link named like a ticket too.
     #[test]
     fn a_long_batch_still_refuses_taken_ids() {
         let dir = tempfile::tempdir().unwrap();
         let t = Tickets::open(dir.path()).unwrap();
         t.create(crate::NewTicket::new("Taken").id("taken"))
             .unwrap();
+        t.create(crate::NewTicket::new("Gone").id("gone")).unwrap();
+        t.close("gone", None).unwrap();
+        t.archive(&["gone"]).unwrap();
         std::os::unix::fs::symlink("nowhere", dir.path().join("dangle.md")).unwrap();
+        let archive = dir.path().join(super::ARCHIVE_DIR);
+        std::os::unix::fs::symlink("nowhere", archive.join("lost.md")).unwrap();
         t.batch(|t| {
             for i in 0..2 * super::BATCH_LOOKUPS {
                 t.create(crate::NewTicket::new(format!("n{i}")))?;
             }
-            for id in ["taken", "dangle"] {
+            for id in ["taken", "dangle", "gone", "lost"] {
                 let again = t.create(crate::NewTicket::new("again").id(id));
                 assert_eq!(again.unwrap_err().code(), "EXISTS", "{id}");
             }
