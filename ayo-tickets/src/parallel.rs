@@ -30,23 +30,34 @@ pub(crate) fn map<'a, T: Sync, R: Send>(
     if threads < 2 || items.len() < 2 * min.max(1) {
         return Ok(items.iter().map(&f).collect());
     }
-    let chunk = items.len().div_ceil(threads);
+    let parts = in_parts(items, threads, |part| {
+        part.iter().map(&f).collect::<Vec<R>>()
+    })
+    .map_err(|panic| {
+        Error::storage(format!(
+            "a worker thread panicked: {}",
+            panic_message(&*panic)
+        ))
+    })?;
+    Ok(parts.into_iter().flatten().collect())
+}
+
+/// `f` of each of `workers` parts of `items` (the last may be shorter), each on a thread of
+/// its own, the results in order; `Err` with the panic of a thread that panicked.
+pub(crate) fn in_parts<'a, T: Sync, R: Send>(
+    items: &'a [T],
+    workers: usize,
+    f: impl Fn(&'a [T]) -> R + Sync,
+) -> std::thread::Result<Vec<R>> {
+    let f = &f;
     std::thread::scope(|s| {
         let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| s.spawn(|| part.iter().map(&f).collect::<Vec<R>>()))
+            .chunks(items.len().div_ceil(workers.max(1)).max(1))
+            .map(|part| s.spawn(move || f(part)))
             .collect();
-        let mut out = Vec::with_capacity(items.len());
-        for h in handles {
-            let part = h.join().map_err(|panic| {
-                Error::storage(format!(
-                    "a worker thread panicked: {}",
-                    panic_message(&*panic)
-                ))
-            })?;
-            out.extend(part);
-        }
-        Ok(out)
+        // Every thread is joined, a panicked one too (the scope would panic on one left).
+        let joined: Vec<std::thread::Result<R>> = handles.into_iter().map(|h| h.join()).collect();
+        joined.into_iter().collect()
     })
 }
 

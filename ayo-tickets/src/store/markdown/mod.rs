@@ -420,18 +420,13 @@ fn spread<T: Sync, R: Send>(
     if workers == 1 {
         return f(items);
     }
-    let f = &f;
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(items.len().div_ceil(workers))
-            .map(|part| s.spawn(move || f(part)))
-            .collect();
-        let mut out = Vec::with_capacity(items.len());
-        for h in handles {
-            out.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?);
-        }
-        Ok(out)
-    })
+    let parts = crate::parallel::in_parts(items, workers, f)
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    let mut out = Vec::with_capacity(items.len());
+    for part in parts {
+        out.extend(part?);
+    }
+    Ok(out)
 }
 
 impl Txn for MarkdownTxn {

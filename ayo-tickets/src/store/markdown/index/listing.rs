@@ -1,7 +1,8 @@
 //! Listing a store directory: the name and the stamp of every ticket file.
 //!
-//! The directory is read in chunks of names; once it has more than one chunk, a second thread
-//! stats chunks as they arrive while the first reads on, then both stat what is left. Each stat
+//! The directory is read in chunks of names; once it has more than one chunk (or at once, when
+//! its size says it is big), a second thread reads and stats chunks as they arrive while the
+//! first runs what the scan does meanwhile, then both stat what is left. Each stat
 //! is an `fstatat` relative to the directory's descriptor (no path walk), following symlinks
 //! as opening the file does, so a ticket file that is a symlink has its target's stamp.
 
@@ -21,6 +22,10 @@ type Buffer = [std::mem::MaybeUninit<u8>];
 
 /// Names per chunk: enough to make handing a chunk to another thread cheap next to its stats.
 const CHUNK: usize = 512;
+
+/// The size of a directory (in bytes, as `stat` gives it) from which its listing starts the
+/// second thread at once: ext4 takes some 30 bytes a name, so about two chunks.
+const SPREAD_AT: u64 = 32 * 1024;
 
 /// What the stat of one listed file gave.
 pub(super) enum Seen {
@@ -137,12 +142,22 @@ pub(super) fn list(dir: &Path, meanwhile: Option<&mut dyn FnMut()>) -> io::Resul
     let fd = fd.as_fd();
     let mut buf = vec![std::mem::MaybeUninit::uninit(); BUFFER];
     let mut names = Names::new(dir, fd, &mut buf)?;
-    let first = names.next_chunk()?;
-    let second = match &first {
-        Some(_) => names.next_chunk()?,
-        None => None,
+    let two = crate::parallel::threads() >= 2;
+    // A directory whose size says it holds thousands of names gets its second thread at
+    // once, so that reading the first names overlaps `meanwhile`; else (a small one, or a
+    // file system whose directory sizes say nothing) two chunks are read first to find out.
+    let big = two && rustix::fs::fstat(fd).is_ok_and(|st| st.st_size as u64 >= SPREAD_AT);
+    let (first, second) = if big {
+        (None, None)
+    } else {
+        let first = names.next_chunk()?;
+        let second = match &first {
+            Some(_) => names.next_chunk()?,
+            None => None,
+        };
+        (first, second)
     };
-    if second.is_none() || crate::parallel::threads() < 2 {
+    if !big && (second.is_none() || !two) {
         // A small directory, or one core: no thread.
         if let Some(f) = meanwhile {
             f();
