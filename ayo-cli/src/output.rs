@@ -12,6 +12,9 @@ use crate::args::ColorWhen;
 use crate::error::CliError;
 use crate::style::{Paint, Style};
 
+/// How much of a long listing is written at a time.
+const PIECE: usize = 64 * 1024;
+
 /// Where a command's results go (stdout), and how they look.
 pub(crate) struct Output {
     json: bool,
@@ -168,31 +171,36 @@ impl Output {
     }
 
     /// Prints listing lines: id, status and assignee padded to their widest, then the title
-    /// and "(blocked by <ids>)", "(deferred until <time>)", "(archived)". Written into one
-    /// buffer (thousands of lines for `blocked` on a big store).
+    /// and "(blocked by <ids>)", "(deferred until <time>)", "(archived)". Written in pieces of
+    /// some 64 KiB (thousands of lines for `blocked` on a big store: one buffer of them all
+    /// would be fresh memory to fault in).
     pub(crate) fn lines(&self, lines: &[TicketLine]) -> Result<(), CliError> {
         let (mut id_w, mut status_w, mut agent_w) = (0, 0, 0);
         for l in lines {
-            id_w = id_w.max(width(&l.id));
-            status_w = status_w.max(width(l.status.as_str()));
-            agent_w = agent_w.max(width(l.assignee.as_deref().unwrap_or("-")));
+            id_w = id_w.max(width(l.id()));
+            status_w = status_w.max(width(l.status().as_str()));
+            agent_w = agent_w.max(width(l.assignee().unwrap_or("-")));
         }
         let now = Utc::now();
-        let mut text = String::with_capacity(lines.len() * 80);
+        let mut text = String::with_capacity(PIECE + 1024);
         for l in lines {
             let start = text.len();
-            self.cell(&mut text, Paint::Id, &l.id, id_w);
-            let status = l.status.as_str();
-            self.cell(&mut text, Paint::status(&l.status), status, status_w);
-            match &l.assignee {
+            self.cell(&mut text, Paint::Id, l.id(), id_w);
+            let status = l.status();
+            self.cell(&mut text, Paint::status(&status), status.as_str(), status_w);
+            match l.assignee() {
                 Some(a) => self.cell(&mut text, Paint::Agent, a, agent_w),
                 None => self.cell(&mut text, Paint::Dim, "-", agent_w),
             }
-            text.push_str(&l.title);
+            text.push_str(l.title());
             self.line_suffix(&mut text, l, now);
             let kept = text[start..].trim_end().len();
             text.truncate(start + kept);
             text.push('\n');
+            if text.len() >= PIECE {
+                self.write(&text)?;
+                text.clear();
+            }
         }
         self.write(&text)
     }
@@ -207,12 +215,12 @@ impl Output {
     /// Appends a line's "  (blocked by a, b)", "  (deferred until …)" and "  (archived)",
     /// coloured, as [`Output::blocked_suffix`] gives them.
     fn line_suffix(&self, text: &mut String, l: &TicketLine, now: DateTime<Utc>) {
-        let open = l.status != Status::Closed;
-        if open && !l.blocked_by.is_empty() {
+        let open = l.status() != Status::Closed;
+        if open && !l.blocked_by().is_empty() {
             text.push_str("  ");
             self.style.start(Paint::Blocked, text);
             text.push_str("(blocked by ");
-            for (i, id) in l.blocked_by.iter().enumerate() {
+            for (i, id) in l.blocked_by().iter().enumerate() {
                 if i > 0 {
                     text.push_str(", ");
                 }
@@ -221,12 +229,12 @@ impl Output {
             text.push(')');
             self.style.end(text);
         }
-        if let Some(until) = l.defer_until.filter(|_| open && l.is_deferred(now)) {
+        if let Some(until) = l.defer_until().filter(|_| open && l.is_deferred(now)) {
             text.push_str("  ");
             let deferred = format!("(deferred until {})", time(&until));
             self.style.paint_into(Paint::Dim, &deferred, text);
         }
-        if l.archived {
+        if l.archived() {
             text.push_str("  ");
             self.style.paint_into(Paint::Dim, "(archived)", text);
         }

@@ -39,7 +39,14 @@ pub(crate) fn map<'a, T: Sync, R: Send>(
             panic_message(&*panic)
         ))
     })?;
-    Ok(parts.into_iter().flatten().collect())
+    // The first part grows to hold the others (a big one is moved, not copied, by the
+    // allocator): no second buffer of the whole size.
+    let mut parts = parts.into_iter();
+    let mut out = parts.next().unwrap_or_default();
+    for part in parts {
+        out.extend(part);
+    }
+    Ok(out)
 }
 
 /// `f` of each of `workers` parts of `items` (the last may be shorter), each on a thread of

@@ -137,3 +137,48 @@ fn listings_as_json_stay_whole_tickets() {
     assert_eq!(ready[0]["ready"], true);
     assert_eq!(ready[0]["priority"], 1);
 }
+
+/// A listing far longer than one written piece (64 KiB) prints every line once, whole and in
+/// order: 3 000 tk files written by hand (every third blocked by the one before it), listed
+/// from a directory ayo never wrote, line for line as `--json` orders the same tickets.
+#[test]
+fn a_long_listing_prints_every_line_once_in_order() {
+    let ayo = Ayo::new();
+    let dir = ayo.home().join("tk");
+    std::fs::create_dir_all(&dir).unwrap();
+    for i in 0..3000 {
+        let deps = if i % 3 == 2 {
+            format!("[t{:04}]", i - 1)
+        } else {
+            "[]".to_string()
+        };
+        let text = format!(
+            "---\nid: t{i:04}\nstatus: open\ndeps: {deps}\nlinks: []\n\
+             created: 2026-01-01T00:{:02}:{:02}Z\ntype: task\npriority: 2\n---\n\
+             # Ticket number {i} with a title long enough to fill a line\n",
+            i / 60,
+            i % 60
+        );
+        std::fs::write(dir.join(format!("t{i:04}.md")), text).unwrap();
+    }
+    let d = dir.to_str().unwrap();
+    for (what, count) in [("list", 3000), ("blocked", 1000)] {
+        let out = ayo.ok(&["ticket", what, "--dir", d]);
+        assert!(out.len() > 64 * 1024, "{what}: {} bytes", out.len());
+        let shown: Vec<&str> = out
+            .lines()
+            .map(|l| l.split_whitespace().next().unwrap())
+            .collect();
+        assert_eq!(shown, ayo.ids(&["ticket", what, "--dir", d]), "{what}");
+        assert_eq!(shown.len(), count, "{what}");
+        for line in out.lines() {
+            let id = line.split_whitespace().next().unwrap();
+            let n: usize = id[1..].parse().unwrap();
+            let title = format!("Ticket number {n} with a title long enough to fill a line");
+            assert!(line.contains(&title), "{line}");
+            let blocked = format!("(blocked by t{:04})", n.saturating_sub(1));
+            assert_eq!(line.ends_with(&blocked), n % 3 == 2, "{line}");
+        }
+    }
+    assert!(!dir.join(".ayo").exists());
+}

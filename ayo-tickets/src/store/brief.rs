@@ -54,6 +54,10 @@ pub(crate) trait Records: Debug + Send + Sync + Any {
     /// Its title, read without decoding the rest of its text (borrowed from the record set
     /// where it can be).
     fn title(&self, i: u32) -> Result<Cow<'_, str>>;
+    /// Its title borrowed from the record set; `None` when it cannot be (a damaged text).
+    fn title_in_place(&self, i: u32) -> Option<&str>;
+    /// What [`Records::title_in_place`] gave, without its checks made again.
+    fn title_again(&self, i: u32) -> Option<&str>;
 }
 
 /// One ticket of a scan: its rule fields at hand, the whole ticket on demand.
@@ -227,6 +231,24 @@ impl Brief {
         match &self.0 {
             Repr::Full(t) => Ok(Cow::Borrowed(&t.title)),
             Repr::Indexed(x, i) => x.title(*i),
+        }
+    }
+
+    /// Its title when it can be borrowed as it is held (`None`: [`Brief::title`] reads it
+    /// from the whole ticket).
+    pub(crate) fn title_in_place(&self) -> Option<&str> {
+        match &self.0 {
+            Repr::Full(t) => Some(&t.title),
+            Repr::Indexed(x, i) => x.title_in_place(*i),
+        }
+    }
+
+    /// What [`Brief::title_in_place`] gave, without its checks made again: for a caller
+    /// that asked it before (`None` if it gave none).
+    pub(crate) fn title_again(&self) -> Option<&str> {
+        match &self.0 {
+            Repr::Full(t) => Some(&t.title),
+            Repr::Indexed(x, i) => x.title_again(*i),
         }
     }
 

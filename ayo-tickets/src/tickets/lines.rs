@@ -1,6 +1,8 @@
 //! Listing lines: what `list`, `ready` and `blocked` show for people, read from a scan's briefs
 //! without decoding each ticket's description and notes.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 use super::Tickets;
@@ -17,56 +19,112 @@ use crate::ticket::{Status, Ticket};
 /// table): a ticket's id, status, assignee and title, the deps it waits for, until when it is
 /// deferred, and whether it is archived. The same fields as the [`Ticket`] the listing's whole
 /// form returns ([`TicketLine::from`] one gives the equal line), read without its description,
-/// notes and other text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// notes and other text, and borrowed from the scan where they can be (a listing of thousands
+/// of tickets copies no strings).
+#[derive(Debug, Clone)]
 pub struct TicketLine {
-    /// The id.
-    pub id: String,
-    /// The stored status.
-    pub status: Status,
-    /// The assignee, if any.
-    pub assignee: Option<String>,
-    /// The title.
-    pub title: String,
+    /// The ticket as the scan gave it: the id, status, assignee, title and deferral.
+    brief: Brief,
+    /// The title when the brief could not lend it (read from the ticket's file).
+    title: Option<String>,
     /// The deps that are not closed (derived, as [`Ticket::blocked_by`]).
-    pub blocked_by: Vec<String>,
-    /// Until when the ticket is deferred, if it is (also a time already past).
-    pub defer_until: Option<DateTime<Utc>>,
-    /// True for an archived ticket.
-    pub archived: bool,
+    blocked_by: Vec<String>,
+    archived: bool,
 }
 
 impl TicketLine {
+    /// The id.
+    pub fn id(&self) -> &str {
+        self.brief.id()
+    }
+
+    /// The stored status.
+    pub fn status(&self) -> Status {
+        self.brief.status()
+    }
+
+    /// The assignee, if any.
+    pub fn assignee(&self) -> Option<&str> {
+        self.brief.assignee()
+    }
+
+    /// The title.
+    pub fn title(&self) -> &str {
+        match &self.title {
+            Some(t) => t,
+            // Lent (and checked) when the line was made: the scan's bytes do not change.
+            None => self.brief.title_again().unwrap_or_default(),
+        }
+    }
+
+    /// The deps that are not closed (derived, as [`Ticket::blocked_by`]).
+    pub fn blocked_by(&self) -> &[String] {
+        &self.blocked_by
+    }
+
+    /// Until when the ticket is deferred, if it is (also a time already past).
+    pub fn defer_until(&self) -> Option<DateTime<Utc>> {
+        self.brief.defer_until()
+    }
+
+    /// True for an archived ticket.
+    pub fn archived(&self) -> bool {
+        self.archived
+    }
+
     /// True when the ticket is deferred at `now`.
     pub fn is_deferred(&self, now: DateTime<Utc>) -> bool {
-        self.defer_until.is_some_and(|d| d > now)
+        self.brief.is_deferred(now)
     }
 
     /// The line of an active ticket of a scan, given a test for "closed" (for `blocked_by`).
     fn of(b: &Brief, is_closed: &dyn Fn(&str) -> bool) -> Result<Self> {
+        let title = match b.title_in_place() {
+            Some(_) => None,
+            None => Some(b.title()?.into_owned()),
+        };
         Ok(TicketLine {
-            id: b.id().to_string(),
-            status: b.status(),
-            assignee: b.assignee().map(str::to_string),
-            title: b.title()?.into_owned(),
+            brief: b.clone(),
+            title,
             blocked_by: crate::graph::not_closed(b.deps(), is_closed),
-            defer_until: b.defer_until(),
             archived: false,
         })
     }
+
+    /// The line of a whole ticket, with `blocked_by` and `archived` as given.
+    fn whole(t: &Ticket, blocked_by: Vec<String>) -> Self {
+        // Only what a line shows: not the ticket's text.
+        let shown = Ticket {
+            description: String::new(),
+            notes: Vec::new(),
+            ..t.clone()
+        };
+        TicketLine {
+            brief: Brief::new(Arc::new(shown)),
+            title: None,
+            blocked_by,
+            archived: t.archived,
+        }
+    }
 }
+
+impl PartialEq for TicketLine {
+    fn eq(&self, other: &Self) -> bool {
+        self.id() == other.id()
+            && self.status() == other.status()
+            && self.assignee() == other.assignee()
+            && self.title() == other.title()
+            && self.blocked_by == other.blocked_by
+            && self.defer_until() == other.defer_until()
+            && self.archived == other.archived
+    }
+}
+
+impl Eq for TicketLine {}
 
 impl From<&Ticket> for TicketLine {
     fn from(t: &Ticket) -> Self {
-        TicketLine {
-            id: t.id.clone(),
-            status: t.status.clone(),
-            assignee: t.assignee.clone(),
-            title: t.title.clone(),
-            blocked_by: t.blocked_by.clone(),
-            defer_until: t.defer_until,
-            archived: t.archived,
-        }
+        TicketLine::whole(t, t.blocked_by.clone())
     }
 }
 
@@ -120,10 +178,7 @@ impl Tickets {
                 return Ok(all
                     .iter()
                     .filter(|t| assigned(t.assignee.as_deref(), assignee) && !t.is_deferred(now))
-                    .map(|t| TicketLine {
-                        blocked_by: Vec::new(),
-                        ..TicketLine::from(&**t)
-                    })
+                    .map(|t| TicketLine::whole(t, Vec::new()))
                     .collect());
             }
             let briefs = self.scan_briefs(txn)?;

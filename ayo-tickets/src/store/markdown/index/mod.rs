@@ -36,6 +36,7 @@ use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
+use compact_str::CompactString;
 
 use crate::error::{Error, Result};
 use crate::format;
@@ -114,6 +115,9 @@ enum Slot {
 
 #[derive(Debug)]
 struct Entry {
+    /// The file name without `.md` (the key), held inline: a lookup of a scan compares it
+    /// where the set keeps the entry, instead of reading it from the table.
+    name: CompactString,
     slot: Slot,
     /// The last scan that found the file (see [`Index::generation`]); atomic, so that the
     /// threads of a scan can mark the entries they find.
@@ -121,6 +125,21 @@ struct Entry {
 }
 
 impl Entry {
+    fn new(slot: Slot, generation: u32) -> Self {
+        let name = CompactString::from(match &slot {
+            Slot::Indexed(t, i) => t.name(*i),
+            Slot::Read(r) => match &r.outcome {
+                Outcome::Ticket { brief, .. } => brief.id(),
+                Outcome::Unreadable { name, .. } => name.as_str(),
+            },
+        });
+        Entry {
+            name,
+            slot,
+            generation: AtomicU32::new(generation),
+        }
+    }
+
     fn stamp(&self) -> Stamp {
         match &self.slot {
             Slot::Indexed(t, i) => t.stamp(*i),
@@ -153,13 +172,7 @@ impl Entry {
 
     /// The file name without `.md`: the key of the index.
     fn name(&self) -> &str {
-        match &self.slot {
-            Slot::Indexed(t, i) => t.name(*i),
-            Slot::Read(r) => match &r.outcome {
-                Outcome::Ticket { brief, .. } => brief.id(),
-                Outcome::Unreadable { name, .. } => name.as_str(),
-            },
-        }
+        &self.name
     }
 }
 
@@ -229,7 +242,7 @@ impl Index {
             .filter_map(|e| match e.slot {
                 Slot::Indexed(t, i) if Arc::ptr_eq(&t, &old) => Some(Entry {
                     slot: Slot::Indexed(held.clone()?, i),
-                    generation: e.generation,
+                    ..e
                 }),
                 _ => Some(e),
             })
@@ -377,14 +390,14 @@ pub(crate) fn scan(
         let Some((stamp, seen_ns, outcome)) = read else {
             continue; // gone since it was listed
         };
-        let entry = Entry {
-            slot: Slot::Read(Box::new(FileRead {
+        let entry = Entry::new(
+            Slot::Read(Box::new(FileRead {
                 stamp,
                 seen_ns,
                 outcome,
             })),
-            generation: AtomicU32::new(generation),
-        };
+            generation,
+        );
         // A young entry is re-read at every scan until it is old enough: saving it before
         // saves nobody a read.
         if entry.trusted() {
@@ -433,10 +446,7 @@ fn entries_of(table: Option<Table>) -> FastSet<Entry> {
     let table = Arc::new(table);
     let mut out = FastSet::with_capacity_and_hasher(table.len(), Default::default());
     for i in 0..table.len() as u32 {
-        out.insert(Entry {
-            slot: Slot::Indexed(table.clone(), i),
-            generation: AtomicU32::new(0),
-        });
+        out.insert(Entry::new(Slot::Indexed(table.clone(), i), 0));
     }
     out
 }

@@ -45,7 +45,7 @@ use crate::store::Brief;
 use crate::store::brief::{Records, Strs as BriefStrs};
 use crate::ticket::{Note, Status, Ticket};
 
-const MAGIC: &[u8; 8] = b"AYOIDX\0\x08";
+const MAGIC: &[u8; 8] = b"AYOIDX\0\x09";
 const PREAMBLE: usize = 48;
 const RECORD: usize = 160;
 const NONE: u32 = u32::MAX;
@@ -262,6 +262,12 @@ impl Records for Table {
     fn title(&self, i: u32) -> Result<Cow<'_, str>> {
         Table::title(self, i)
     }
+    fn title_in_place(&self, i: u32) -> Option<&str> {
+        Table::title_in_place(self, i)
+    }
+    fn title_again(&self, i: u32) -> Option<&str> {
+        Table::title_again(self, i)
+    }
 }
 
 impl Table {
@@ -402,14 +408,27 @@ impl Table {
     /// A ticket's title, the first field of its text, checked against its own checksum (so
     /// that a listing reads no more of the text); `None` when it is out of place or damaged.
     fn raw_title(&self, i: u32) -> Option<&str> {
+        let field = self.title_bytes(i)?;
+        (checksum(field) == u64_at(self.rec(i), at::TITLE_SUM))
+            .then(|| postcard::from_bytes::<&str>(field).ok())
+            .flatten()
+    }
+
+    /// The bytes of a ticket's title field, unchecked; `None` when out of place.
+    fn title_bytes(&self, i: u32) -> Option<&[u8]> {
         let rec = self.rec(i);
         let start = usize::try_from(u64_at(rec, at::TEXT_AT)).ok()?;
         let end = start.checked_add(u32_at(rec, at::TEXT_LEN) as usize)?;
-        let text = self.bytes[self.texts.clone()].get(start..end)?;
-        let field = title_field(text)?;
-        (checksum(field) == u64_at(rec, at::TITLE_SUM))
-            .then(|| postcard::from_bytes::<&str>(field).ok())
-            .flatten()
+        title_field(self.bytes[self.texts.clone()].get(start..end)?)
+    }
+
+    /// A ticket's title as [`Table::title_in_place`] gave it before, without checking its
+    /// checksum again (the table's bytes do not change): `None` if it did not give one.
+    pub(crate) fn title_again(&self, i: u32) -> Option<&str> {
+        match self.decoded.get().and_then(|c| c[i as usize].get()) {
+            Some(t) => Some(&t.title),
+            None => postcard::from_bytes::<&str>(self.title_bytes(i)?).ok(),
+        }
     }
 
     /// The whole ticket (decoded once, then kept).
@@ -433,14 +452,20 @@ impl Table {
         }
     }
 
+    /// A ticket's title borrowed from the table: the decoded ticket's, else the first field
+    /// of its text, after its own checksum is checked; `None` when that is damaged.
+    pub(crate) fn title_in_place(&self, i: u32) -> Option<&str> {
+        match self.decoded.get().and_then(|c| c[i as usize].get()) {
+            Some(t) => Some(&t.title),
+            None => self.raw_title(i),
+        }
+    }
+
     /// A ticket's title: only the first field of its text is read and decoded (borrowed from
     /// the table), after its own checksum is checked; from the whole ticket when it is damaged
     /// (which reads the file).
     pub(crate) fn title(&self, i: u32) -> Result<Cow<'_, str>> {
-        if let Some(t) = self.decoded.get().and_then(|c| c[i as usize].get()) {
-            return Ok(Cow::Borrowed(&t.title));
-        }
-        match self.raw_title(i) {
+        match self.title_in_place(i) {
             Some(title) => Ok(Cow::Borrowed(title)),
             None => Ok(Cow::Owned(self.decode(i)?.title)),
         }
@@ -899,8 +924,16 @@ fn checksum(bytes: &[u8]) -> u64 {
     for lane in lanes {
         h = mix(h, lane);
     }
-    for &b in tail {
-        h = mix(h, b as u64);
+    // The tail a word at a time (a title is all tail), its last bytes zero-padded: the length
+    // is already in `h`.
+    let (words, rest) = tail.as_chunks::<8>();
+    for word in words {
+        h = mix(h, u64::from_le_bytes(*word));
+    }
+    if !rest.is_empty() {
+        let mut last = [0u8; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        h = mix(h, u64::from_le_bytes(last));
     }
     h
 }
@@ -1151,5 +1184,19 @@ mod tests {
             assert_ne!(checksum(&b), sum, "byte {i}");
         }
         assert_ne!(checksum(&base[..199]), sum);
+        // Short texts (a title is one): a tail of whole words and a last partial one, and a
+        // length that differs only by zero bytes.
+        for len in 0..40 {
+            let short = &base[..len];
+            let sum = checksum(short);
+            for i in 0..len {
+                let mut b = short.to_vec();
+                b[i] ^= 0x80;
+                assert_ne!(checksum(&b), sum, "length {len}, byte {i}");
+            }
+            let mut longer = short.to_vec();
+            longer.push(0);
+            assert_ne!(checksum(&longer), sum, "length {len} and a zero byte");
+        }
     }
 }
