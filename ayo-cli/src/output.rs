@@ -216,11 +216,11 @@ impl Output {
     /// coloured, as [`Output::blocked_suffix`] gives them.
     fn line_suffix(&self, text: &mut String, l: &TicketLine, now: DateTime<Utc>) {
         let open = l.status() != Status::Closed;
-        if open && l.is_blocked() {
+        if open && !l.blocked_by().is_empty() {
             text.push_str("  ");
             self.style.start(Paint::Blocked, text);
             text.push_str("(blocked by ");
-            for (i, id) in l.blocked_by().enumerate() {
+            for (i, id) in l.blocked_by().iter().enumerate() {
                 if i > 0 {
                     text.push_str(", ");
                 }

@@ -28,22 +28,9 @@ pub struct TicketLine {
     /// The title when the brief could not lend it (read from the ticket's file).
     title: Option<String>,
     /// The deps that are not closed (derived, as [`Ticket::blocked_by`]).
-    waits: Waits,
+    blocked_by: Vec<String>,
     archived: bool,
 }
-
-/// The deps a line waits for.
-#[derive(Debug, Clone)]
-enum Waits {
-    /// Bit `k` set for the brief's `k`-th dep (a ticket with at most 64 deps): no string is
-    /// copied or allocated.
-    Deps(u64),
-    /// Listed (a whole ticket's `blocked_by`, or more than 64 deps).
-    Listed(Vec<String>),
-}
-
-/// How many deps a [`Waits::Deps`] mask covers.
-const MASKED: usize = u64::BITS as usize;
 
 impl TicketLine {
     /// The id.
@@ -70,28 +57,9 @@ impl TicketLine {
         }
     }
 
-    /// The deps that are not closed, in the ticket's order (derived, as
-    /// [`Ticket::blocked_by`]).
-    pub fn blocked_by(&self) -> impl Iterator<Item = &str> + '_ {
-        let (mask, listed) = match &self.waits {
-            Waits::Deps(mask) => (*mask, &[][..]),
-            Waits::Listed(ids) => (0, &ids[..]),
-        };
-        self.brief
-            .deps()
-            .take(if mask == 0 { 0 } else { MASKED })
-            .enumerate()
-            .filter(move |(k, _)| mask >> k & 1 == 1)
-            .map(|(_, id)| id)
-            .chain(listed.iter().map(String::as_str))
-    }
-
-    /// True when a dep is not closed.
-    pub fn is_blocked(&self) -> bool {
-        match &self.waits {
-            Waits::Deps(mask) => *mask != 0,
-            Waits::Listed(ids) => !ids.is_empty(),
-        }
+    /// The deps that are not closed (derived, as [`Ticket::blocked_by`]).
+    pub fn blocked_by(&self) -> &[String] {
+        &self.blocked_by
     }
 
     /// Until when the ticket is deferred, if it is (also a time already past).
@@ -115,16 +83,10 @@ impl TicketLine {
             Some(_) => None,
             None => Some(b.title()?.into_owned()),
         };
-        let waits = if b.deps().nth(MASKED).is_some() {
-            Waits::Listed(crate::graph::not_closed(b.deps(), is_closed))
-        } else {
-            let open = b.deps().enumerate().filter(|(_, id)| !is_closed(id));
-            Waits::Deps(open.fold(0, |mask, (k, _)| mask | 1 << k))
-        };
         Ok(TicketLine {
             brief: b.clone(),
             title,
-            waits,
+            blocked_by: crate::graph::not_closed(b.deps(), is_closed),
             archived: false,
         })
     }
@@ -140,7 +102,7 @@ impl TicketLine {
         TicketLine {
             brief: Brief::new(Arc::new(shown)),
             title: None,
-            waits: Waits::Listed(blocked_by),
+            blocked_by,
             archived: t.archived,
         }
     }
@@ -152,7 +114,7 @@ impl PartialEq for TicketLine {
             && self.status() == other.status()
             && self.assignee() == other.assignee()
             && self.title() == other.title()
-            && self.blocked_by().eq(other.blocked_by())
+            && self.blocked_by == other.blocked_by
             && self.defer_until() == other.defer_until()
             && self.archived == other.archived
     }
@@ -228,86 +190,5 @@ impl Tickets {
             })?;
             Ok(lines.into_iter().flatten().collect())
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-
-    use crate::store::markdown::MarkdownStore;
-    use crate::store::memory::MemoryStore;
-    use crate::{NewTicket, Tickets};
-
-    /// How many deps each waiting ticket has: a few, as many as a mask holds, more.
-    const MANY: [usize; 3] = [3, 64, 70];
-
-    /// Makes a ticket waiting for `many` deps, every third of them closed (and the 70th):
-    /// its id and the ids of the deps left open, in its order.
-    fn waiting_for(t: &Tickets, many: usize) -> (String, Vec<String>) {
-        let deps: Vec<String> = (0..many)
-            .map(|i| t.create(NewTicket::new(format!("dep {i}"))).unwrap().id)
-            .collect();
-        let mut new = NewTicket::new(format!("waits for {many}"));
-        for d in &deps {
-            new = new.dep(d);
-        }
-        let waiting = t.create(new).unwrap().id;
-        let mut open = Vec::new();
-        for (i, d) in deps.into_iter().enumerate() {
-            if i % 3 == 0 || i == 69 {
-                t.close(&d, None).unwrap();
-            } else {
-                open.push(d);
-            }
-        }
-        (waiting, open)
-    }
-
-    /// A line lists the deps that are not closed in the ticket's order, past the 64 a mask
-    /// holds too, and equals the line of the whole ticket; once they close, it waits for none.
-    fn check(t: &Tickets, waiting: &str, open: &[String]) {
-        let lines = t.blocked_lines(None).unwrap();
-        let line = lines.iter().find(|l| l.id() == waiting).unwrap();
-        assert_eq!(line.blocked_by().collect::<Vec<_>>(), open);
-        assert!(line.is_blocked());
-        assert_eq!(*line, super::TicketLine::from(&t.get(waiting).unwrap()));
-        for d in open {
-            t.close(d, None).unwrap();
-        }
-        let lines = t.list_lines(&Default::default()).unwrap();
-        let line = lines.iter().find(|l| l.id() == waiting).unwrap();
-        assert!(!line.is_blocked());
-        assert_eq!(line.blocked_by().count(), 0);
-    }
-
-    /// On the memory store, and on a markdown store read through its index (files aged so
-    /// that the index keeps them, read by a new handle: lines that borrow from the index).
-    #[test]
-    fn a_line_waits_for_each_open_dep_in_order_past_sixty_four() {
-        let t = Tickets::with_store(Arc::new(MemoryStore::new())).unwrap();
-        for many in MANY {
-            let (waiting, open) = waiting_for(&t, many);
-            check(&t, &waiting, &open);
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let t = Tickets::with_store(Arc::new(MarkdownStore::new(dir.path()))).unwrap();
-        let made: Vec<_> = MANY.iter().map(|&many| waiting_for(&t, many)).collect();
-        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1 << 30);
-        for e in std::fs::read_dir(dir.path()).unwrap() {
-            let p = e.unwrap().path();
-            if p.extension().is_some_and(|x| x == "md") {
-                let f = std::fs::File::options().write(true).open(&p).unwrap();
-                f.set_modified(old).unwrap();
-            }
-        }
-        std::fs::remove_file(dir.path().join(".ayo/index.bin")).ok();
-        let reindex = Tickets::with_store(Arc::new(MarkdownStore::new(dir.path()))).unwrap();
-        reindex.list(&Default::default()).unwrap();
-        assert!(dir.path().join(".ayo/index.bin").exists());
-        let t = Tickets::with_store(Arc::new(MarkdownStore::new(dir.path()))).unwrap();
-        for (waiting, open) in &made {
-            check(&t, waiting, open);
-        }
     }
 }
