@@ -39,8 +39,7 @@ pub(crate) fn map<'a, T: Sync, R: Send>(
             panic_message(&*panic)
         ))
     })?;
-    // The first part grows to hold the others (a big one is moved, not copied, by the
-    // allocator): no second buffer of the whole size.
+    // The first part grows to hold the others: no second buffer of the whole size.
     let mut parts = parts.into_iter();
     let mut out = parts.next().unwrap_or_default();
     for part in parts {

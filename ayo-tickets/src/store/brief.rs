@@ -54,9 +54,8 @@ pub(crate) trait Records: Debug + Send + Sync + Any {
     /// Its title, read without decoding the rest of its text (borrowed from the record set
     /// where it can be).
     fn title(&self, i: u32) -> Result<Cow<'_, str>>;
-    /// Its title borrowed from the record set; `None` when it cannot be (a damaged text).
-    fn title_in_place(&self, i: u32) -> Option<&str>;
-    /// What [`Records::title_in_place`] gave, without its checks made again.
+    /// The title [`Records::title`] lent before, read again without its checks (`None` if
+    /// it lent none).
     fn title_again(&self, i: u32) -> Option<&str>;
 }
 
@@ -234,17 +233,8 @@ impl Brief {
         }
     }
 
-    /// Its title when it can be borrowed as it is held (`None`: [`Brief::title`] reads it
-    /// from the whole ticket).
-    pub(crate) fn title_in_place(&self) -> Option<&str> {
-        match &self.0 {
-            Repr::Full(t) => Some(&t.title),
-            Repr::Indexed(x, i) => x.title_in_place(*i),
-        }
-    }
-
-    /// What [`Brief::title_in_place`] gave, without its checks made again: for a caller
-    /// that asked it before (`None` if it gave none).
+    /// The title [`Brief::title`] lent before, read again without its checks: for a caller
+    /// that asked it before (`None` if it lent none).
     pub(crate) fn title_again(&self) -> Option<&str> {
         match &self.0 {
             Repr::Full(t) => Some(&t.title),

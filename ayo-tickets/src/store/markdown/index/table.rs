@@ -262,9 +262,6 @@ impl Records for Table {
     fn title(&self, i: u32) -> Result<Cow<'_, str>> {
         Table::title(self, i)
     }
-    fn title_in_place(&self, i: u32) -> Option<&str> {
-        Table::title_in_place(self, i)
-    }
     fn title_again(&self, i: u32) -> Option<&str> {
         Table::title_again(self, i)
     }
@@ -422,13 +419,18 @@ impl Table {
         title_field(self.bytes[self.texts.clone()].get(start..end)?)
     }
 
-    /// A ticket's title as [`Table::title_in_place`] gave it before, without checking its
-    /// checksum again (the table's bytes do not change): `None` if it did not give one.
+    /// A ticket's title as [`Table::title`] lent it before, without checking its checksum
+    /// again (the table's bytes do not change): `None` if it lent none.
     pub(crate) fn title_again(&self, i: u32) -> Option<&str> {
-        match self.decoded.get().and_then(|c| c[i as usize].get()) {
+        match self.kept(i) {
             Some(t) => Some(&t.title),
             None => postcard::from_bytes::<&str>(self.title_bytes(i)?).ok(),
         }
+    }
+
+    /// A ticket decoded before, if it was (see [`Table::ticket`]).
+    fn kept(&self, i: u32) -> Option<&Arc<Ticket>> {
+        self.decoded.get().and_then(|c| c[i as usize].get())
     }
 
     /// The whole ticket (decoded once, then kept).
@@ -446,18 +448,9 @@ impl Table {
 
     /// A copy of the whole ticket.
     pub(crate) fn to_ticket(&self, i: u32) -> Result<Ticket> {
-        match self.decoded.get().and_then(|c| c[i as usize].get()) {
+        match self.kept(i) {
             Some(t) => Ok((**t).clone()),
             None => self.decode(i),
-        }
-    }
-
-    /// A ticket's title borrowed from the table: the decoded ticket's, else the first field
-    /// of its text, after its own checksum is checked; `None` when that is damaged.
-    pub(crate) fn title_in_place(&self, i: u32) -> Option<&str> {
-        match self.decoded.get().and_then(|c| c[i as usize].get()) {
-            Some(t) => Some(&t.title),
-            None => self.raw_title(i),
         }
     }
 
@@ -465,7 +458,10 @@ impl Table {
     /// the table), after its own checksum is checked; from the whole ticket when it is damaged
     /// (which reads the file).
     pub(crate) fn title(&self, i: u32) -> Result<Cow<'_, str>> {
-        match self.title_in_place(i) {
+        if let Some(t) = self.kept(i) {
+            return Ok(Cow::Borrowed(&t.title));
+        }
+        match self.raw_title(i) {
             Some(title) => Ok(Cow::Borrowed(title)),
             None => Ok(Cow::Owned(self.decode(i)?.title)),
         }
