@@ -136,6 +136,34 @@ pub(super) fn migrate(client: &mut Client, schema: &str, key: i32) -> Result<()>
     tx.commit().map_err(db_err)
 }
 
+/// A commit that wrote at least this many ticket rows takes the planner's statistics of the
+/// table again ([`refresh_stats`]).
+pub(super) const ANALYZE_AFTER: usize = 1_000;
+
+/// Takes the planner's statistics of the schema's `tickets` again when they are missing or
+/// stale by autovacuum's default rule (more than 50 + 10% of the table's rows changed since);
+/// `always`: without asking (after a commit of [`ANALYZE_AFTER`] rows or more, which the
+/// server's counters may not show yet). The store does what autovacuum would: a server may
+/// run without it, and it waits up to a minute. Without statistics the planner reads every
+/// row for a claim instead of walking the ready index (28 ms instead of 2 ms at 10k).
+/// Best effort: a role that may not analyze the table, or any failure, changes nothing, and
+/// a table another session is analyzing is skipped.
+pub(super) fn refresh_stats(client: &mut Client, schema: &str, always: bool) {
+    let table = format!("{}.tickets", quote_ident(schema));
+    let stale = always
+        || client
+            .query_one(
+                "SELECT coalesce((SELECT s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0) \
+                 FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid \
+                 WHERE s.relid = to_regclass($1)), false)",
+                &[&table],
+            )
+            .is_ok_and(|row| row.get::<_, bool>(0));
+    if stale {
+        let _ = client.batch_execute(&format!("ANALYZE (SKIP_LOCKED) {table}"));
+    }
+}
+
 /// Whether the schema holds a store (of any version).
 pub(super) fn exists(client: &mut Client, schema: &str) -> Result<bool> {
     Ok(version(client, schema)?.is_some())

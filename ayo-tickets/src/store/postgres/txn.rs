@@ -40,6 +40,9 @@ pub(super) struct PgTxn {
     log: Vec<LogEntry>,
     /// Something was written: commit notifies waiters.
     dirty: bool,
+    /// Ticket rows written (created, replaced, removed): a commit of many takes the planner's
+    /// statistics again.
+    rows: usize,
     /// The server's clock, read once: (microseconds, when it was read here).
     clock: Option<(i64, Instant)>,
     /// This transaction's token (a random UUID, as 32 hex digits), written with its audit
@@ -63,6 +66,7 @@ impl PgTxn {
             mode: Mode::Idle,
             log: Vec::new(),
             dirty: false,
+            rows: 0,
             clock: None,
             token: format!("{:032x}", rand::random::<u128>()),
             lost: false,
@@ -194,6 +198,7 @@ impl PgTxn {
             _ => {}
         }
         self.dirty = true;
+        self.rows += 1;
         Ok(())
     }
 
@@ -599,6 +604,12 @@ impl Txn for PgTxn {
                 && conn.client.batch_execute(&notify).is_err()
             {
                 let _ = conn.client.batch_execute("ROLLBACK");
+            }
+        }
+        if self.rows >= super::schema::ANALYZE_AFTER {
+            let shared = self.shared.clone();
+            if let Ok(conn) = self.conn() {
+                super::schema::refresh_stats(&mut conn.client, &shared.schema, true);
             }
         }
         self.mode = Mode::Idle;
