@@ -256,5 +256,15 @@ pub(crate) fn a_cycle_through_an_archived_ticket_is_refused(t: &Tickets) {
     assert_eq!(cycle(e), [x.id.as_str(), &a.id, &x.id]);
     let e = t.add_dep(&x.id, &y.id).unwrap_err();
     assert_eq!(cycle(e), [x.id.as_str(), &y.id, &a.id, &x.id]);
+    // The same in a long batch, which a store may answer from what it read once.
+    let e = t
+        .batch(|t| {
+            for i in 0..150 {
+                t.create(NewTicket::new(format!("filler {i}")))?;
+            }
+            t.add_dep(&x.id, &y.id)
+        })
+        .unwrap_err();
+    assert_eq!(cycle(e), [x.id.as_str(), &y.id, &a.id, &x.id]);
     t.add_dep(&y.id, &x.id).unwrap();
 }
