@@ -525,7 +525,8 @@ impl Txn for MarkdownTxn {
         Ok(out)
     }
 
-    /// One stat: whether `archive/` is there.
+    /// Whether `archive/` is there (one stat), or, in a long batch, whether it held a ticket
+    /// when the batch read it.
     fn has_archived(&mut self) -> Result<bool> {
         Ok(self.overlay.archives()
             || match &self.archived_ids {

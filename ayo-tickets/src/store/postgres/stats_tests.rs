@@ -19,8 +19,8 @@ fn planned_rows(schema: &str) -> f32 {
     .get(0)
 }
 
-/// Whether the claim statement's plan walks the ready index (rather than reading every row
-/// and sorting).
+/// Whether a pick of the first claimable ticket in the ready order, as the claim statement
+/// makes it, walks the ready index (rather than reading every row and sorting).
 fn claim_walks_the_index(schema: &str) -> bool {
     let mut c = postgres::Client::connect(&base_url(), postgres::NoTls).unwrap();
     let plan: Vec<String> = c
