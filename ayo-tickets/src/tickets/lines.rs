@@ -126,8 +126,14 @@ impl From<Ticket> for TicketLine {
 }
 
 impl From<&Ticket> for TicketLine {
+    /// Copies only what a line shows, not the description, notes and other text.
     fn from(t: &Ticket) -> Self {
-        TicketLine::from(t.clone())
+        let mut shown = Ticket::new(&t.id, &t.title);
+        shown.status = t.status.clone();
+        shown.assignee = t.assignee.clone();
+        shown.defer_until = t.defer_until;
+        shown.archived = t.archived;
+        TicketLine::whole(Arc::new(shown), t.blocked_by.clone())
     }
 }
 

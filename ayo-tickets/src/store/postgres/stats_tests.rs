@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::schema::ANALYZE_AFTER;
+use super::schema::{ANALYZE_AFTER, Q};
 use crate::{NewTicket, Tickets};
 use ayo_test_support::{Schema, available, base_url};
 
@@ -19,25 +19,28 @@ fn planned_rows(schema: &str) -> f32 {
     .get(0)
 }
 
-/// Whether a pick of the first claimable ticket in the ready order, as the claim statement
-/// makes it, walks the ready index (rather than reading every row and sorting).
-fn claim_walks_the_index(schema: &str) -> bool {
+/// The plan of the store's own claim statement on `schema`, for an agent with nothing of its
+/// own (one line a node).
+fn claim_plan(schema: &str) -> String {
     let mut c = postgres::Client::connect(&base_url(), postgres::NoTls).unwrap();
-    let plan: Vec<String> = c
-        .query(
-            &format!(
-                "EXPLAIN SELECT id FROM \"{schema}\".tickets t \
-                 WHERE t.status = 'open' AND t.assignee IS NULL \
-                 ORDER BY t.priority, t.created NULLS FIRST, t.id COLLATE \"C\" LIMIT 1 \
-                 FOR UPDATE OF t SKIP LOCKED"
-            ),
-            &[],
-        )
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    plan.iter().any(|line| line.contains("tickets_ready"))
+    let claim = &super::schema::statements(schema)[Q::Claim as usize];
+    let now = chrono::Utc::now();
+    let (key, agent, lease): (&str, &str, Option<i64>) = ("@w", "@w", None);
+    let until: Option<chrono::DateTime<chrono::Utc>> = None;
+    c.query(
+        &format!("EXPLAIN {claim}"),
+        &[&key, &now, &agent, &lease, &until],
+    )
+    .unwrap()
+    .iter()
+    .map(|r| r.get::<_, String>(0) + "\n")
+    .collect()
+}
+
+/// Whether the claim's pick of an unassigned ticket walks the ready index, rather than
+/// reading every row and sorting them.
+fn claim_walks_the_index(schema: &str) -> bool {
+    claim_plan(schema).contains("Index Scan using tickets_ready")
 }
 
 #[test]
